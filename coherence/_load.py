@@ -1,0 +1,53 @@
+"""Load ``path/to/file.py:object`` or ``package.module:object`` targets (for the CLI)."""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from coherence.errors import InputError
+
+__all__ = ["load_module", "load_target"]
+
+
+def load_module(spec: str) -> ModuleType:
+    """Import a module by dotted name or by ``.py`` file path."""
+    if spec.endswith(".py") or "/" in spec or "\\" in spec:
+        path = Path(spec)
+        if not path.is_file():
+            raise InputError(f"{spec}: no such file")
+        name = f"_coherence_target_{abs(hash(path.resolve()))}"
+        s = importlib.util.spec_from_file_location(name, path)
+        if s is None or s.loader is None:
+            raise InputError(f"{spec}: cannot be imported")
+        mod = importlib.util.module_from_spec(s)
+        sys.modules[name] = mod
+        try:
+            s.loader.exec_module(mod)
+        except Exception as exc:
+            sys.modules.pop(name, None)
+            raise InputError(f"{spec}: import failed: {type(exc).__name__}: {exc}") from None
+        return mod
+    try:
+        return importlib.import_module(spec)
+    except Exception as exc:
+        raise InputError(f"cannot import {spec!r}: {type(exc).__name__}: {exc}") from None
+
+
+def load_target(target: str) -> tuple[ModuleType, Any]:
+    """Split ``MODULE:OBJECT`` and return ``(module, object)``."""
+    mod_spec, sep, attr = target.rpartition(":")
+    if not sep or not mod_spec or not attr:
+        raise InputError(f"target must be MODULE:OBJECT, got {target!r}")
+    mod = load_module(mod_spec)
+    obj: Any = mod
+    for part in attr.split("."):
+        try:
+            obj = getattr(obj, part)
+        except AttributeError:
+            raise InputError(f"{mod_spec} has no attribute {attr!r}") from None
+    return mod, obj

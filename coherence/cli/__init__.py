@@ -1,0 +1,90 @@
+"""The ``coherence`` command line.
+
+Exit status (contract): 0 coherent, 1 exploit or violation found, 2 bad input or usage,
+3 a probed agent faulted (inconclusive). Errors print one line on stderr, never a traceback.
+Every subcommand takes ``--json`` and then prints exactly one JSON document on stdout.
+
+Subcommands live in ``coherence.cli._<name>`` modules, each with ``register(subparsers)``
+that adds its parser and sets ``func(args) -> int``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from coherence.errors import InputError
+
+__all__ = ["CommandError", "main"]
+
+#: subcommand modules, in the order ``--help`` lists them
+COMMANDS: tuple[str, ...] = (
+    "demo",
+    "relation",
+    "wtp",
+)
+
+
+class CommandError(Exception):
+    """Raised by a subcommand to exit with ``code`` and a one-line message."""
+
+    def __init__(self, message: str, code: int = 2) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, exit 2
+        raise CommandError(f"{self.prog}: {message}", 2)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The full argument parser (all subcommands registered)."""
+    parser = _Parser(
+        prog="coherence",
+        description=(
+            "Check decision-makers for exploitability (money pumps, Dutch books, dominated "
+            "strategies). Exit status: 0 coherent, 1 exploit found, 2 bad input, "
+            "3 agent fault."
+        ),
+    )
+    from coherence import __version__
+
+    parser.add_argument("--version", action="version", version=f"coherence {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for name in COMMANDS:
+        importlib.import_module(f"coherence.cli._{name}").register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI; returns the exit status (the console script exits with it)."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        parser = build_parser()
+        args = parser.parse_args(argv)
+        if not getattr(args, "func", None):
+            parser.print_help()
+            return 2
+        return int(args.func(args))
+    except CommandError as exc:
+        print(f"coherence: error: {exc}", file=sys.stderr)
+        return exc.code
+    except InputError as exc:
+        print(f"coherence: error: {exc}", file=sys.stderr)
+        return 2
+    except (OSError, UnicodeDecodeError) as exc:
+        print(f"coherence: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("coherence: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # never a traceback from the CLI
+        print(f"coherence: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

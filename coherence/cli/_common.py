@@ -1,0 +1,58 @@
+"""Helpers shared by the CLI subcommands."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from coherence.errors import InputError
+from coherence.verdict import Verdict
+
+__all__ = ["add_json_flag", "emit", "emit_verdict", "read_csv_rows"]
+
+
+def add_json_flag(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--json", action="store_true", help="print one JSON document on stdout")
+
+
+def emit(doc: dict[str, Any]) -> None:
+    """Print one JSON document."""
+    sys.stdout.write(json.dumps(doc) + "\n")
+
+
+def emit_verdict(verdict: Verdict, as_json: bool) -> int:
+    """Print a verdict (JSON or text) and return its exit code."""
+    if as_json:
+        emit(verdict.to_json())
+    else:
+        print(verdict.explain())
+    return verdict.exit_code
+
+
+def read_csv_rows(path: str, required: tuple[str, ...]) -> list[dict[str, str]]:
+    """Read a CSV with a header; every column in ``required`` must be present."""
+    p = Path(path)
+    if not p.is_file():
+        raise InputError(f"{path}: no such file")
+    with p.open(newline="", encoding="utf-8-sig") as fh:
+        reader = csv.DictReader(fh)
+        header = reader.fieldnames
+        if not header:
+            raise InputError(f"{path}: empty file or missing header")
+        names = [h.strip() for h in header]
+        missing = [c for c in required if c not in names]
+        if missing:
+            raise InputError(f"{path}: missing column(s) {', '.join(missing)}")
+        rows = []
+        for lineno, row in enumerate(reader, start=2):
+            if None in row:
+                raise InputError(f"{path}:{lineno}: more fields than header columns")
+            clean = {k.strip(): (v.strip() if v is not None else None) for k, v in row.items()}
+            if any(clean.get(c) in (None, "") for c in required):
+                raise InputError(f"{path}:{lineno}: missing value")
+            rows.append(clean)
+    return rows

@@ -1,0 +1,40 @@
+"""``coherence.check``: one entry point that dispatches on the type of what is checked.
+
+Checkers register themselves with ``@check.register(SomeType)`` (``functools.singledispatch``);
+extra positional and keyword arguments are passed through (e.g. ``check(problem, policy)``).
+"""
+
+from __future__ import annotations
+
+from functools import singledispatch
+from typing import Any
+
+from coherence.cardinal import WillingnessToPay, check_willingness_to_pay
+from coherence.errors import InputError
+from coherence.pump import check_relation
+from coherence.relation import PreferenceRelation
+from coherence.verdict import Verdict
+
+__all__ = ["check"]
+
+
+@singledispatch
+def check(obj: Any, *args: Any, **kwargs: Any) -> Verdict:
+    """Check ``obj`` for exploitability and return a :class:`~coherence.verdict.Verdict`.
+
+    The verdict holds an exploit certificate (money pump, Dutch book, dominating policy, ...)
+    or a coherence certificate (utility, prior, order, ...); both verify exactly. Supported
+    types are listed in the API reference; an unsupported object raises
+    :class:`~coherence.errors.InputError`.
+    """
+    raise InputError(f"don't know how to check an object of type {type(obj).__name__}")
+
+
+@check.register
+def _(obj: PreferenceRelation) -> Verdict:
+    return check_relation(obj)
+
+
+@check.register
+def _(obj: WillingnessToPay) -> Verdict:
+    return check_willingness_to_pay(obj)

@@ -1,0 +1,15 @@
+"""A coherent agent: it prefers whichever item has the higher fixed utility."""
+
+ITEMS = ["apple", "banana", "cherry", "durian"]
+
+UTILITY = {"apple": 3, "banana": 1, "cherry": 2, "durian": 0}
+
+
+class UtilityMaximiser:
+    """Strictly prefers a to b iff u(a) > u(b)."""
+
+    def prefers(self, a: str, b: str) -> bool:
+        return UTILITY[a] > UTILITY[b]
+
+
+agent = UtilityMaximiser()
