@@ -1,0 +1,1 @@
+"""Hypothesis strategies for every object :mod:`coherence` checks."""

@@ -1,0 +1,8 @@
+"""``(type, strategy factory)`` pairs that the Hypothesis setup hook registers for
+``st.from_type``. Paths are ``module:attribute`` strings so nothing is imported until the hook
+runs; the type modules must not import Hypothesis."""
+
+TYPE_STRATEGIES: tuple[tuple[str, str], ...] = (
+    ("coherence.relation:PreferenceRelation", "strategies.relations:preference_relations"),
+    ("coherence.cardinal:WillingnessToPay", "strategies.relations:willingness_to_pay"),
+)
