@@ -58,7 +58,8 @@ def _violated(axiom: str, rel: PreferenceRelation, w: tuple[int, ...]) -> bool:
 
 @dataclass(frozen=True, eq=False)
 class AxiomViolation(Certificate):
-    """The items (a pair, triple or cycle, as positions into ``relation.items``) violating an axiom."""
+    """The items violating an axiom: a pair, triple or cycle of positions into
+    ``relation.items``."""
 
     axiom: str
     relation: PreferenceRelation

@@ -54,7 +54,9 @@ class WillingnessToPay:
         if W.ndim != 2 or W.shape[0] != W.shape[1]:
             raise InputError(f"willingness-to-pay matrix must be square, got shape {W.shape}")
         if W.shape[0] != len(items):
-            raise InputError(f"matrix is {W.shape[0]}×{W.shape[0]} but there are {len(items)} items")
+            raise InputError(
+                f"matrix is {W.shape[0]}×{W.shape[0]} but there are {len(items)} items"
+            )
         if np.isnan(W).any():
             i, j = np.argwhere(np.isnan(W))[0]
             raise InputError(f"willingness to pay is NaN at ({items[i]!r}, {items[j]!r})")
@@ -130,7 +132,6 @@ def max_mean_cycle(W: np.ndarray, *, max_iter: int = 10_000) -> tuple[float, lis
     scale = max(1.0, float(np.abs(W[finite]).max()) if finite.any() else 1.0)
     tol = 1e-12 * scale * max(1, n)
     pi = np.argmax(W, axis=1)
-    rows = np.arange(n)
     for _ in range(max_iter):
         cyc_id, cycles, order = _policy_cycles(pi)
         means = np.array([W[c, pi[c]].mean() for c in cycles])

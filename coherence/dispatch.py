@@ -9,8 +9,14 @@ from __future__ import annotations
 from functools import singledispatch
 from typing import Any
 
+from coherence.beliefs import Credences, check_credences
+from coherence.budget import BudgetData
 from coherence.cardinal import WillingnessToPay, check_willingness_to_pay
+from coherence.choice import ChoiceData, check_congruence
+from coherence.dominance import DecisionProblem, check_policy
 from coherence.errors import InputError
+from coherence.games import Game, check_game
+from coherence.lotteries import LotteryPreferences, check_lottery_preferences
 from coherence.pump import check_relation
 from coherence.relation import PreferenceRelation
 from coherence.verdict import Verdict
@@ -38,3 +44,35 @@ def _(obj: PreferenceRelation) -> Verdict:
 @check.register
 def _(obj: WillingnessToPay) -> Verdict:
     return check_willingness_to_pay(obj)
+
+
+@check.register
+def _(obj: BudgetData, efficiency: Any = 1) -> Verdict:
+    from coherence.revealed import check_garp
+
+    return check_garp(obj, efficiency)
+
+
+@check.register
+def _(obj: ChoiceData) -> Verdict:
+    return check_congruence(obj)
+
+
+@check.register
+def _(obj: Credences) -> Verdict:
+    return check_credences(obj)
+
+
+@check.register
+def _(obj: LotteryPreferences) -> Verdict:
+    return check_lottery_preferences(obj)
+
+
+@check.register
+def _(obj: DecisionProblem, policy: Any) -> Verdict:
+    return check_policy(obj, policy)
+
+
+@check.register
+def _(obj: Game) -> Verdict:
+    return check_game(obj)

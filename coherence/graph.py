@@ -101,7 +101,7 @@ def shortest_cycle_through(
     """
     A = _offdiag(A)
     S = A.copy() if S is None else (_offdiag(S) & A)
-    k, lab = strongly_connected_components(A)
+    _, lab = strongly_connected_components(A)
     same = lab[:, None] == lab[None, :]
     cand = np.argwhere(S & same)  # rows (u, v): edge u → v inside a component
     if cand.size == 0:

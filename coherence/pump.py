@@ -227,7 +227,7 @@ def check_relation(rel: PreferenceRelation) -> Verdict:
         cyc = shortest_cycle_through(A, rel.strict.T)
         assert cyc is not None
         pump = MoneyPump(rel, tuple(cyc))
-        k, lab = strongly_connected_components(A)
+        _, lab = strongly_connected_components(A)
         same = lab[:, None] == lab[None, :]
         bad = len(np.unique(lab[np.nonzero(rel.strict.T & same)[0]]))
         verdict = Verdict(

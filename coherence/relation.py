@@ -13,6 +13,7 @@ the swap for free when ``x ≽ y`` and pays a positive fee when ``x ≻ y``.
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -56,15 +57,16 @@ class PreferenceRelation:
             raise InputError(
                 f"relation matrix is {w.shape[0]}×{w.shape[0]} but there are {len(items)} items"
             )
-        if w.dtype != bool:
-            if w.dtype.kind not in "biu" or not np.isin(w, (0, 1)).all():
-                raise InputError("relation matrix must be boolean (or 0/1 integers)")
+        if w.dtype != bool and (w.dtype.kind not in "biu" or not np.isin(w, (0, 1)).all()):
+            raise InputError("relation matrix must be boolean (or 0/1 integers)")
         object.__setattr__(self, "items", items)
         object.__setattr__(self, "weak", _readonly(w))
 
     # ------------------------------------------------------------------ constructors
     @classmethod
-    def from_matrix(cls, matrix: Any, items: Iterable[Hashable] | None = None) -> PreferenceRelation:
+    def from_matrix(
+        cls, matrix: Any, items: Iterable[Hashable] | None = None
+    ) -> PreferenceRelation:
         """From a boolean matrix ``M[i, j]`` iff item i ≽ item j; items default to ``0..n-1``."""
         m = np.asarray(matrix)
         if m.ndim != 2:
@@ -140,12 +142,10 @@ class PreferenceRelation:
             labels = validate_items(items)
             values = [utility(x) for x in labels]
         for x, v in zip(labels, values, strict=True):
-            try:
-                if v != v:
-                    raise InputError(f"utility of {x!r} is NaN")
-                _ = v >= v
-            except TypeError:
-                raise InputError(f"utility of {x!r} is not a number: {v!r}") from None
+            if not isinstance(v, numbers.Real):
+                raise InputError(f"utility of {x!r} is not a real number: {v!r}")
+            if v != v:
+                raise InputError(f"utility of {x!r} is NaN")
         n = len(labels)
         order = sorted(range(n), key=lambda i: values[i])
         rank = np.empty(n, dtype=np.int64)

@@ -3,6 +3,10 @@
 runs; the type modules must not import Hypothesis."""
 
 TYPE_STRATEGIES: tuple[tuple[str, str], ...] = (
+    ("coherence.budget:BudgetData", "strategies.budgets:budget_data"),
+    ("coherence.choice:ChoiceData", "strategies.choices:choice_data"),
     ("coherence.relation:PreferenceRelation", "strategies.relations:preference_relations"),
     ("coherence.cardinal:WillingnessToPay", "strategies.relations:willingness_to_pay"),
+    ("subagents.committee:Committee", "strategies.committees:committees"),
+    ("subagents.preflib:Election", "strategies.committees:profiles"),
 )

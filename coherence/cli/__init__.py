@@ -21,8 +21,15 @@ __all__ = ["CommandError", "main"]
 
 #: subcommand modules, in the order ``--help`` lists them
 COMMANDS: tuple[str, ...] = (
+    "audit_net",
+    "budgets",
+    "check",
+    "committee",
+    "credences",
     "demo",
+    "game",
     "relation",
+    "report",
     "wtp",
 )
 

@@ -1,0 +1,303 @@
+"""Hypothesis strategies for preference relations and willingness-to-pay matrices.
+
+Every strategy draws the number of items first, then one small integer per pair, and relabels
+with a permutation last, so failing examples shrink to few items, few preferences and the
+identity labelling: ``find(preference_relations(), has_pump)`` gives a 3-item cycle.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import strategies as st
+from hypothesis.errors import InvalidArgument
+
+from coherence.cardinal import WillingnessToPay
+from coherence.relation import PreferenceRelation
+
+__all__ = [
+    "linear_orders",
+    "preference_relations",
+    "strict_partial_orders",
+    "tournaments",
+    "weak_orders",
+    "willingness_to_pay",
+]
+
+# pair codes: 0 incomparable, 1 lower rank ≻ higher rank, 2 indifferent, 3 the reverse
+_INCOMP, _FWD, _INDIFF, _BWD = 0, 1, 2, 3
+
+
+def _check_sizes(min_items: int, max_items: int | None, floor: int = 1) -> int:
+    if not isinstance(min_items, int) or min_items < floor:
+        raise InvalidArgument(f"min_items={min_items!r} must be an integer ≥ {floor}")
+    if max_items is None:
+        max_items = max(min_items, 8)
+    if not isinstance(max_items, int) or max_items < min_items:
+        raise InvalidArgument(f"max_items={max_items!r} must be an integer ≥ min_items")
+    return max_items
+
+
+def _closure(R: np.ndarray) -> np.ndarray:
+    """Reflexive-transitive closure by repeated squaring. O(n³ log n), n small."""
+    R = R.copy()
+    np.fill_diagonal(R, True)
+    while True:
+        R2 = (R.astype(np.int64) @ R.astype(np.int64)) > 0
+        if (R2 == R).all():
+            return R
+        R = R2
+
+
+def _relabel(draw: st.DrawFn, R: np.ndarray) -> PreferenceRelation:
+    n = R.shape[0]
+    perm = np.array(draw(st.permutations(range(n))), dtype=np.int64)
+    inv = np.argsort(perm)
+    return PreferenceRelation(tuple(range(n)), R[np.ix_(inv, inv)])
+
+
+def _from_codes(n: int, codes: dict[tuple[int, int], int], rank: np.ndarray) -> np.ndarray:
+    """Build R from pair codes; FWD means the item of smaller ``rank`` is strictly better."""
+    R = np.eye(n, dtype=bool)
+    for (i, j), c in codes.items():
+        a, b = (i, j) if rank[i] < rank[j] else (j, i)
+        if c == _FWD:
+            R[a, b] = True
+        elif c == _BWD:
+            R[b, a] = True
+        elif c == _INDIFF:
+            R[a, b] = R[b, a] = True
+    return R
+
+
+def _is_complete(R: np.ndarray) -> bool:
+    return bool((R | R.T).all())
+
+
+def _is_transitive(R: np.ndarray) -> bool:
+    return not bool((((R.astype(np.int64) @ R.astype(np.int64)) > 0) & ~R).any())
+
+
+@st.composite
+def preference_relations(
+    draw: st.DrawFn,
+    *,
+    min_items: int = 1,
+    max_items: int | None = None,
+    complete: bool | None = None,
+    transitive: bool | None = None,
+    acyclic: bool | None = None,
+) -> PreferenceRelation:
+    """Reflexive weak preference relations on items ``0..n-1``.
+
+    Each of ``complete``, ``transitive`` and ``acyclic`` (of strict preference) is ``True``
+    (required), ``False`` (required to fail) or ``None`` (either). Impossible settings raise
+    ``InvalidArgument``: ``transitive=True`` with ``acyclic=False`` (a transitive relation has
+    an acyclic strict part), or too few items for a required failure (intransitivity and
+    strict cycles need 3 items, incompleteness 2).
+
+    Shrinks towards fewer items, the linear order ``0 ≻ 1 ≻ …`` on the remaining pairs,
+    shorter planted cycles and the identity labelling; ``find`` on "has a money pump" gives a
+    3-item cycle.
+    """
+    max_items = _check_sizes(min_items, max_items)
+    if transitive is True and acyclic is False:
+        raise InvalidArgument("a transitive relation cannot have a strict cycle")
+    need = 1
+    if acyclic is False or transitive is False:
+        need = 3
+    elif complete is False:
+        need = 2
+    if max_items < need:
+        raise InvalidArgument(f"max_items={max_items} is too small: this needs {need} items")
+    if transitive is True:
+        n = draw(st.integers(max(min_items, need), max_items))
+        if complete is True:
+            ranks = np.array(draw(st.lists(st.integers(0, n - 1), min_size=n, max_size=n)))
+            R = ranks[:, None] <= ranks[None, :]  # rank 0 is best
+        else:
+            bits = draw(st.lists(st.booleans(), min_size=n * n, max_size=n * n))
+            R = _closure(np.array(bits, dtype=bool).reshape(n, n))
+            if complete is False and _is_complete(R):
+                # make the last item incomparable to everything (keeps transitivity)
+                R[n - 1, :] = False
+                R[:, n - 1] = False
+                R[n - 1, n - 1] = True
+        return _relabel(draw, R)
+
+    # The first option is what pairs shrink to: "earlier item ≻ later item", so shrunk
+    # examples are close to a linear order (where every cycle has a 3-item sub-cycle).
+    options = [_FWD, _INDIFF, _INCOMP] if acyclic is True else [_FWD, _INDIFF, _INCOMP, _BWD]
+    if complete is True:
+        options.remove(_INCOMP)
+    # Each item carries a key and a row of codes indexed by the other items' keys (packed into
+    # one integer, base len(options)), so deleting an item leaves every other pair unchanged:
+    # the shrinker can drop items off a pump one by one.
+    base = len(options)
+    entries = draw(
+        st.lists(
+            st.tuples(st.integers(0, max_items - 1), st.integers(0, base**max_items - 1)),
+            min_size=max(min_items, need),
+            max_size=max_items,
+            unique_by=lambda e: e[0],
+        )
+    )
+    n = len(entries)
+    rank = np.arange(n)
+    forced: dict[tuple[int, int], int] = {}
+    if acyclic is False:
+        k = draw(st.integers(3, n))
+        for t in range(k):  # t ≻ t+1 (mod k); pairs stored as (min, max)
+            a, b = t, (t + 1) % k
+            forced[(min(a, b), max(a, b))] = _FWD if a < b else _BWD
+    elif transitive is False:
+        if acyclic is True:
+            # 0 ~ 1, 1 ≻ 2, and 2 ≻ 0 (complete) or 0 ∥ 2; strict edges follow the
+            # order 1, 2, 0 (codes are in rank terms: FWD = the better-ranked item wins)
+            rank = np.array([2, 0, 1, *range(3, n)])
+            forced[(0, 1)] = _INDIFF
+            forced[(1, 2)] = _FWD
+            forced[(0, 2)] = _FWD if complete else _INCOMP
+            if complete is None and draw(st.booleans()):
+                forced[(0, 2)] = _FWD
+        else:
+            forced[(0, 1)] = _FWD
+            forced[(1, 2)] = _FWD
+            forced[(0, 2)] = _BWD if complete is True else _INCOMP
+    codes = {
+        (i, j): forced.get((i, j), options[(entries[i][1] // base ** entries[j][0]) % base])
+        for j in range(n)
+        for i in range(j)
+    }
+    R = _from_codes(n, codes, rank)
+    if complete is False and _is_complete(R):
+        # turn one free pair incomparable; if none is free, retract via Hypothesis
+        free = [p for p in codes if p not in forced]
+        from hypothesis import assume
+
+        assume(bool(free))
+        i, j = free[draw(st.integers(0, len(free) - 1))]
+        R[i, j] = R[j, i] = False
+    if transitive is False:
+        from hypothesis import assume
+
+        assume(not _is_transitive(R))
+    return _relabel(draw, R)
+
+
+@st.composite
+def linear_orders(draw: st.DrawFn, *, min_items: int = 1, max_items: int | None = None
+                  ) -> PreferenceRelation:
+    """Strict total orders (complete, transitive, antisymmetric). Shrinks towards fewer items
+    and the order ``0 ≻ 1 ≻ … ≻ n-1``."""
+    max_items = _check_sizes(min_items, max_items)
+    n = draw(st.integers(min_items, max_items))
+    R = np.arange(n)[:, None] <= np.arange(n)[None, :]
+    return _relabel(draw, R)
+
+
+@st.composite
+def weak_orders(draw: st.DrawFn, *, min_items: int = 1, max_items: int | None = None
+                ) -> PreferenceRelation:
+    """Complete, transitive relations (rankings with ties). Shrinks towards fewer items, all
+    tied."""
+    max_items = _check_sizes(min_items, max_items)
+    n = draw(st.integers(min_items, max_items))
+    ranks = np.array(draw(st.lists(st.integers(0, n - 1), min_size=n, max_size=n)))
+    return _relabel(draw, ranks[:, None] <= ranks[None, :])
+
+
+@st.composite
+def strict_partial_orders(draw: st.DrawFn, *, min_items: int = 1, max_items: int | None = None
+                          ) -> PreferenceRelation:
+    """Strict partial orders (irreflexive, transitive strict part; no indifference), as
+    reflexive relations whose strict part is the order. Shrinks towards the empty order
+    (everything incomparable) on few items."""
+    max_items = _check_sizes(min_items, max_items)
+    n = draw(st.integers(min_items, max_items))
+    P = np.zeros((n, n), dtype=bool)
+    for i in range(n):
+        for j in range(i + 1, n):
+            P[i, j] = draw(st.booleans())
+    R = _closure(P)
+    return _relabel(draw, R)
+
+
+@st.composite
+def tournaments(draw: st.DrawFn, *, min_items: int = 1, max_items: int | None = None
+                ) -> PreferenceRelation:
+    """Tournaments: complete, antisymmetric relations (every pair strictly ordered one way).
+    Shrinks towards fewer items and the transitive tournament ``0 ≻ 1 ≻ …``."""
+    max_items = _check_sizes(min_items, max_items)
+    n = draw(st.integers(min_items, max_items))
+    R = np.eye(n, dtype=bool)
+    for i in range(n):
+        for j in range(i + 1, n):
+            if draw(st.booleans()):
+                R[j, i] = True
+            else:
+                R[i, j] = True
+    return _relabel(draw, R)
+
+
+@st.composite
+def willingness_to_pay(
+    draw: st.DrawFn,
+    *,
+    min_items: int = 2,
+    max_items: int | None = None,
+    coherent: bool | None = None,
+    max_value: int = 10,
+) -> WillingnessToPay:
+    """Willingness-to-pay matrices with integer (or half-integer) entries; ``-inf`` = never.
+
+    ``coherent=True`` draws a money utility ``u`` and entries ``W[i, j] ≤ u[j] − u[i]``;
+    ``coherent=False`` plants a cycle with positive total payment. Shrinks towards two items,
+    refused swaps, and a 2-cycle paying 1 in all.
+    """
+    max_items = _check_sizes(min_items, max_items, floor=2)
+    if max_value < 1:
+        raise InvalidArgument("max_value must be ≥ 1")
+    if coherent is True:
+        n = draw(st.integers(min_items, max_items))
+        W = np.full((n, n), -np.inf)
+        u = np.array(draw(st.lists(st.integers(-max_value, max_value), min_size=n, max_size=n)))
+        for i in range(n):
+            for j in range(n):
+                if i != j and draw(st.booleans()):
+                    slack = draw(st.integers(0, max_value))
+                    W[i, j] = (u[j] - u[i]) - slack
+        return WillingnessToPay(tuple(range(n)), W)
+    # Keyed rows (see preference_relations): deleting an item keeps every other entry, so
+    # pumps shrink to two items. Entries shrink to "never" (None), then to small integers.
+    value = st.one_of(
+        st.none(),
+        st.builds(lambda k, d: k / d, st.integers(-max_value, max_value), st.sampled_from([1, 2])),
+    )
+    entries = draw(
+        st.lists(
+            st.tuples(
+                st.integers(0, max_items - 1),
+                st.lists(value, min_size=max_items, max_size=max_items),
+            ),
+            min_size=min_items,
+            max_size=max_items,
+            unique_by=lambda e: e[0],
+        )
+    )
+    n = len(entries)
+    W = np.full((n, n), -np.inf)
+    for i in range(n):
+        for j in range(n):
+            v = entries[i][1][entries[j][0]]
+            if i != j and v is not None:
+                W[i, j] = v
+    if coherent is False:
+        k = draw(st.integers(2, n))
+        pays = [draw(st.integers(-max_value, max_value)) for _ in range(k - 1)]
+        last = max(1 - sum(pays), draw(st.integers(-max_value, max_value)))
+        for t in range(k):
+            W[t, (t + 1) % k] = pays[t] if t < k - 1 else last
+        perm = np.array(draw(st.permutations(range(n))), dtype=np.int64)
+        inv = np.argsort(perm)
+        W = W[np.ix_(inv, inv)]
+    return WillingnessToPay(tuple(range(n)), W)

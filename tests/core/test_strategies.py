@@ -1,0 +1,109 @@
+"""Relation strategies: requested properties hold, impossible ones are refused, shrinking is
+minimal."""
+
+import itertools
+
+import pytest
+from hypothesis import find, given, settings
+from hypothesis import strategies as st
+from hypothesis.errors import InvalidArgument
+
+import coherence
+from coherence import PreferenceRelation, check
+from strategies import (
+    linear_orders,
+    preference_relations,
+    strict_partial_orders,
+    tournaments,
+    weak_orders,
+    willingness_to_pay,
+)
+
+
+def props(rel):
+    return (
+        coherence.check_complete(rel).coherent,
+        coherence.check_transitive(rel).coherent,
+        coherence.check_acyclic(rel).coherent,
+    )
+
+
+COMBOS = [
+    c
+    for c in itertools.product([None, True, False], repeat=3)
+    if not (c[1] is True and c[2] is False)
+]
+
+
+@pytest.mark.parametrize("complete,transitive,acyclic", COMBOS)
+def test_requested_properties_hold(complete, transitive, acyclic):
+    @settings(max_examples=25)
+    @given(preference_relations(max_items=6, complete=complete, transitive=transitive,
+                                acyclic=acyclic))
+    def inner(rel):
+        got = props(rel)
+        for want, have in zip((complete, transitive, acyclic), got):
+            if want is not None:
+                assert want == have
+        assert rel.weak.diagonal().all()
+
+    inner()
+
+
+def test_impossible_settings_are_refused():
+    with pytest.raises(InvalidArgument):
+        preference_relations(transitive=True, acyclic=False).example()
+    with pytest.raises(InvalidArgument):
+        preference_relations(max_items=2, acyclic=False).example()
+    with pytest.raises(InvalidArgument):
+        preference_relations(min_items=0).example()
+    with pytest.raises(InvalidArgument):
+        preference_relations(min_items=3, max_items=2).example()
+    with pytest.raises(InvalidArgument):
+        willingness_to_pay(min_items=1).example()
+
+
+def test_pump_shrinks_to_three_items():
+    rel = find(preference_relations(), lambda r: not check(r).coherent)
+    assert rel.n == 3
+    assert len(check(rel).certificate.cycle) == 3
+
+
+def test_intransitivity_shrinks_to_three_items():
+    rel = find(preference_relations(), lambda r: not coherence.check_transitive(r).coherent)
+    assert rel.n == 3
+
+
+def test_cardinal_pump_shrinks_to_a_two_trade_cycle():
+    w = find(willingness_to_pay(), lambda w: not check(w).coherent)
+    assert w.n <= 3
+    assert len(check(w).certificate.cycle) == 2
+
+
+@given(linear_orders(max_items=8))
+def test_linear_orders(rel):
+    assert props(rel) == (True, True, True)
+    assert not rel.indifferent.any()
+
+
+@given(weak_orders(max_items=8))
+def test_weak_orders(rel):
+    assert props(rel)[:2] == (True, True)
+
+
+@given(strict_partial_orders(max_items=8))
+def test_strict_partial_orders(rel):
+    assert coherence.check_transitive(rel).coherent
+    assert not rel.indifferent.any()
+
+
+@given(tournaments(max_items=8))
+def test_tournaments(rel):
+    assert coherence.check_complete(rel).coherent
+    assert not rel.indifferent.any()
+
+
+@given(st.from_type(PreferenceRelation), st.from_type(coherence.WillingnessToPay))
+def test_from_type_resolvers_are_registered(rel, wtp):
+    assert isinstance(rel, PreferenceRelation)
+    assert isinstance(wtp, coherence.WillingnessToPay)
