@@ -17,6 +17,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
+from coherence.errors import CertificationError
 from coherence.graph import (
     condensation,
     shortest_cycle_through,
@@ -171,13 +172,19 @@ class WeakUtility(Certificate):
             return False
         if not all(isinstance(v, int) for v in self.values):
             return False
-        u = np.array(self.values, dtype=object)
-        ge = u[:, None] >= u[None, :]
-        gt = u[:, None] > u[None, :]
-        R = self.relation.weak.copy()
-        np.fill_diagonal(R, False)
-        P = self.relation.strict
-        return bool(np.all(ge[R]) and np.all(gt[P]))
+        big = max(map(abs, self.values), default=0) >= 2**62
+        u = np.array(self.values, dtype=object if big else np.int64)  # exact either way
+        R = self.relation.weak
+        # x ≽ y needs u(x) ≥ u(y); strict x ≻ y needs u(x) > u(y): check by rows
+        for s in range(0, len(u), 1024):
+            blk = R[s : s + 1024]
+            us = u[s : s + 1024, None]
+            if (blk & (us < u[None, :])).any():
+                return False
+            strict = blk & ~R[:, s : s + 1024].T
+            if (strict & (us <= u[None, :])).any():
+                return False
+        return True
 
     def explain(self) -> str:
         order = sorted(self.utility.items(), key=lambda kv: -kv[1])
@@ -200,46 +207,83 @@ def shortest_strict_cycle(P: np.ndarray) -> list[int] | None:
     return shortest_cycle_through(P)
 
 
-def _utility(rel: PreferenceRelation) -> tuple[int, ...] | None:
-    A = rel.weak.T  # edge y → x iff x ≽ y (holding y, x is accepted)
-    k, lab = strongly_connected_components(A)
-    same = lab[:, None] == lab[None, :]
-    if (rel.strict.T & same).any():
-        return None
-    layers = topological_layers(condensation(A, lab, k))
-    return tuple(int(v) for v in layers[lab])
+def _components(rel: PreferenceRelation) -> tuple[int, np.ndarray, bool]:
+    """Components of the relation graph (``x → y`` iff ``x ≽ y``; same components as the
+    accepted-trade graph) and whether one of them holds a strict pair. O(n²)."""
+    k, lab = strongly_connected_components(rel.weak)
+    if k == rel.n:
+        return k, lab, False
+    sizes = np.bincount(lab, minlength=k)
+    for c in np.flatnonzero(sizes > 1).tolist():
+        ix = np.flatnonzero(lab == c)
+        sub = rel.weak[np.ix_(ix, ix)]
+        if (sub & ~sub.T).any():
+            return k, lab, True
+    return k, lab, False
+
+
+def _utility(rel: PreferenceRelation, k: int, lab: np.ndarray) -> tuple[int, ...]:
+    # layers of the condensation of x → y (x ≽ y): better items come first, so reverse them
+    C = condensation(rel.weak, lab, k)
+    layers = topological_layers(C)
+    u = layers.max(initial=0) - layers
+    return tuple(u[lab].tolist())
+
+
+def _quick_triangle(W: np.ndarray) -> list[int] | None:
+    """Look for ``x ≻ y ≽ z ≽ x`` row by row, within a budget of about two passes over the
+    matrix. In a complete relation every pump contains such a triangle (the chords of a
+    longer cycle always close a shorter one), so dense relations are settled here."""
+    n = W.shape[0]
+    budget = 2 * n * n
+    for u in range(n):
+        col = W[:, u].copy()  # z ≽ u
+        col[u] = False
+        vs = np.flatnonzero(W[u] & ~col)  # u ≻ v (v ≠ u since the diagonal was cleared)
+        vs = vs[vs != u]
+        if vs.size:
+            hit = W[vs] & col[None, :]  # v ≽ z and z ≽ u
+            r = np.flatnonzero(hit.any(axis=1))
+            if r.size:
+                return [u, int(vs[r[0]]), int(np.flatnonzero(hit[r[0]])[0])]
+            budget -= vs.size * n
+        budget -= n
+        if budget < 0:
+            return None
+    return None
 
 
 def check_relation(rel: PreferenceRelation) -> Verdict:
     """Money pump or weak utility for a preference relation.
 
-    Deciding costs O(n²) (strongly connected components of the accepted-trade graph); the
-    certificate is a shortest pump (see :func:`coherence.graph.shortest_cycle_through`) or a
-    topological layering of the condensation (O(n²)). Quantities: ``pump_length``,
-    ``extracted_per_loop`` (units of ε), ``exploitable_components``.
+    Deciding costs O(n²): relations without any cycle are layered directly (Kahn's algorithm);
+    dense relations with a pump reveal a triangle pump (the shortest possible: a 2-cycle of
+    accepted trades is an indifference) within two passes over the matrix; otherwise the
+    strongly connected components of the relation graph decide. The certificate is a shortest
+    pump (see :func:`coherence.graph.shortest_cycle_through`) or a longest-path layering of the
+    condensation. Quantity: ``pump_length``.
     """
-    u = _utility(rel)
-    if u is not None:
-        cert: Certificate = WeakUtility(rel, u)
-        verdict = Verdict(True, cert, subject="preference relation")
-    else:
-        A = rel.weak.T
-        cyc = shortest_cycle_through(A, rel.strict.T)
-        assert cyc is not None
-        pump = MoneyPump(rel, tuple(cyc))
-        _, lab = strongly_connected_components(A)
-        same = lab[:, None] == lab[None, :]
-        bad = len(np.unique(lab[np.nonzero(rel.strict.T & same)[0]]))
-        verdict = Verdict(
-            False, pump, subject="preference relation",
-            quantities={
-                "pump_length": len(cyc),
-                "extracted_per_loop": f"{pump.extracted}ε",
-                "exploitable_components": bad,
-            },
-        )
-    from coherence.errors import CertificationError
-
+    W = rel.weak
+    cyc = None
+    try:  # no cycle at all (linear and strict partial orders): layer the relation itself
+        layers = topological_layers(W)
+        u = tuple((layers.max(initial=0) - layers).tolist())
+        verdict = Verdict(True, WeakUtility(rel, u), subject="preference relation")
+    except ValueError:
+        cyc = _quick_triangle(W)
+        if cyc is None:
+            k, lab, pumpable = _components(rel)
+            if not pumpable:
+                verdict = Verdict(True, WeakUtility(rel, _utility(rel, k, lab)),
+                                  subject="preference relation")
+            else:
+                cyc = shortest_cycle_through(W, W & ~W.T, labels=lab)  # x0 ≻ x1 ≽ … ≽ x0
+                assert cyc is not None
+    if cyc is not None:
+        trades = [cyc[0], *cyc[:0:-1]]  # reversed: holding x0, offered x_{k-1}, …
+        pump = MoneyPump(rel, tuple(trades))
+        verdict = Verdict(False, pump, subject="preference relation",
+                          quantities={"pump_length": len(trades)})
     if not verdict.certificate.verify():  # never report an unverified certificate
         raise CertificationError(f"{verdict.certificate.kind} failed exact verification")
     return verdict
