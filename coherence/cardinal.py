@@ -118,7 +118,9 @@ def _policy_cycles(pi: np.ndarray) -> tuple[np.ndarray, list[list[int]], np.ndar
     return cyc_id, cycles, np.array(order, dtype=np.int64)
 
 
-def max_mean_cycle(W: np.ndarray, *, max_iter: int = 10_000) -> tuple[float, list[int], np.ndarray]:
+def max_mean_cycle(
+    W: np.ndarray, *, max_iter: int = 10_000
+) -> tuple[float, list[int], np.ndarray]:
     """Howard's policy iteration for the maximum cycle mean of ``W`` (``-inf`` = no edge).
 
     Every node needs an out-edge: callers add zero self-loops. Returns ``(λ, cycle, x)``:
@@ -127,6 +129,13 @@ def max_mean_cycle(W: np.ndarray, *, max_iter: int = 10_000) -> tuple[float, lis
     Each iteration costs O(n²) vectorised; the number of iterations is small in practice
     (Cochet-Terrasson, Cohen, Gaubert, McGettrick & Quadrat 1998; Dasdan 2004).
     """
+    means, cycles, x = _howard(W, max_iter)
+    top = int(np.argmax(means))
+    return float(means[top]), list(cycles[top]), x
+
+
+def _howard(W: np.ndarray, max_iter: int) -> tuple[np.ndarray, list[list[int]], np.ndarray]:
+    """Policy iteration; returns the final policy's cycle means, cycles and values."""
     n = W.shape[0]
     finite = np.isfinite(W)
     scale = max(1.0, float(np.abs(W[finite]).max()) if finite.any() else 1.0)
@@ -157,8 +166,7 @@ def max_mean_cycle(W: np.ndarray, *, max_iter: int = 10_000) -> tuple[float, lis
         best = val.max(axis=1)
         better = best > x + tol
         if not better.any():
-            top = int(np.argmax(means))
-            return float(means[top]), list(cycles[top]), x
+            return means, cycles, x
         pi = np.where(better, np.argmax(val, axis=1), pi)
     raise CertificationError("policy iteration did not converge")
 
@@ -306,6 +314,27 @@ def _exact_potential_or_cycle(W: np.ndarray) -> tuple[list[Fraction] | None, lis
     return None, cyc[::-1]
 
 
+def _repair_potential(W: np.ndarray, u: np.ndarray, rounds: int = 60) -> np.ndarray | None:
+    """Lift a floating-point potential until ``W[i, j] + u[i] ≤ u[j]`` holds exactly.
+
+    Policy iteration leaves violations of a few ulps; each round raises every violated
+    ``u[j]`` to the float just above ``max_i fl(W[i, j] + u[i])``, which dominates the exact
+    sum. With slack on every cycle this settles in a round or two; on tight (zero-mean) cycles
+    it may creep, so it gives up after ``rounds`` and the caller falls back to exact arithmetic.
+    O(n²) per round.
+    """
+    fin = np.isfinite(W)
+    Wz = np.where(fin, W, 0.0)
+    u = np.array(u, dtype=np.float64)
+    for _ in range(rounds):
+        ok = sum_le(Wz, u[:, None], np.broadcast_to(u[None, :], W.shape)) | ~fin
+        if ok.all():
+            return u
+        need = np.where(ok, -np.inf, np.nextafter(Wz + u[:, None], np.inf)).max(axis=0)
+        u = np.maximum(u, need)
+    return None
+
+
 def check_willingness_to_pay(wtp: WillingnessToPay) -> Verdict:
     """Cardinal pump (a positive cycle) or a money utility potential.
 
@@ -315,19 +344,32 @@ def check_willingness_to_pay(wtp: WillingnessToPay) -> Verdict:
     """
     W = np.array(wtp.matrix, copy=True)
     np.fill_diagonal(W, 0.0)  # zero self-loops: every node has an out-edge, λ* ≥ 0
-    lam, cyc, x = max_mean_cycle(W)
+    means, cycles, x = _howard(W, 10_000)
+    top = int(np.argmax(means))
+    lam, cyc = float(means[top]), cycles[top]
     if lam > 0 and len(cyc) >= 2:
         pump = CardinalPump(wtp, tuple(int(c) for c in cyc))
         if pump.verify():
             return Verdict(False, pump, subject="willingness to pay",
                            quantities={"exploitability": pump.mean, "pump_length": len(cyc)})
-    pot = UtilityPotential(wtp, tuple(float(v) + 0.0 for v in -x))
-    if lam <= 0 and pot.verify():
-        return Verdict(True, pot, subject="willingness to pay",
-                       quantities={"exploitability": Fraction(0)})
+    if lam <= 0:
+        u = _repair_potential(wtp.matrix, -x)
+        if u is not None:
+            pot = UtilityPotential(wtp, tuple(float(v) + 0.0 for v in u))
+            if pot.verify():
+                return Verdict(True, pot, subject="willingness to pay",
+                               quantities={"exploitability": Fraction(0)})
+    # near-zero cycles: the policy's cycles may still carry an exact (tiny) profit
+    for c in sorted((c for c in cycles if len(c) >= 2), key=len):
+        pump = CardinalPump(wtp, tuple(int(v) for v in c))
+        if pump.verify():
+            return Verdict(False, pump, subject="willingness to pay",
+                           quantities={"exploitability": pump.mean, "pump_length": len(c),
+                                       "exploitability_is_max": False})
     if wtp.n > 120:
         raise CertificationError(
-            "floating-point max-mean-cycle result could not be certified exactly"
+            "the willingness-to-pay matrix is within rounding of a zero-mean cycle and could "
+            "not be certified exactly; pass exact values (integers or dyadic fractions)"
         )
     u, ecyc = _exact_potential_or_cycle(wtp.matrix)
     if ecyc is not None:

@@ -69,7 +69,9 @@ def _(obj: LotteryPreferences) -> Verdict:
 
 
 @check.register
-def _(obj: DecisionProblem, policy: Any) -> Verdict:
+def _(obj: DecisionProblem, policy: Any = None) -> Verdict:
+    if policy is None:
+        raise InputError("check(problem, policy): a policy (act or act → probability) is needed")
     return check_policy(obj, policy)
 
 

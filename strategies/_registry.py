@@ -7,6 +7,11 @@ TYPE_STRATEGIES: tuple[tuple[str, str], ...] = (
     ("coherence.choice:ChoiceData", "strategies.choices:choice_data"),
     ("coherence.relation:PreferenceRelation", "strategies.relations:preference_relations"),
     ("coherence.cardinal:WillingnessToPay", "strategies.relations:willingness_to_pay"),
+    ("coherence.beliefs:Credences", "strategies.beliefs:credences"),
+    ("coherence.lotteries:Lottery", "strategies.lotteries:lotteries"),
+    ("coherence.lotteries:LotteryPreferences", "strategies.lotteries:lottery_preferences"),
+    ("coherence.dominance:DecisionProblem", "strategies.decisions:decision_problems"),
+    ("coherence.games:Game", "strategies.games:normal_form_games"),
     ("subagents.committee:Committee", "strategies.committees:committees"),
     ("subagents.preflib:Election", "strategies.committees:profiles"),
 )

@@ -1,1 +1,73 @@
-"""Committees of subagents."""
+"""Committees of subagents: members, decision rules, trading, path dependence, decomposition.
+
+Importing this package registers :func:`coherence.check` for :class:`Committee`.
+"""
+
+from __future__ import annotations
+
+from subagents.certificates import (
+    CommitteePump,
+    MultiUtility,
+    check_committee,
+    minimal_subcommittee,
+)
+from subagents.committee import Committee
+from subagents.decompose import Decomposition, critical_pairs, decompose, width
+from subagents.extensions import ExtensionCount, count_linear_extensions, information_bits
+from subagents.interop import from_pref_voting, to_pref_voting
+from subagents.members import ExpectedUtilityMember, Member, OrderMember, UtilityMember
+from subagents.preflib import Election, parse_preflib, read_preflib
+from subagents.rules import (
+    Dictator,
+    Lexicographic,
+    Majority,
+    Market,
+    Rule,
+    Unanimity,
+    WeightedSum,
+)
+from subagents.trading import (
+    CompletionEffect,
+    PathDependence,
+    Trajectory,
+    completion_effect,
+    path_dependence,
+    simulate,
+)
+
+__all__ = [
+    "Committee",
+    "CommitteePump",
+    "CompletionEffect",
+    "Decomposition",
+    "Dictator",
+    "Election",
+    "ExpectedUtilityMember",
+    "ExtensionCount",
+    "Lexicographic",
+    "Majority",
+    "Market",
+    "Member",
+    "MultiUtility",
+    "OrderMember",
+    "PathDependence",
+    "Rule",
+    "Trajectory",
+    "Unanimity",
+    "UtilityMember",
+    "WeightedSum",
+    "check_committee",
+    "completion_effect",
+    "count_linear_extensions",
+    "critical_pairs",
+    "decompose",
+    "from_pref_voting",
+    "information_bits",
+    "minimal_subcommittee",
+    "parse_preflib",
+    "path_dependence",
+    "read_preflib",
+    "simulate",
+    "to_pref_voting",
+    "width",
+]

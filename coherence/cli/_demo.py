@@ -1,4 +1,9 @@
-"""``coherence demo``: check the example agent designs and print what was found."""
+"""``coherence demo``: probe the example agent designs and print what was found.
+
+Each example module in ``examples/`` defines ``agent`` (an agent, class or factory), ``ITEMS``
+and ``EXPECTED`` (``"coherent"`` or ``"exploitable"``). The demo probes every one with a fixed
+seed, prints the certificates and exits 0 when every verdict is the expected one (1 if not).
+"""
 
 from __future__ import annotations
 
@@ -9,8 +14,6 @@ import coherence
 from coherence._load import load_module
 from coherence.cli import CommandError
 from coherence.cli._common import add_json_flag, emit
-from coherence.dispatch import check
-from coherence.relation import PreferenceRelation
 
 
 def examples_dir() -> Path:
@@ -22,13 +25,15 @@ def examples_dir() -> Path:
     raise CommandError("example agent designs not found; run from a source checkout")
 
 
-def _elicit(agent: object, items: list[str]) -> PreferenceRelation:
-    """x ≽ y iff the agent does not strictly prefer y to x (one question per ordered pair)."""
-    return PreferenceRelation.from_comparison(lambda x, y: not agent.prefers(y, x), items)  # type: ignore[attr-defined]
-
-
 def _run(args: argparse.Namespace) -> int:
+    from coherence.probe import probe
+    from coherence.report import Finding, write_report
+
     folder = Path(args.examples) if args.examples else examples_dir()
+    if not folder.is_dir():
+        raise CommandError(f"{folder}: no such folder")
+    if args.report and not Path(args.report).parent.is_dir():
+        raise CommandError(f"--report: folder {Path(args.report).parent} does not exist")
     results = []
     for path in sorted(folder.glob("*.py")):
         if path.name.startswith("_"):
@@ -36,25 +41,37 @@ def _run(args: argparse.Namespace) -> int:
         mod = load_module(str(path))
         agent = getattr(mod, "agent", None)
         items = getattr(mod, "ITEMS", None)
-        if agent is None or items is None or not hasattr(agent, "prefers"):
+        if agent is None or items is None:
             continue
-        verdict = check(_elicit(agent, list(items)))
-        assert verdict.verify()
-        results.append((path.name, verdict))
+        verdict = probe(agent, items=items, seed=args.seed, max_examples=args.max_examples)
+        expected = getattr(mod, "EXPECTED", None)
+        results.append((path.name, verdict, expected))
     if not results:
         raise CommandError(f"no example agents found in {folder}")
+    surprises = [n for n, v, e in results if e is not None and v.status != e]
+    if args.report:
+        write_report(args.report, [Finding.from_verdict(v, n) for n, v, _ in results],
+                     title="coherence demo")
     if args.json:
-        emit({"examples": [{"example": n, **v.to_json()} for n, v in results]})
+        emit({"examples": [{"example": n, "expected": e, **v.to_json()}
+                           for n, v, e in results]})
     else:
-        for name, v in results:
+        for name, v, expected in results:
             print(f"== {name} ==")
             print(v.explain())
-            print(f"(certificate verified exactly: {v.verify()})\n")
-    return 0
+            note = "" if expected in (None, v.status) else f"; EXPECTED {expected}"
+            print(f"(certificate verified exactly: {v.verify()}{note})\n")
+        if surprises:
+            print(f"unexpected verdicts: {', '.join(surprises)}")
+    return 1 if surprises else 0
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("demo", help="check the example agent designs and show the certificates")
     p.add_argument("--examples", metavar="DIR", help="folder of example agents (default: bundled)")
+    p.add_argument("--seed", type=int, default=0, help="probe seed (default 0)")
+    p.add_argument("--max-examples", type=int, default=50, metavar="N",
+                   help="Hypothesis examples per trader (default 50)")
+    p.add_argument("--report", metavar="PATH", help="also write a report (HTML for .html)")
     add_json_flag(p)
     p.set_defaults(func=_run)

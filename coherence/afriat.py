@@ -1,0 +1,362 @@
+"""Afriat's theorem: utility numbers and multipliers that rationalise budget data.
+
+Afriat (1967, "The construction of utility functions from expenditure data", IER 8) and
+Varian (1982): data satisfy GARP iff there are numbers ``U_t`` and ``λ_t > 0`` with
+
+    ``U_j ≤ U_i + λ_i (p_i·x_j − p_i·x_i)``   for all ``i, j``,
+
+and then ``u(x) = min_t (U_t + λ_t p_t·(x − x_t))`` is a continuous, monotone, concave
+utility that the data maximise. With an efficiency level ``e`` the term ``p_i·x_i`` becomes
+``e·p_i·x_i``; with strict inequality for distinct bundles the numbers certify SARP
+(Matzkin & Richter 1991). Homothetic data (HARP) have numbers ``V_t > 0`` with
+``e·V_j·p_i·x_i ≤ V_i·p_i·x_j`` and ``u(x) = min_t V_t p_t·x / (e·p_t·x_t)`` (Varian 1983).
+
+The numbers come from a margin-maximising LP (HiGHS through scipy) solved by constraint
+generation over the ``T²`` inequalities; they are then checked in exact arithmetic. Nothing
+unverified is ever returned (:class:`~coherence.errors.CertificationError` instead).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any, ClassVar
+
+import numpy as np
+from scipy.sparse import coo_matrix
+
+from coherence.budget import BudgetData
+from coherence.errors import CertificationError, InputError
+from coherence.graph import strongly_connected_components
+from coherence.revealed import (
+    _U,
+    _bundle_classes,
+    _ExactCosts,
+    _strict_inside_components,
+    _tol,
+    direct_relations,
+    efficiency_fraction,
+)
+from coherence.verdict import Certificate
+
+__all__ = [
+    "AfriatUtility",
+    "HomotheticUtility",
+    "afriat_certificate",
+    "afriat_utility",
+    "homothetic_certificate",
+]
+
+
+def _dyadic(values: Sequence[Fraction]) -> bool:
+    return all(Fraction(float(v)) == v for v in values)
+
+
+@dataclass(frozen=True, eq=False)
+class AfriatUtility(Certificate):
+    """Afriat numbers ``(U_t, λ_t)`` and the concave utility they define.
+
+    ``u(x) = min_t (U_t + λ_t (p_t·x − e·p_t·x_t))``. :meth:`verify` re-checks every
+    inequality ``U_j ≤ U_i + λ_i (p_i·x_j − e·p_i·x_i)`` exactly (strict for distinct bundles
+    when ``strict``), so ``u(x_t) = U_t`` and each ``x_t`` is optimal in its (scaled) budget.
+    """
+
+    data: BudgetData
+    levels: tuple[Fraction, ...]
+    multipliers: tuple[Fraction, ...]
+    efficiency: Fraction = Fraction(1)
+    strict: bool = False
+
+    kind: ClassVar[str] = "afriat_utility"
+    exploit: ClassVar[bool] = False
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "levels", tuple(Fraction(v) for v in self.levels))
+        object.__setattr__(self, "multipliers", tuple(Fraction(v) for v in self.multipliers))
+        object.__setattr__(self, "efficiency", efficiency_fraction(self.efficiency))
+        if len(self.levels) != self.data.T or len(self.multipliers) != self.data.T:
+            raise InputError("need one utility level and one multiplier per observation")
+
+    # -- the utility --------------------------------------------------------------------
+    def __call__(self, x: Any) -> float:
+        """``u(x)`` in floats (``x`` a length-``K`` vector). O(TK)."""
+        x = np.asarray(x, dtype=np.float64)
+        U = np.array([float(v) for v in self.levels])
+        lam = np.array([float(v) for v in self.multipliers])
+        d = self.data
+        spent = float(self.efficiency) * d.own_expenditure()
+        return float(np.min(U + lam * (d.prices @ x - spent)))
+
+    def exact(self, x: Sequence[Any]) -> Fraction:
+        """``u(x)`` exactly for a vector of numbers or Fractions. O(TK) Fractions."""
+        xs = [Fraction(v) for v in x]
+        if len(xs) != self.data.K:
+            raise InputError(f"bundle must have {self.data.K} entries")
+        ex = _ExactCosts(self.data)
+        best = None
+        for t in range(self.data.T):
+            prices = self.data.prices[t]
+            cost = sum((Fraction(float(p)) * q for p, q in zip(prices, xs, strict=True)),
+                       Fraction(0))
+            v = self.levels[t] + self.multipliers[t] * (cost - self.efficiency * ex.own(t))
+            best = v if best is None or v < best else best
+        assert best is not None
+        return best
+
+    # -- certificate --------------------------------------------------------------------
+    def verify(self) -> bool:
+        if any(m <= 0 for m in self.multipliers):
+            return False
+        return _verify_afriat(self.data, self.levels, self.multipliers, self.efficiency,
+                              self.strict)
+
+    def explain(self) -> str:
+        T = self.data.T
+        head = "SARP" if self.strict else "GARP"
+        lines = [
+            f"{head} holds: Afriat numbers rationalise all {T} observations. The concave utility",
+            "  u(x) = min_t (U_t + λ_t·(p_t·x − " + ("" if self.efficiency == 1 else
+                                                     f"{self.efficiency}·") + "p_t·x_t))",
+            "  gives u(x_t) = U_t, and every bundle affordable at observation t has u ≤ U_t, so "
+            "each choice maximises u on its budget.",
+        ]
+        for t in range(min(T, 8)):
+            lines.append(f"  U_{t} = {float(self.levels[t]):.6g}, λ_{t} = "
+                         f"{float(self.multipliers[t]):.6g}")
+        if T > 8:
+            lines.append(f"  ... ({T - 8} more)")
+        return "\n".join(lines)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "strict": self.strict,
+            "efficiency": str(self.efficiency),
+            "levels": [str(v) for v in self.levels],
+            "multipliers": [str(v) for v in self.multipliers],
+        }
+
+
+def _verify_afriat(data: BudgetData, U: Sequence[Fraction], lam: Sequence[Fraction],
+                   e: Fraction, strict: bool) -> bool:
+    """Exact check of ``U_j − U_i − λ_i (E_ij − e E_ii) ≤ 0`` (``< 0`` for distinct bundles
+    when ``strict``) over all ``i ≠ j``. Floats with a rigorous error band, Fractions inside
+    it; all Fractions when the numbers are not floats. O(T²K)."""
+    T = data.T
+    ex = _ExactCosts(data)
+    cls = _bundle_classes(data)
+
+    def exact_ok(i: int, j: int) -> bool:
+        g = U[j] - U[i] - lam[i] * (ex.cost(i, j) - e * ex.own(i))
+        return g < 0 if (strict and cls[i] != cls[j]) else g <= 0
+
+    if not (_dyadic(U) and _dyadic(lam)):
+        return all(exact_ok(i, j) for i in range(T) for j in range(T) if i != j)
+    Uf = np.array([float(v) for v in U])
+    lf = np.array([float(v) for v in lam])
+    E = data.expenditure()
+    own = float(e) * data.own_expenditure()
+    g = Uf[None, :] - Uf[:, None] - lf[:, None] * (E - own[:, None])
+    bound = 4 * _tol(data.K) * (np.abs(Uf)[None, :] + np.abs(Uf)[:, None]
+                                + lf[:, None] * (E + own[:, None])) + 4 * _U * np.abs(g)
+    np.fill_diagonal(g, -np.inf)
+    if (g > bound).any():
+        return False
+    unsure = g >= -bound
+    np.fill_diagonal(unsure, False)
+    return all(exact_ok(i, j) for i, j in np.argwhere(unsure).tolist())
+
+
+def _solve_afriat_lp(D: np.ndarray, comp: np.ndarray, k: int, *, max_rounds: int = 60,
+                     per_row: int = 12) -> tuple[np.ndarray, np.ndarray, float]:
+    """Maximise the margin ``δ ≤ 1`` subject to ``V_c(j) − V_c(i) − μ_i d_ij + δ ≤ 0`` for
+    pairs in different classes, ``μ_i ≥ 1``; ``d_ij = D_ij / own_i`` (dimensionless).
+
+    Constraint generation: start from the cheapest ``per_row`` pairs of each row, add the
+    most violated pairs each round. Returns ``(V per class, μ, δ)``.
+    """
+    from scipy.optimize import linprog  # imported on use: scipy.optimize is slow to import
+
+    T = D.shape[0]
+    cross = comp[:, None] != comp[None, :]
+    Dm = np.where(cross, D, np.inf)
+    m = min(per_row, T - 1)
+    active = np.zeros((T, T), dtype=bool)
+    if m > 0:
+        near = np.argpartition(Dm, m - 1, axis=1)[:, :m] if m < T else np.argsort(Dm, axis=1)
+        active[np.arange(T)[:, None], near] = True
+    active |= Dm <= 0
+    active &= cross
+    nv = k + T + 1  # V (k), μ (T), δ
+    c = np.zeros(nv)
+    c[-1] = -1.0
+    bounds = [(None, None)] * k + [(1.0, None)] * T + [(None, 1.0)]
+    V = mu = None
+    delta = -np.inf
+    for _ in range(max_rounds):
+        ii, jj = np.nonzero(active)
+        n = ii.size
+        if n == 0:
+            return np.zeros(k), np.ones(T), 1.0
+        rows = np.repeat(np.arange(n), 4)
+        cols = np.stack([comp[jj], comp[ii], k + ii, np.full(n, nv - 1)], axis=1).ravel()
+        vals = np.stack([np.ones(n), -np.ones(n), -D[ii, jj], np.ones(n)], axis=1).ravel()
+        A = coo_matrix((vals, (rows, cols)), shape=(n, nv)).tocsr()
+        res = linprog(c, A_ub=A, b_ub=np.zeros(n), bounds=bounds, method="highs")
+        if res.status != 0:
+            raise CertificationError(f"Afriat LP failed: {res.message}")
+        V, mu, delta = res.x[:k], res.x[k : k + T], float(res.x[-1])
+        g = V[comp][None, :] - V[comp][:, None] - mu[:, None] * D + delta
+        viol = cross & ~active & (g > 1e-9 * max(1.0, delta))
+        if not viol.any():
+            return V, mu, delta
+        gv = np.where(viol, g, -np.inf)
+        top = np.argsort(-gv, axis=1)[:, :per_row]
+        add = np.zeros_like(active)
+        add[np.arange(T)[:, None], top] = True
+        active |= add & viol
+    raise CertificationError("Afriat LP did not converge")
+
+
+def afriat_certificate(data: BudgetData, efficiency: Any = 1, *, strict: bool = False,
+                       relations: tuple[np.ndarray, np.ndarray] | None = None) -> AfriatUtility:
+    """Afriat numbers for data that satisfy GARP (``strict``: SARP) at efficiency ``e``.
+
+    Raises :class:`~coherence.errors.InputError` when the axiom fails and
+    :class:`~coherence.errors.CertificationError` if the LP's numbers do not verify exactly.
+    Cost: a few LPs over O(T) of the T² inequalities each (constraint generation), plus an
+    O(T²K) exact check.
+    """
+    e = efficiency_fraction(efficiency)
+    R0, P0 = relations if relations is not None else direct_relations(data, e)
+    if _strict_inside_components(R0, P0):
+        raise InputError("the data violate GARP: no Afriat numbers exist")
+    k, comp = strongly_connected_components(R0)
+    if strict:
+        cls = _bundle_classes(data)
+        if (cls[:, None] != cls[None, :])[comp[:, None] == comp[None, :]].any():
+            raise InputError("the data violate SARP: no strict Afriat numbers exist")
+    own = data.own_expenditure()
+    E = data.expenditure()
+    D = (E - float(e) * own[:, None]) / own[:, None]
+    V, mu, delta = _solve_afriat_lp(D, comp, k)
+    if not delta > 0:
+        raise CertificationError("Afriat LP found no positive margin")
+    U = V[comp]
+    lam = mu / own
+    cert = AfriatUtility(data, tuple(Fraction(float(v)) for v in U),
+                         tuple(Fraction(float(v)) for v in lam), e, strict)
+    if not cert.verify():
+        raise CertificationError("Afriat numbers failed exact verification")
+    return cert
+
+
+def afriat_utility(data: BudgetData, efficiency: Any = 1) -> AfriatUtility:
+    """The concave utility ``u(x) = min_t (U_t + λ_t p_t·(x − x_t))`` that rationalises GARP
+    data (verified exactly); :class:`~coherence.errors.InputError` when GARP fails."""
+    return afriat_certificate(data, efficiency, strict=False)
+
+
+# --------------------------------------------------------------------------------------
+# homotheticity
+# --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, eq=False)
+class HomotheticUtility(Certificate):
+    """Levels ``V_t > 0`` with ``e·V_j·p_i·x_i ≤ V_i·p_i·x_j``: the homothetic utility
+    ``u(x) = min_t V_t·p_t·x / (e·p_t·x_t)`` rationalises the data (Varian 1983)."""
+
+    data: BudgetData
+    levels: tuple[Fraction, ...]
+    efficiency: Fraction = Fraction(1)
+
+    kind: ClassVar[str] = "homothetic_utility"
+    exploit: ClassVar[bool] = False
+
+    def __call__(self, x: Any) -> float:
+        x = np.asarray(x, dtype=np.float64)
+        V = np.array([float(v) for v in self.levels])
+        d = self.data
+        return float(np.min(V * (d.prices @ x) / (float(self.efficiency) * d.own_expenditure())))
+
+    def verify(self) -> bool:
+        V, e, T = self.levels, self.efficiency, self.data.T
+        if len(V) != T or any(v <= 0 for v in V) or e <= 0:
+            return False
+        ex = _ExactCosts(self.data)
+        return all(e * V[j] * ex.own(i) <= V[i] * ex.cost(i, j)
+                   for i in range(T) for j in range(T) if i != j)
+
+    def explain(self) -> str:
+        return (f"HARP holds: the homothetic utility u(x) = min_t V_t·p_t·x/(p_t·x_t) with levels "
+                f"{', '.join(f'{float(v):.4g}' for v in self.levels[:8])}"
+                f"{' ...' if self.data.T > 8 else ''} rationalises all {self.data.T} observations.")
+
+    def to_json(self) -> dict[str, Any]:
+        return {"kind": self.kind, "efficiency": str(self.efficiency),
+                "levels": [str(v) for v in self.levels]}
+
+
+def homothetic_certificate(data: BudgetData, efficiency: Any = 1
+                           ) -> tuple[HomotheticUtility | None, list[int] | None]:
+    """``(certificate, None)`` when HARP holds, ``(None, cycle)`` with ``Π ratios < 1`` else.
+
+    Bellman–Ford on ``w_ij = log(p_i·x_j / (e·p_i·x_i))`` (vectorised rounds, O(T²) each);
+    a negative cycle is read off the predecessor graph and confirmed exactly; otherwise the
+    levels are built exactly along the shortest-path tree and every inequality is checked in
+    Fractions (O(T²K)).
+    """
+    from coherence.cardinal import max_mean_cycle
+
+    e = efficiency_fraction(efficiency)
+    if e == 0:
+        raise InputError("HARP needs a positive efficiency level")
+    T = data.T
+    ex = _ExactCosts(data)
+    own = data.own_expenditure()
+    W = np.log(data.expenditure()) - np.log(float(e) * own)[:, None]
+    np.fill_diagonal(W, np.inf)
+    # minimum cycle mean of W = −(maximum cycle mean of −W)
+    neg = -W
+    np.fill_diagonal(neg, -np.inf)
+    if T >= 2:
+        mean, cyc, _ = max_mean_cycle(neg)
+        if mean > 0:
+            prod = Fraction(1)
+            n = len(cyc)
+            for s in range(n):
+                i, j = cyc[s], cyc[(s + 1) % n]
+                prod *= ex.cost(i, j) / (e * ex.own(i))
+            if prod < 1:
+                return None, [int(c) for c in cyc]
+    # potentials: phi_j = min(0, min_i phi_i + W_ij), with parents
+    phi = np.zeros(T)
+    parent = np.full(T, -1)
+    for _ in range(T + 1):
+        cand = phi[:, None] + W
+        best = np.argmin(cand, axis=0)
+        val = cand[best, np.arange(T)]
+        upd = val < phi - 1e-12 * (1 + np.abs(phi))
+        if not upd.any():
+            break
+        phi = np.where(upd, val, phi)
+        parent = np.where(upd, best, parent)
+    # exact levels along the tree (roots have V = 1)
+    V: list[Fraction | None] = [None] * T
+    for t in range(T):
+        path = []
+        v = t
+        while V[v] is None and parent[v] >= 0 and v not in path:
+            path.append(v)
+            v = int(parent[v])
+        if V[v] is None:
+            V[v] = Fraction(1)
+        for w in reversed(path):
+            p = int(parent[w])
+            V[w] = V[p] * ex.cost(p, w) / (e * ex.own(p))  # type: ignore[operator]
+    cert = HomotheticUtility(data, tuple(v for v in V if v is not None), e)
+    if not cert.verify():
+        raise CertificationError("homothetic levels failed exact verification")
+    return cert, None

@@ -1,0 +1,523 @@
+"""Credences over a finite state space: Dutch books ⇄ probability measures (de Finetti).
+
+Constructor (stable)::
+
+    Credences(states, bets, conditional=())
+
+* ``states`` — a non-empty sequence of distinct hashable labels (the finite state space Ω).
+* ``bets`` — a sequence of ``(event, price)`` pairs: ``event`` is a collection of states (a
+  set, list or tuple; an empty one is allowed), ``price`` what the agent pays for a unit bet
+  that returns 1 if the true state lies in ``event`` (int, Fraction, finite float, Decimal or
+  a decimal / ``"p/q"`` string; parsed exactly).
+* ``conditional`` — optional ``(event, given, price)`` triples: a unit bet on ``event`` that is
+  called off (stakes returned) unless the state lies in ``given``.
+
+A positive stake ``s`` on a bet means the agent buys ``s`` unit bets at its own price, a
+negative one that it sells ``|s|`` of them; in state ``w`` an unconditional bet pays
+``s · (1[w ∈ E] − p)`` and a conditional one ``s · 1[w ∈ B] · (1[w ∈ A] − p)``.
+
+**Theorem (de Finetti 1937; finite form by Gordan's alternative).** Exactly one holds:
+
+* a *Dutch book*: stakes whose total payoff is negative in every state; or
+* a probability measure ``π`` on Ω with ``π(E) = p`` for every priced event and
+  ``π(A ∩ B) = p · π(B)`` for every conditional bet.
+
+:func:`check_credences` returns the one that holds, verified in exact arithmetic. Books are
+made small: a vertex of the L1-minimal book LP uses at most ``|Ω|`` bets; it is then pruned
+to an irreducible book (drop any bet and no book remains on the rest), and for small
+problems the fewest-bets book is found by exhaustive search.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Hashable, Iterable, Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+from functools import cached_property
+from itertools import combinations
+from pathlib import Path
+from typing import Any, ClassVar
+
+import numpy as np
+from scipy.optimize import linprog
+
+from coherence.errors import CertificationError, InputError
+from coherence.exact_lp import as_fraction, gordan
+from coherence.verdict import Certificate, Verdict, label_to_json
+
+__all__ = [
+    "Credences",
+    "DutchBook",
+    "ProbabilityMeasure",
+    "check_credences",
+]
+
+#: exhaustive fewest-bets search runs when it needs at most this many small LPs
+_EXHAUSTIVE_BUDGET = 300
+
+
+def _event(ev: Any, index: dict[Hashable, int], what: str) -> frozenset[Hashable]:
+    if isinstance(ev, str | bytes) or not isinstance(ev, Iterable):
+        raise InputError(f"{what} must be a collection of states, got {ev!r}")
+    out = []
+    for s in ev:
+        try:
+            known = s in index
+        except TypeError:
+            raise InputError(f"{what} contains an unhashable state {s!r}") from None
+        if not known:
+            raise InputError(f"{what} names an unknown state {s!r}")
+        out.append(s)
+    return frozenset(out)
+
+
+@dataclass(frozen=True, eq=False)
+class Credences:
+    """An agent's prices for unit bets on events of a finite state space.
+
+    See the module docstring for the meaning of ``states``, ``bets`` and ``conditional``.
+    After construction ``bets`` is a tuple of ``(frozenset, Fraction)`` and ``conditional`` a
+    tuple of ``(frozenset, frozenset, Fraction)``. Raises :class:`InputError` for an empty or
+    duplicated state space, unknown states, unhashable labels and non-finite prices. Prices
+    outside ``[0, 1]`` are accepted (they are incoherent, not malformed).
+    """
+
+    states: tuple[Hashable, ...]
+    bets: tuple[tuple[frozenset[Hashable], Fraction], ...]
+    conditional: tuple[tuple[frozenset[Hashable], frozenset[Hashable], Fraction], ...] = ()
+
+    def __post_init__(self) -> None:
+        if isinstance(self.states, str | bytes) or not isinstance(self.states, Iterable):
+            raise InputError("states must be a sequence of labels")
+        states = tuple(self.states)
+        if not states:
+            raise InputError("the state space is empty")
+        try:
+            index = {s: i for i, s in enumerate(states)}
+        except TypeError:
+            raise InputError("states must be hashable") from None
+        if len(index) != len(states):
+            raise InputError("states must be distinct")
+        bets = []
+        for k, b in enumerate(self.bets):
+            try:
+                ev, price = b
+            except (TypeError, ValueError):
+                raise InputError(f"bet {k} must be an (event, price) pair") from None
+            bets.append((_event(ev, index, f"bet {k} event"),
+                         as_fraction(price, what=f"bet {k} price")))
+        cond = []
+        for k, b in enumerate(self.conditional):
+            try:
+                ev, given, price = b
+            except (TypeError, ValueError):
+                raise InputError(
+                    f"conditional bet {k} must be an (event, given, price) triple"
+                ) from None
+            cond.append((
+                _event(ev, index, f"conditional bet {k} event"),
+                _event(given, index, f"conditional bet {k} condition"),
+                as_fraction(price, what=f"conditional bet {k} price"),
+            ))
+        object.__setattr__(self, "states", states)
+        object.__setattr__(self, "bets", tuple(bets))
+        object.__setattr__(self, "conditional", tuple(cond))
+
+    # -- constructors -------------------------------------------------------------------
+    @classmethod
+    def from_probability(
+        cls, probability: dict[Hashable, Any], events: Iterable[Iterable[Hashable]]
+    ) -> Credences:
+        """Coherent credences: price every event in ``events`` at its probability."""
+        states = tuple(probability)
+        pi = {s: as_fraction(v, what=f"probability of {s!r}") for s, v in probability.items()}
+        bets = []
+        for ev in events:
+            e = frozenset(ev)
+            bets.append((e, sum((pi[s] for s in e if s in pi), Fraction(0))))
+        return cls(states, bets)
+
+    @classmethod
+    def from_json(cls, doc: str | bytes | dict[str, Any] | Path) -> Credences:
+        """Build from ``{"states": [...], "bets": [{"event": [...], "price": "1/3"}, ...],
+        "conditional": [{"event": [...], "given": [...], "price": ...}]}`` (a dict, a JSON
+        string, or a path to a JSON file). ``conditional`` is optional."""
+        if isinstance(doc, Path):
+            doc = doc.read_text(encoding="utf-8")
+        if isinstance(doc, str | bytes):
+            try:
+                doc = json.loads(doc)
+            except json.JSONDecodeError as exc:
+                raise InputError(f"invalid JSON: {exc.msg} (line {exc.lineno})") from None
+        if not isinstance(doc, dict):
+            raise InputError("credences JSON must be an object")
+        for key in doc:
+            if key not in ("states", "bets", "conditional"):
+                raise InputError(f"unknown key {key!r} in credences JSON")
+        if "states" not in doc or "bets" not in doc:
+            raise InputError("credences JSON needs 'states' and 'bets'")
+        states = doc["states"]
+        if not isinstance(states, list):
+            raise InputError("'states' must be a list")
+        states = [_json_label(s) for s in states]
+
+        def rows(key: str, fields: tuple[str, ...]) -> list[tuple[Any, ...]]:
+            raw = doc.get(key, [])
+            if not isinstance(raw, list):
+                raise InputError(f"'{key}' must be a list")
+            out = []
+            for k, r in enumerate(raw):
+                if not isinstance(r, dict) or any(f not in r for f in fields):
+                    raise InputError(f"{key}[{k}] must be an object with {', '.join(fields)}")
+                vals = []
+                for f in fields:
+                    v = r[f]
+                    if f in ("event", "given"):
+                        if not isinstance(v, list):
+                            raise InputError(f"{key}[{k}].{f} must be a list of states")
+                        v = [_json_label(s) for s in v]
+                    elif isinstance(v, float) and not math.isfinite(v):
+                        raise InputError(f"{key}[{k}].price must be finite")
+                    vals.append(v)
+                out.append(tuple(vals))
+            return out
+
+        return cls(
+            states,
+            rows("bets", ("event", "price")),
+            rows("conditional", ("event", "given", "price")),
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        """The JSON form read by :meth:`from_json` (prices as exact strings)."""
+        doc: dict[str, Any] = {
+            "states": [label_to_json(s) for s in self.states],
+            "bets": [
+                {"event": self._labels(e), "price": str(p)} for e, p in self.bets
+            ],
+        }
+        if self.conditional:
+            doc["conditional"] = [
+                {"event": self._labels(a), "given": self._labels(b), "price": str(p)}
+                for a, b, p in self.conditional
+            ]
+        return doc
+
+    # -- views --------------------------------------------------------------------------
+    @property
+    def n_states(self) -> int:
+        return len(self.states)
+
+    @property
+    def n_bets(self) -> int:
+        """Number of bets, unconditional then conditional."""
+        return len(self.bets) + len(self.conditional)
+
+    def _labels(self, event: frozenset[Hashable]) -> list[Any]:
+        return [label_to_json(s) for s in self.states if s in event]
+
+    def describe_bet(self, j: int) -> str:
+        """A short text for bet ``j`` (unconditional first, then conditional)."""
+        if j < len(self.bets):
+            e, p = self.bets[j]
+            return f"{{{', '.join(map(repr, (s for s in self.states if s in e)))}}} at {p}"
+        a, b, p = self.conditional[j - len(self.bets)]
+        ea = ", ".join(repr(s) for s in self.states if s in a)
+        eb = ", ".join(repr(s) for s in self.states if s in b)
+        return f"{{{ea}}} given {{{eb}}} at {p}"
+
+    @cached_property
+    def payoff_matrix(self) -> np.ndarray:
+        """Exact payoffs (object array of Fractions), shape ``(n_states, n_bets)``: entry
+        ``[w, j]`` is what one unit of bet ``j`` bought at its price pays in state ``w``."""
+        G = np.empty((self.n_states, self.n_bets), dtype=object)
+        for j, (e, p) in enumerate(self.bets):
+            for w, s in enumerate(self.states):
+                G[w, j] = (1 if s in e else 0) - p
+        off = len(self.bets)
+        for j, (a, b, p) in enumerate(self.conditional):
+            for w, s in enumerate(self.states):
+                G[w, off + j] = ((1 if s in a else 0) - p) if s in b else Fraction(0)
+        return G
+
+    def restrict(self, bets: Sequence[int]) -> Credences:
+        """The credences on a subset of the bets (indices as in :attr:`payoff_matrix`)."""
+        keep = set(bets)
+        nb = len(self.bets)
+        return Credences(
+            self.states,
+            [b for j, b in enumerate(self.bets) if j in keep],
+            [c for j, c in enumerate(self.conditional) if j + nb in keep],
+        )
+
+
+def _json_label(s: Any) -> Hashable:
+    if isinstance(s, str | int) and not isinstance(s, bool):
+        return s
+    raise InputError(f"state labels must be strings or integers, got {s!r}")
+
+
+def _scale_to_integers(stakes: Sequence[Fraction]) -> list[Fraction]:
+    den = 1
+    for v in stakes:
+        den = den * v.denominator // math.gcd(den, v.denominator)
+    ints = [int(v * den) for v in stakes]
+    g = 0
+    for v in ints:
+        g = math.gcd(g, abs(v))
+    g = g or 1
+    return [Fraction(v // g) for v in ints]
+
+
+@dataclass(frozen=True, eq=False)
+class DutchBook(Certificate):
+    """Stakes per bet with a sure loss: total payoff ``≤ −sure_loss < 0`` in every state.
+
+    ``stakes[j]`` is the number of unit bets ``j`` the agent buys at its own price (negative:
+    sells). ``sure_loss`` is the least the agent loses, i.e. ``−max_w payoff(w)``.
+    """
+
+    credences: Credences
+    stakes: tuple[Fraction, ...]
+    sure_loss: Fraction
+
+    kind: ClassVar[str] = "dutch_book"
+    exploit: ClassVar[bool] = True
+
+    @property
+    def support(self) -> tuple[int, ...]:
+        """Indices of the bets with a non-zero stake."""
+        return tuple(j for j, s in enumerate(self.stakes) if s != 0)
+
+    @property
+    def payoffs(self) -> dict[Hashable, Fraction]:
+        """The agent's exact total payoff in each state."""
+        G = self.credences.payoff_matrix
+        sup = list(self.support)
+        if sup:
+            tot = G[:, sup].dot(np.asarray([self.stakes[j] for j in sup], dtype=object))
+        else:
+            tot = [Fraction(0)] * self.credences.n_states
+        return {s: Fraction(v) for s, v in zip(self.credences.states, tot, strict=True)}
+
+    def verify(self) -> bool:
+        """Exact: stakes are rationals, the loss is positive, and every state's payoff is at
+        most ``−sure_loss``. O(states × bets)."""
+        if len(self.stakes) != self.credences.n_bets:
+            return False
+        if not all(isinstance(s, Fraction | int) for s in self.stakes):
+            return False
+        if not isinstance(self.sure_loss, Fraction | int) or self.sure_loss <= 0:
+            return False
+        return all(v <= -self.sure_loss for v in self.payoffs.values())
+
+    def explain(self) -> str:
+        c = self.credences
+        lines = [f"Dutch book with {len(self.support)} bet(s):"]
+        for j in self.support:
+            s = self.stakes[j]
+            verb = "buys" if s > 0 else "sells"
+            lines.append(f"  the agent {verb} {abs(s)} unit bet(s) on {c.describe_bet(j)}")
+        pay = self.payoffs
+        shown = ", ".join(f"{s!r}: {v}" for s, v in list(pay.items())[:12])
+        more = "" if len(pay) <= 12 else f", … ({len(pay) - 12} more)"
+        lines.append(f"  its net payoff in each state: {shown}{more}")
+        lines.append(f"  whatever happens it loses at least {self.sure_loss}.")
+        return "\n".join(lines)
+
+    def to_json(self) -> dict[str, Any]:
+        c = self.credences
+        nb = len(c.bets)
+        stakes = []
+        for j in self.support:
+            if j < nb:
+                e, p = c.bets[j]
+                stakes.append({"event": c._labels(e), "price": str(p),
+                               "stake": str(self.stakes[j])})
+            else:
+                a, b, p = c.conditional[j - nb]
+                stakes.append({"event": c._labels(a), "given": c._labels(b),
+                               "price": str(p), "stake": str(self.stakes[j])})
+        return {
+            "kind": self.kind,
+            "stakes": stakes,
+            "sure_loss": str(self.sure_loss),
+            "payoffs": {str(label_to_json(s)): str(v) for s, v in self.payoffs.items()},
+        }
+
+
+@dataclass(frozen=True, eq=False)
+class ProbabilityMeasure(Certificate):
+    """A probability on the states consistent with every price (so no Dutch book exists).
+
+    ``probability[w]`` is the mass of ``credences.states[w]``.
+    """
+
+    credences: Credences
+    probability: tuple[Fraction, ...]
+
+    kind: ClassVar[str] = "probability"
+    exploit: ClassVar[bool] = False
+
+    @property
+    def measure(self) -> dict[Hashable, Fraction]:
+        """Mapping state → probability."""
+        return dict(zip(self.credences.states, self.probability, strict=True))
+
+    def verify(self) -> bool:
+        """Exact: non-negative, sums to one, ``π(E) = p`` for every bet and ``π(A∩B) = p·π(B)``
+        for every conditional bet. O(states × bets)."""
+        c = self.credences
+        pi = self.probability
+        if len(pi) != c.n_states or not all(isinstance(v, Fraction | int) for v in pi):
+            return False
+        if any(v < 0 for v in pi) or sum(pi) != 1:
+            return False
+        m = self.measure
+        for e, p in c.bets:
+            if sum((m[s] for s in e), Fraction(0)) != p:
+                return False
+        for a, b, p in c.conditional:
+            pab = sum((m[s] for s in a & b), Fraction(0))
+            pb = sum((m[s] for s in b), Fraction(0))
+            if pab != p * pb:
+                return False
+        return True
+
+    def explain(self) -> str:
+        m = self.measure
+        shown = ", ".join(f"P({s!r}) = {v}" for s, v in list(m.items())[:12])
+        more = "" if len(m) <= 12 else f", … ({len(m) - 12} more)"
+        return (
+            "No Dutch book: every price is the probability of its event under "
+            f"{shown}{more}; any combination of these bets has expected payoff 0 under this "
+            "probability, so it cannot lose in every state."
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "probability": {str(label_to_json(s)): str(v) for s, v in self.measure.items()},
+        }
+
+
+# -- search ---------------------------------------------------------------------------------
+
+
+def _float_book(Gf: np.ndarray) -> np.ndarray | None:
+    """An L1-minimal float book ``G s ≤ −1`` (a vertex: at most ``rows`` non-zeros) or None."""
+    k, m = Gf.shape
+    if m == 0:
+        return None
+    res = linprog(
+        np.ones(2 * m),
+        A_ub=np.hstack([Gf, -Gf]),
+        b_ub=-np.ones(k),
+        bounds=[(0, None)] * (2 * m),
+        method="highs-ds",
+    )
+    if res.status != 0:
+        return None
+    return res.x[:m] - res.x[m:]
+
+
+def _has_book(Gf: np.ndarray) -> bool:
+    """Float test: is there ``s`` with ``G s < 0`` (margin LP optimum clearly positive)?"""
+    k, m = Gf.shape
+    if m == 0:
+        return False
+    res = linprog(
+        np.r_[np.zeros(m), -1.0],
+        A_ub=np.hstack([Gf, np.ones((k, 1))]),
+        b_ub=np.zeros(k),
+        bounds=[(-1, 1)] * m + [(None, 1)],
+        method="highs",
+    )
+    return res.status == 0 and -res.fun > 1e-9
+
+
+def _small_support(c: Credences, Gx: np.ndarray) -> tuple[list[int], str]:
+    """Bets of a small book: the fewest when an exhaustive search is cheap, else irreducible."""
+    Gf = np.vectorize(float, otypes=[float])(Gx)
+    m = Gf.shape[1]
+    # one bet: a column negative (buy) or positive (sell) in every state
+    neg = np.flatnonzero((Gx < 0).all(axis=0))
+    pos = np.flatnonzero((Gx > 0).all(axis=0))
+    singles = sorted(set(neg.tolist()) | set(pos.tolist()))
+    if singles:
+        return [singles[0]], "fewest"
+    s = _float_book(Gf)
+    support = list(range(m)) if s is None else [int(j) for j in np.flatnonzero(np.abs(s) > 1e-12)]
+    order = sorted(support, key=lambda j: abs(s[j]) if s is not None else 0.0)
+    cur = list(support)
+    for j in order:
+        trial = [i for i in cur if i != j]
+        if trial and _has_book(Gf[:, trial]):
+            cur = trial
+    size = len(cur)
+    need = sum(math.comb(m, r) for r in range(2, size))
+    if size > 2 and need <= _EXHAUSTIVE_BUDGET:
+        for r in range(2, size):
+            for sub in combinations(range(m), r):
+                if _has_book(Gf[:, list(sub)]):
+                    return list(sub), "fewest"
+        return sorted(cur), "fewest"
+    return sorted(cur), "fewest" if size <= 2 else "irreducible"
+
+
+def dutch_book(credences: Credences, *, minimise: bool = True) -> DutchBook | None:
+    """A verified Dutch book against ``credences``, or ``None`` when none exists.
+
+    ``None`` is returned only together with an exactly verified probability measure having
+    been found (see :func:`check_credences`); this helper raises
+    :class:`~coherence.errors.CertificationError` when neither side verifies.
+    """
+    v = check_credences(credences, minimise=minimise)
+    return v.certificate if isinstance(v.certificate, DutchBook) else None
+
+
+def check_credences(credences: Credences, *, minimise: bool = True) -> Verdict:
+    """Dutch book or consistent probability measure for ``credences`` (de Finetti).
+
+    One margin-maximising LP decides (:func:`coherence.exact_lp.gordan`); a book is then made
+    small (at most ``|Ω|`` bets, irreducible, the fewest when cheap to prove) and verified
+    exactly; a coherent answer carries a probability measure verified exactly.
+
+    Cost: one HiGHS LP on ``|Ω| × bets`` plus, for a book, at most ``|Ω|`` pruning LPs on
+    ``|Ω| × |Ω|``; exact verification O(|Ω| · bets).
+
+    Raises:
+        CertificationError: if neither certificate could be verified exactly.
+    """
+    c = credences
+    Gx = c.payoff_matrix
+    if c.n_bets == 0:
+        pi = (Fraction(1),) + (Fraction(0),) * (c.n_states - 1)
+        cert: Certificate = ProbabilityMeasure(c, pi)
+        return Verdict(True, cert, "credences")
+    res = None
+    minimal = "none"
+    if minimise and _has_book(np.vectorize(float, otypes=[float])(Gx)):
+        support, minimal = _small_support(c, Gx)
+        res = gordan(Gx, support=support)
+        if res is None or res.stakes is None:
+            res, minimal = None, "none"
+    if res is None:
+        res = gordan(Gx)
+    if res is None:
+        raise CertificationError("credences: neither a Dutch book nor a probability verified")
+    if res.weights is not None:
+        cert = ProbabilityMeasure(c, tuple(res.weights))
+        if not cert.verify():
+            raise CertificationError("credences: probability measure failed verification")
+        return Verdict(True, cert, "credences")
+    stakes = _scale_to_integers([Fraction(s) for s in res.stakes])
+    sup = [j for j, v in enumerate(stakes) if v != 0]
+    pay = Gx[:, sup].dot(np.asarray([stakes[j] for j in sup], dtype=object))
+    book = DutchBook(c, tuple(stakes), -max(Fraction(v) for v in pay))
+    if not book.verify():
+        raise CertificationError("credences: Dutch book failed verification")
+    q = {"bets_in_book": len(book.support), "book_size": minimal}
+    return Verdict(False, book, "credences", q)

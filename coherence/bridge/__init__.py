@@ -1,0 +1,106 @@
+"""The bridge: audit trained networks' revealed preferences with PyTorch.
+
+Install with ``pip install "coherence[torch]"``. Importing this package does not import
+torch; the first call that needs it does, and raises
+:class:`~coherence.bridge.TorchMissingError` (an :class:`~coherence.errors.InputError`) with
+the install command when it is missing. Everything runs on CUDA when available
+(``device="auto"``), else on the CPU, with the same results.
+
+Start with :func:`audit` (a model and its items → :class:`AuditReport` with a verified
+:class:`~coherence.verdict.Verdict`) or with the metrics on a choice-probability matrix, e.g.
+:func:`expected_cyclic_triads`, exact in O(n²).
+"""
+
+from __future__ import annotations
+
+from coherence.bridge._torch import (
+    DeviceError,
+    ModelOutputError,
+    TorchMissingError,
+    require_torch,
+    resolve_device,
+)
+from coherence.bridge.audit import AuditReport, audit, audit_matrix
+from coherence.bridge.budgets import BudgetAudit, batched_closure, garp_ccei
+from coherence.bridge.elicit import (
+    Comparator,
+    Elicitation,
+    PairwiseCallable,
+    SampledComparisons,
+    Scorer,
+    SortElicitation,
+    as_model,
+    elicit,
+    elicit_sampled,
+    elicit_sorted,
+    symmetrise,
+)
+from coherence.bridge.fits import (
+    HodgeResidual,
+    UtilityFit,
+    bradley_terry,
+    residual_incoherence,
+    thurstonian,
+)
+from coherence.bridge.metrics import (
+    HardCycles,
+    TransitivityViolations,
+    cycle_probability,
+    expected_cyclic_triads,
+    find_majority_triad,
+    hard_cyclic_triads,
+    log_odds,
+    log_odds_exploitability,
+    majority_pump,
+    majority_relation,
+    majority_scores,
+    max_mean_cycle_torch,
+    prob_matrix,
+    sampled_triad_estimate,
+    transitivity_violations,
+)
+
+__all__ = [
+    "AuditReport",
+    "BudgetAudit",
+    "Comparator",
+    "DeviceError",
+    "Elicitation",
+    "HardCycles",
+    "HodgeResidual",
+    "ModelOutputError",
+    "PairwiseCallable",
+    "SampledComparisons",
+    "Scorer",
+    "SortElicitation",
+    "TorchMissingError",
+    "TransitivityViolations",
+    "UtilityFit",
+    "as_model",
+    "audit",
+    "audit_matrix",
+    "batched_closure",
+    "bradley_terry",
+    "cycle_probability",
+    "elicit",
+    "elicit_sampled",
+    "elicit_sorted",
+    "expected_cyclic_triads",
+    "find_majority_triad",
+    "garp_ccei",
+    "hard_cyclic_triads",
+    "log_odds",
+    "log_odds_exploitability",
+    "majority_pump",
+    "majority_relation",
+    "majority_scores",
+    "max_mean_cycle_torch",
+    "prob_matrix",
+    "require_torch",
+    "residual_incoherence",
+    "resolve_device",
+    "sampled_triad_estimate",
+    "symmetrise",
+    "thurstonian",
+    "transitivity_violations",
+]

@@ -1,0 +1,130 @@
+"""``coherence audit-net TARGET --items FILE``: audit a trained net's revealed preferences.
+
+``TARGET`` (``path/file.py:factory`` or ``package.module:factory``) is called with no
+arguments and must return the model (a comparator ``f(a, b) → logit``, a scorer
+``f(a) → utility``, or a :mod:`coherence.bridge` wrapper). ``FILE`` holds the items: a
+``.npy`` array (one row of features per item), a ``.npz`` (array ``items``, optional
+``labels``), a ``.csv`` of numbers (one row per item, optional header) or a ``.json`` list of
+rows or ``{"items": [...], "labels": [...]}``. Exit 0 coherent, 1 money pump, 2 bad input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from coherence.cli._common import add_json_flag, emit
+from coherence.errors import InputError
+
+
+def read_items(path: str) -> tuple[np.ndarray, tuple[Any, ...] | None]:
+    """Features ``(n, d)`` (float64) and optional labels from an items file."""
+    p = Path(path)
+    if not p.is_file():
+        raise InputError(f"{path}: no such file")
+    suffix = p.suffix.lower()
+    labels = None
+    try:
+        if suffix == ".npy":
+            X = np.load(p, allow_pickle=False)
+        elif suffix == ".npz":
+            with np.load(p, allow_pickle=False) as z:
+                if "items" not in z:
+                    raise InputError(f"{path}: no array named 'items'")
+                X = z["items"]
+                if "labels" in z:
+                    labels = tuple(z["labels"].tolist())
+        elif suffix == ".json":
+            doc = json.loads(p.read_text(encoding="utf-8"))
+            if isinstance(doc, dict):
+                if "items" not in doc:
+                    raise InputError(f"{path}: JSON object needs an 'items' list")
+                X = np.asarray(doc["items"], dtype=np.float64)
+                if "labels" in doc:
+                    labels = tuple(doc["labels"])
+            else:
+                X = np.asarray(doc, dtype=np.float64)
+        elif suffix in (".csv", ".txt"):
+            with p.open(newline="", encoding="utf-8-sig") as fh:
+                rows = [r for r in csv.reader(fh) if r]
+            if rows and not _numeric(rows[0]):
+                rows = rows[1:]
+            X = np.asarray([[float(v) for v in r] for r in rows], dtype=np.float64)
+        else:
+            raise InputError(f"{path}: unknown items format {suffix!r} (npy, npz, json, csv)")
+    except (ValueError, OSError) as exc:
+        if isinstance(exc, InputError):
+            raise
+        raise InputError(f"{path}: cannot read items: {exc}") from None
+    X = np.asarray(X)
+    if X.dtype.kind not in "biuf":
+        raise InputError(f"{path}: items must be numeric features")
+    X = X.astype(np.float64)
+    if X.ndim == 1:
+        X = X[:, None]
+    if X.ndim != 2:
+        raise InputError(f"{path}: items must be a 2-dimensional array, got shape {X.shape}")
+    if not np.isfinite(X).all():
+        raise InputError(f"{path}: items contain NaN or inf")
+    if labels is not None and len(labels) != X.shape[0]:
+        raise InputError(f"{path}: {len(labels)} labels for {X.shape[0]} items")
+    return X, labels
+
+
+def _numeric(row: list[str]) -> bool:
+    try:
+        [float(v) for v in row]
+    except ValueError:
+        return False
+    return True
+
+
+def _run(args: argparse.Namespace) -> int:
+    from coherence._load import load_target
+    from coherence.bridge import audit, require_torch, resolve_device
+
+    torch = require_torch()
+    dev = resolve_device(args.device)
+    X, labels = read_items(args.items)
+    _, factory = load_target(args.target)
+    if not callable(factory):
+        raise InputError(f"{args.target} is not callable")
+    try:
+        model = factory()
+    except Exception as exc:
+        raise InputError(f"{args.target}() raised {type(exc).__name__}: {exc}") from None
+    if isinstance(model, torch.nn.Module):
+        model = model.to(dev).eval()
+        dtype = next((p.dtype for p in model.parameters()), torch.float32)
+    else:
+        dtype = torch.float32
+    items = torch.as_tensor(X, dtype=dtype, device=dev)
+    progress = False if args.json else None
+    report = audit(model, items, labels=labels, device=dev, progress=progress)
+    if args.json:
+        emit(report.to_json())
+    else:
+        print(report.explain())
+    return 0 if report.verdict.coherent else 1
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "audit-net",
+        help="audit a trained net's pairwise preferences for money pumps (needs torch)",
+        description=(
+            "Elicit a model's choice probabilities over the items (both orders), measure "
+            "cycle rates and fits, and certify a shortest majority money pump or a utility. "
+            "Exit 0 coherent, 1 pump, 2 bad input."
+        ),
+    )
+    p.add_argument("target", metavar="TARGET", help="FILE.py:factory or module:factory")
+    p.add_argument("--items", required=True, metavar="FILE", help="npy, npz, json or csv")
+    p.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda"))
+    add_json_flag(p)
+    p.set_defaults(func=_run)

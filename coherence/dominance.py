@@ -1,0 +1,476 @@
+"""Decision problems: dominated policies ⇄ Bayes priors (Wald's complete class theorem).
+
+A :class:`DecisionProblem` lists states, acts and the outcome (a resource amount; more is
+better) of every act in every state. A policy is a pure act or a mixture of acts.
+
+**Theorem (finite complete class; Wald 1947, 1950).** For a policy ``q`` exactly one holds:
+
+* some mixed policy ``r`` does at least as well as ``q`` in every state and strictly better
+  in one (``q`` is *inadmissible*: an exploit — swap ``q`` for ``r`` and pocket the
+  difference); or
+* a prior ``π`` with ``π(w) > 0`` for every state under which ``q`` maximises expected
+  outcome among all acts (``q`` is Bayes-optimal).
+
+(For finitely many acts and states the risk set is a polytope, whose Pareto-optimal points
+are exposed by strictly positive weights — Arrow, Barankin and Blackwell 1953 for the general
+convex case.) :func:`check_policy` returns the verified certificate of the side that holds.
+
+Sequential problems given as finite :class:`DecisionTree` s reduce to a decision problem
+whose acts are the tree's plans (a choice at every decision node).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Mapping, Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+from functools import cached_property
+from itertools import product
+from typing import Any, ClassVar
+
+import numpy as np
+from scipy.optimize import linprog
+
+from coherence.errors import CertificationError, InputError
+from coherence.exact_lp import LinearSystem, as_fraction, find_point, rational_candidates
+from coherence.verdict import Certificate, Verdict, label_to_json
+
+__all__ = [
+    "BayesPrior",
+    "Chance",
+    "Decide",
+    "DecisionProblem",
+    "DecisionTree",
+    "DominatingPolicy",
+    "Leaf",
+    "check_policy",
+]
+
+
+@dataclass(frozen=True, eq=False)
+class DecisionProblem:
+    """States × acts with an exact outcome per cell (more is better).
+
+    Args:
+        states: distinct state labels (non-empty).
+        acts: distinct act labels (non-empty).
+        outcomes: matrix ``outcomes[w][a]`` (states × acts), numbers parsed exactly.
+
+    Raises :class:`InputError` on empty or duplicate labels, ragged or mis-shaped matrices,
+    NaN or infinite outcomes.
+    """
+
+    states: tuple[Hashable, ...]
+    acts: tuple[Hashable, ...]
+    outcomes: np.ndarray
+
+    def __post_init__(self) -> None:
+        states, acts = tuple(self.states), tuple(self.acts)
+        if not states or not acts:
+            raise InputError("a decision problem needs at least one state and one act")
+        try:
+            if len(set(states)) != len(states) or len(set(acts)) != len(acts):
+                raise InputError("state and act labels must be distinct")
+        except TypeError:
+            raise InputError("state and act labels must be hashable") from None
+        raw = self.outcomes
+        if not isinstance(raw, np.ndarray) and (not isinstance(raw, Sequence) or any(
+            not isinstance(r, Sequence) or isinstance(r, str) or len(r) != len(acts)
+            for r in raw
+        )):
+            raise InputError("outcomes must be a states × acts matrix (not ragged)")
+        arr = np.asarray(raw, dtype=object)
+        if arr.shape != (len(states), len(acts)):
+            raise InputError(
+                f"outcomes must have shape {(len(states), len(acts))}, got {arr.shape}"
+            )
+        out = np.empty(arr.shape, dtype=object)
+        for idx, v in np.ndenumerate(arr):
+            out[idx] = as_fraction(v, what="outcome")
+        object.__setattr__(self, "states", states)
+        object.__setattr__(self, "acts", acts)
+        object.__setattr__(self, "outcomes", out)
+
+    @property
+    def n_states(self) -> int:
+        return len(self.states)
+
+    @property
+    def n_acts(self) -> int:
+        return len(self.acts)
+
+    @cached_property
+    def _floats(self) -> np.ndarray:
+        return np.vectorize(float, otypes=[float])(self.outcomes)
+
+    def policy_vector(self, policy: Any) -> tuple[Fraction, ...]:
+        """Normalise a policy: an act label (pure) or a mapping act → probability (mixed,
+        probabilities in [0, 1] summing to 1, parsed exactly)."""
+        idx = {a: j for j, a in enumerate(self.acts)}
+        if isinstance(policy, Mapping):
+            q = [Fraction(0)] * self.n_acts
+            for a, w in policy.items():
+                if a not in idx:
+                    raise InputError(f"policy names an unknown act {a!r}")
+                f = as_fraction(w, what=f"probability of {a!r}")
+                if f < 0 or f > 1:
+                    raise InputError(f"probability of {a!r} must be in [0, 1], got {f}")
+                q[idx[a]] += f
+            if sum(q) != 1:
+                raise InputError(f"policy probabilities must sum to 1, got {sum(q)}")
+            return tuple(q)
+        if isinstance(policy, tuple) and len(policy) == self.n_acts and policy not in idx:
+            return self.policy_vector(dict(zip(self.acts, policy, strict=True)))
+        try:
+            j = idx[policy]
+        except (KeyError, TypeError):
+            raise InputError(f"unknown act {policy!r}") from None
+        return tuple(Fraction(int(k == j)) for k in range(self.n_acts))
+
+    def value(self, policy: Sequence[Fraction]) -> list[Fraction]:
+        """Exact expected outcome of a mixed policy in each state."""
+        return [
+            sum((self.outcomes[w, a] * policy[a] for a in range(self.n_acts) if policy[a]),
+                Fraction(0))
+            for w in range(self.n_states)
+        ]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "states": [label_to_json(s) for s in self.states],
+            "acts": [label_to_json(a) for a in self.acts],
+            "outcomes": [[str(v) for v in row] for row in self.outcomes],
+        }
+
+
+def _policy_json(problem: DecisionProblem, q: Sequence[Fraction]) -> dict[str, str]:
+    return {str(label_to_json(a)): str(w) for a, w in zip(problem.acts, q, strict=True) if w}
+
+
+def _policy_text(problem: DecisionProblem, q: Sequence[Fraction]) -> str:
+    parts = [(a, w) for a, w in zip(problem.acts, q, strict=True) if w]
+    if len(parts) == 1:
+        return f"act {parts[0][0]!r}"
+    return "the mixture " + " + ".join(f"{w}·{a!r}" for a, w in parts)
+
+
+def _valid_mixture(q: Sequence[Any], n: int) -> bool:
+    return (
+        len(q) == n
+        and all(isinstance(v, Fraction | int) for v in q)
+        and all(v >= 0 for v in q)
+        and sum(q) == 1
+    )
+
+
+@dataclass(frozen=True, eq=False)
+class DominatingPolicy(Certificate):
+    """A (mixed) policy at least as good as ``policy`` in every state, better in one."""
+
+    problem: DecisionProblem
+    policy: tuple[Fraction, ...]
+    dominating: tuple[Fraction, ...]
+
+    kind: ClassVar[str] = "dominating_policy"
+    exploit: ClassVar[bool] = True
+
+    @property
+    def gains(self) -> dict[Hashable, Fraction]:
+        """State → how much more the dominating policy yields (all ≥ 0, one > 0)."""
+        a = self.problem.value(self.dominating)
+        b = self.problem.value(self.policy)
+        return {s: x - y for s, x, y in zip(self.problem.states, a, b, strict=True)}
+
+    def verify(self) -> bool:
+        """Exact: both are probability vectors; gains ≥ 0 everywhere and > 0 somewhere."""
+        n = self.problem.n_acts
+        if not (_valid_mixture(self.policy, n) and _valid_mixture(self.dominating, n)):
+            return False
+        g = list(self.gains.values())
+        return all(v >= 0 for v in g) and any(v > 0 for v in g)
+
+    def explain(self) -> str:
+        p = self.problem
+        gains = ", ".join(f"{s!r}: +{v}" for s, v in list(self.gains.items())[:12])
+        return (
+            f"The policy ({_policy_text(p, self.policy)}) is dominated by "
+            f"{_policy_text(p, self.dominating)}: it does at least as well in every state and "
+            f"strictly better in some (gain per state: {gains}). Whoever follows the policy "
+            "can be offered the swap and gives the difference away."
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "policy": _policy_json(self.problem, self.policy),
+            "dominating": _policy_json(self.problem, self.dominating),
+            "gains": {str(label_to_json(s)): str(v) for s, v in self.gains.items()},
+        }
+
+
+@dataclass(frozen=True, eq=False)
+class BayesPrior(Certificate):
+    """A prior with full support under which ``policy`` maximises expected outcome."""
+
+    problem: DecisionProblem
+    policy: tuple[Fraction, ...]
+    prior: tuple[Fraction, ...]
+
+    kind: ClassVar[str] = "bayes_prior"
+    exploit: ClassVar[bool] = False
+
+    def expected(self) -> list[Fraction]:
+        """Exact expected outcome of every act under the prior."""
+        P = self.problem
+        return [
+            sum((self.prior[w] * P.outcomes[w, a] for w in range(P.n_states)), Fraction(0))
+            for a in range(P.n_acts)
+        ]
+
+    def verify(self) -> bool:
+        """Exact: the prior is strictly positive and sums to 1; the policy's expected outcome
+        equals the best act's (so every act it mixes is a best act)."""
+        P = self.problem
+        if not _valid_mixture(self.policy, P.n_acts):
+            return False
+        if len(self.prior) != P.n_states or not all(isinstance(v, Fraction | int)
+                                                     for v in self.prior):
+            return False
+        if any(v <= 0 for v in self.prior) or sum(self.prior) != 1:
+            return False
+        ev = self.expected()
+        mine = sum((q * e for q, e in zip(self.policy, ev, strict=True)), Fraction(0))
+        return mine >= max(ev)
+
+    def explain(self) -> str:
+        P = self.problem
+        pri = ", ".join(f"P({s!r}) = {v}" for s, v in zip(P.states, self.prior, strict=True))
+        best = max(self.expected())
+        return (
+            f"The policy ({_policy_text(P, self.policy)}) is admissible: under the prior {pri} "
+            f"its expected outcome {best} is the highest any act reaches, and every state has "
+            "positive probability, so no policy does at least as well everywhere and better "
+            "somewhere."
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        P = self.problem
+        return {
+            "kind": self.kind,
+            "policy": _policy_json(P, self.policy),
+            "prior": {str(label_to_json(s)): str(v)
+                      for s, v in zip(P.states, self.prior, strict=True)},
+            "expected_value": str(max(self.expected())),
+        }
+
+
+def _pure_dominator(problem: DecisionProblem, q: Sequence[Fraction]) -> int | None:
+    """Index of a pure act weakly dominating ``q`` (vectorised over acts), preferring the one
+    with the largest total gain."""
+    vq = np.array(problem.value(q), dtype=object)
+    D = problem.outcomes - vq[:, None]  # states × acts
+    ge = (D >= 0).all(axis=0)
+    gt = (D > 0).any(axis=0)
+    cand = np.flatnonzero(ge & gt)
+    if not len(cand):
+        return None
+    tot = D[:, cand].sum(axis=0)
+    return int(cand[int(np.argmax(np.array([float(t) for t in tot])))])
+
+
+def _dominating_mixture(
+    problem: DecisionProblem, q: Sequence[Fraction]
+) -> tuple[Fraction, ...] | None:
+    """Exact weakly dominating mixture, or ``None`` when the LP says there is none."""
+    U = problem._floats
+    k, n = U.shape
+    vq = U @ np.array([float(v) for v in q])
+    # max Σ d  s.t.  U r − d ≥ U q, r ∈ Δ, 0 ≤ d ≤ 1
+    res = linprog(
+        np.r_[np.zeros(n), -np.ones(k)],
+        A_ub=np.hstack([-U, np.eye(k)]),
+        b_ub=-vq,
+        A_eq=np.r_[np.ones(n), np.zeros(k)][None, :],
+        b_eq=[1.0],
+        bounds=[(0, None)] * n + [(0, 1)] * k,
+        method="highs",
+    )
+    if res.status != 0 or -res.fun <= 1e-9:
+        return None
+    r = res.x[:n]
+    d = res.x[n:]
+    exact_vq = problem.value(q)
+    for cand in rational_candidates(r):
+        cand = [max(v, Fraction(0)) for v in cand]
+        tot = sum(cand)
+        if tot <= 0:
+            continue
+        cand = [v / tot for v in cand]
+        g = [a - b for a, b in zip(problem.value(cand), exact_vq, strict=True)]
+        if all(v >= 0 for v in g) and any(v > 0 for v in g):
+            return tuple(cand)
+    A_ub = -problem.outcomes
+    for w in np.argsort(-d)[:3]:
+        mask = np.zeros(k, dtype=bool)
+        mask[w] = True
+        system = LinearSystem(
+            n=n, A_ub=A_ub, b_ub=-np.array(exact_vq, dtype=object),
+            A_eq=np.ones((1, n), dtype=object), b_eq=np.array([Fraction(1)], dtype=object),
+            lb=(Fraction(0),) * n, strict=mask,
+        )
+        x = find_point(system, hint=r)
+        if x is not None:
+            return tuple(x)
+    return None
+
+
+def _bayes_prior(problem: DecisionProblem, q: Sequence[Fraction]) -> tuple[Fraction, ...] | None:
+    """Exact strictly positive prior making ``q`` Bayes-optimal, or ``None``."""
+    k, n = problem.n_states, problem.n_acts
+    vq = problem.value(q)
+    # rows: π · (U_a − U q) ≤ 0 for every act a; −π_w < 0 (strict); Σ π = 1
+    A = np.empty((n + k, k), dtype=object)
+    for a in range(n):
+        for w in range(k):
+            A[a, w] = problem.outcomes[w, a] - vq[w]
+    for w in range(k):
+        for w2 in range(k):
+            A[n + w, w2] = Fraction(-1 if w == w2 else 0)
+    strict = np.r_[np.zeros(n, dtype=bool), np.ones(k, dtype=bool)]
+    system = LinearSystem(
+        n=k, A_ub=A, b_ub=np.array([Fraction(0)] * (n + k), dtype=object),
+        A_eq=np.ones((1, k), dtype=object), b_eq=np.array([Fraction(1)], dtype=object),
+        strict=strict,
+    )
+    x = find_point(system)
+    return None if x is None else tuple(x)
+
+
+def check_policy(problem: DecisionProblem, policy: Any) -> Verdict:
+    """Dominating mixed policy (exploit) or a full-support prior making ``policy`` Bayes.
+
+    A pure dominating act is preferred when one exists (the smallest exploit); otherwise the
+    LP ``max Σ_w d_w`` s.t. ``U r ≥ U q + d``, ``r ∈ Δ``, ``0 ≤ d ≤ 1`` gives the dominating
+    mixture; when its optimum is 0 the prior comes from the margin LP on the alternative
+    system. Both are verified exactly.
+
+    Cost: one or two HiGHS LPs on states × acts; exact checks O(states · acts).
+
+    Raises:
+        InputError: a malformed policy.
+        CertificationError: neither certificate verified.
+    """
+    q = problem.policy_vector(policy)
+    j = _pure_dominator(problem, q)
+    if j is not None:
+        r = tuple(Fraction(int(a == j)) for a in range(problem.n_acts))
+        cert: Certificate = DominatingPolicy(problem, q, r)
+    else:
+        mix = _dominating_mixture(problem, q)
+        if mix is not None:
+            cert = DominatingPolicy(problem, q, mix)
+        else:
+            prior = _bayes_prior(problem, q)
+            if prior is None:
+                raise CertificationError("policy: neither a dominating policy nor a prior verified")
+            cert = BayesPrior(problem, q, prior)
+    if not cert.verify():
+        raise CertificationError(f"policy: {cert.kind} failed exact verification")
+    return Verdict(not cert.exploit, cert, "policy")
+
+
+# -- decision trees --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Leaf:
+    """A terminal node: the outcome, one number or a mapping state → number."""
+
+    outcome: Any
+
+
+@dataclass(frozen=True)
+class Decide:
+    """A decision node named ``name``: the agent picks one of ``options`` (label → node)."""
+
+    name: Hashable
+    options: Mapping[Hashable, Any]
+
+
+@dataclass(frozen=True)
+class Chance:
+    """Nature reveals which cell of a partition of the states holds: ``branches`` maps a label
+    to ``(states in that cell, node)``; the cells must partition the states reaching here."""
+
+    branches: Mapping[Hashable, tuple[Sequence[Hashable], Any]]
+
+
+@dataclass(frozen=True, eq=False)
+class DecisionTree:
+    """A finite sequential decision problem over ``states``.
+
+    :meth:`to_problem` enumerates plans — a choice at every decision node — and evaluates each
+    in each state by walking the tree; that is the normal form. Decision-node names must be
+    unique. Cost: O(plans × states × depth); the number of plans is the product of the
+    option counts.
+    """
+
+    states: tuple[Hashable, ...]
+    root: Any
+
+    def _decisions(self) -> dict[Hashable, tuple[Hashable, ...]]:
+        found: dict[Hashable, tuple[Hashable, ...]] = {}
+
+        def walk(node: Any) -> None:
+            if isinstance(node, Decide):
+                if node.name in found:
+                    raise InputError(f"decision node name {node.name!r} is used twice")
+                if not node.options:
+                    raise InputError(f"decision node {node.name!r} has no options")
+                found[node.name] = tuple(node.options)
+                for child in node.options.values():
+                    walk(child)
+            elif isinstance(node, Chance):
+                for _cell, child in node.branches.values():
+                    walk(child)
+            elif not isinstance(node, Leaf):
+                raise InputError(f"unknown tree node {node!r}")
+
+        walk(self.root)
+        return found
+
+    def _outcome(self, plan: Mapping[Hashable, Hashable], state: Hashable) -> Fraction:
+        node = self.root
+        while True:
+            if isinstance(node, Leaf):
+                o = node.outcome
+                if isinstance(o, Mapping):
+                    if state not in o:
+                        raise InputError(f"leaf has no outcome for state {state!r}")
+                    o = o[state]
+                return as_fraction(o, what="leaf outcome")
+            if isinstance(node, Decide):
+                node = node.options[plan[node.name]]
+            else:
+                nxt = [child for cell, child in node.branches.values() if state in set(cell)]
+                if len(nxt) != 1:
+                    raise InputError(f"chance node cells do not partition the states at {state!r}")
+                node = nxt[0]
+
+    def to_problem(self) -> DecisionProblem:
+        """The normal form: acts are plans, labelled ``"node=option; …"`` strings."""
+        states = tuple(self.states)
+        if not states:
+            raise InputError("the state space is empty")
+        dec = self._decisions()
+        names = list(dec)
+        plans = list(product(*(dec[n] for n in names))) if names else [()]
+        acts = []
+        cols = []
+        for p in plans:
+            plan = dict(zip(names, p, strict=True))
+            acts.append("; ".join(f"{n}={o}" for n, o in plan.items()) or "(no choice)")
+            cols.append([self._outcome(plan, s) for s in states])
+        outcomes = np.array(cols, dtype=object).T
+        return DecisionProblem(states, tuple(acts), outcomes)
+

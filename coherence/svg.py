@@ -1,0 +1,273 @@
+"""Small inline SVG pictures for reports: a pump cycle, committee votes, a utility ordering.
+
+Every function takes plain JSON values (as found in a certificate's ``to_json()``) and returns
+an ``<svg>`` element as a string with all text escaped, so a saved verdict draws the same as
+a live one. No dependencies; sizes are linear in the number of items drawn.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from html import escape
+from typing import Any
+
+__all__ = ["bars_svg", "cycle_svg", "ordering_svg", "votes_svg"]
+
+#: colours (also used by the browser check: the pump arrows are drawn in ``PUMP``)
+PUMP = "#d62728"
+FREE = "#7f7f7f"
+YES = "#2ca02c"
+NO = "#d62728"
+NODE = "#1f77b4"
+LEVEL = "#e8f0fa"
+
+
+def _short(label: Any, width: int = 14) -> str:
+    text = str(label)
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _svg(width: float, height: float, body: list[str], title: str,
+         origin: tuple[float, float] = (0.0, 0.0)) -> str:
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{width:.0f}" '
+        f'height="{height:.0f}" viewBox="{origin[0]:.0f} {origin[1]:.0f} {width:.0f} '
+        f'{height:.0f}" '
+        f'font-family="system-ui, sans-serif" font-size="12">'
+        f"<title>{escape(title)}</title>" + "".join(body) + "</svg>"
+    )
+
+
+def cycle_svg(cycle: Sequence[Any], fees: Sequence[Any] | None = None, *,
+              title: str = "money pump") -> str:
+    """The pump as a directed cycle: items on a circle, an arrow per trade labelled with its fee.
+
+    ``cycle[t]`` is held before trade ``t``, which swaps it for ``cycle[t + 1]`` (the last
+    trade returns to ``cycle[0]``); paid trades are drawn in red, free ones in grey.
+    """
+    k = len(cycle)
+    if k == 0:
+        return _svg(10, 10, [], title)
+    fees = list(fees) if fees is not None else ["" for _ in cycle]
+    radius = max(70.0, 26.0 * k)
+    pad = 110.0
+    size = 2 * (radius + pad)
+    cx = cy = size / 2
+    pos = [
+        (cx + radius * math.cos(-math.pi / 2 + 2 * math.pi * t / k),
+         cy + radius * math.sin(-math.pi / 2 + 2 * math.pi * t / k))
+        for t in range(k)
+    ]
+    body = [
+        '<defs>'
+        f'<marker id="arrow-paid" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" '
+        f'markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" '
+        f'fill="{PUMP}"/></marker>'
+        f'<marker id="arrow-free" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" '
+        f'markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" '
+        f'fill="{FREE}"/></marker></defs>'
+    ]
+    node_r = 24.0
+    extent: list[tuple[float, float]] = []
+    for t in range(k):
+        (x0, y0), (x1, y1) = pos[t], pos[(t + 1) % k]
+        dx, dy = x1 - x0, y1 - y0
+        dist = math.hypot(dx, dy) or 1.0
+        ux, uy = dx / dist, dy / dist
+        # bend each arrow away from the centre (a 2-cycle then shows two arrows)
+        mx0, my0 = (x0 + x1) / 2, (y0 + y1) / 2
+        ox, oy = mx0 - cx, my0 - cy
+        norm = math.hypot(ox, oy)
+        if norm < 1e-6:
+            ox, oy = uy, -ux
+        else:
+            ox, oy = ox / norm, oy / norm
+        bend = 0.22 * dist
+        sx, sy = x0 + ux * node_r, y0 + uy * node_r
+        ex, ey = x1 - ux * node_r, y1 - uy * node_r
+        mx, my = mx0 + ox * bend, my0 + oy * bend
+        extent.append((mx, my))
+        fee = fees[t] if t < len(fees) else ""
+        paid = _is_paid(fee)
+        colour, marker = (PUMP, "arrow-paid") if paid else (FREE, "arrow-free")
+        body.append(
+            f'<path class="trade" d="M{sx:.1f},{sy:.1f} Q{mx:.1f},{my:.1f} {ex:.1f},{ey:.1f}" '
+            f'fill="none" stroke="{colour}" stroke-width="2.5" marker-end="url(#{marker})">'
+            f"<title>{escape(f'trade {t + 1}: {cycle[t]} → {cycle[(t + 1) % k]}, fee {fee}')}"
+            "</title></path>"
+        )
+        lx, ly = (sx + 2 * mx + ex) / 4 + ox * 14, (sy + 2 * my + ey) / 4 + oy * 14 + 4
+        anchor = "start" if ox > 0.3 else "end" if ox < -0.3 else "middle"
+        label = f"{t + 1}: pays {fee}" if paid else f"{t + 1}: free"
+        body.append(
+            f'<text x="{lx:.1f}" y="{ly:.1f}" text-anchor="{anchor}" '
+            f'fill="{colour}">{escape(label)}</text>'
+        )
+    extent.extend(pos)
+    for t, (x, y) in enumerate(pos):
+        body.append(
+            f'<g class="item"><circle cx="{x:.1f}" cy="{y:.1f}" r="{node_r}" fill="white" '
+            f'stroke="{NODE}" stroke-width="2"/><text x="{x:.1f}" y="{y + 4:.1f}" '
+            f'text-anchor="middle">{escape(_short(cycle[t], 8))}</text>'
+            f"<title>{escape(str(cycle[t]))}</title></g>"
+        )
+    margin = 100.0
+    x_lo = min(x for x, _ in extent) - margin
+    y_lo = min(y for _, y in extent) - 40.0
+    x_hi = max(x for x, _ in extent) + margin
+    y_hi = max(y for _, y in extent) + 40.0
+    return _svg(min(size, x_hi - x_lo), min(size, y_hi - y_lo), body, title,
+                origin=(max(0.0, x_lo), max(0.0, y_lo)))
+
+
+def _is_paid(fee: Any) -> bool:
+    text = str(fee).strip()
+    if text in ("", "0", "0ε"):
+        return False
+    return not text.startswith("-")
+
+
+def votes_svg(trades: Sequence[Mapping[str, Any]], *, title: str = "committee votes") -> str:
+    """A grid of committee votes: one column per trade, one row per member (✓ for, ✗ against).
+
+    ``trades`` are certificate trade dicts with ``holding``, ``offered`` and ``votes``
+    (member → bool); trades without votes are shown as empty columns.
+    """
+    members: list[str] = []
+    for t in trades:
+        for m in (t.get("votes") or {}):
+            if m not in members:
+                members.append(str(m))
+    cell, left, top = 34.0, 110.0, 60.0
+    width = left + cell * len(trades) + 20
+    height = top + cell * (len(members) + 1) + 20
+    body = []
+    for c, t in enumerate(trades):
+        x = left + c * cell + cell / 2
+        head = f"{_short(t.get('holding'), 6)}→{_short(t.get('offered'), 6)}"
+        body.append(
+            f'<text x="{x:.1f}" y="{top - 8:.1f}" text-anchor="start" '
+            f'transform="rotate(-35 {x:.1f} {top - 8:.1f})">{escape(head)}</text>'
+        )
+    for r, m in enumerate(members):
+        y = top + r * cell
+        body.append(f'<text x="{left - 8:.1f}" y="{y + cell / 2 + 4:.1f}" '
+                    f'text-anchor="end">{escape(_short(m, 14))}</text>')
+        for c, t in enumerate(trades):
+            v = (t.get("votes") or {}).get(m)
+            x = left + c * cell
+            fill = YES if v is True else NO if v is False else "#eeeeee"
+            mark = "✓" if v is True else "✗" if v is False else ""
+            body.append(
+                f'<rect class="vote" x="{x + 2:.1f}" y="{y + 2:.1f}" width="{cell - 4:.1f}" '
+                f'height="{cell - 4:.1f}" rx="4" fill="{fill}"/><text x="{x + cell / 2:.1f}" '
+                f'y="{y + cell / 2 + 5:.1f}" text-anchor="middle" fill="white" '
+                f'font-size="15">{mark}</text>'
+            )
+    y = top + len(members) * cell
+    body.append(f'<text x="{left - 8:.1f}" y="{y + cell / 2 + 4:.1f}" text-anchor="end" '
+                'font-weight="bold">trade</text>')
+    for c, t in enumerate(trades):
+        acc = t.get("accepted", True)
+        body.append(
+            f'<text x="{left + c * cell + cell / 2:.1f}" y="{y + cell / 2 + 4:.1f}" '
+            f'text-anchor="middle" font-weight="bold">{"yes" if acc else "no"}</text>'
+        )
+    return _svg(width, height, body, title)
+
+
+def ordering_svg(utility: Mapping[str, Any], *, title: str = "utility ordering",
+                 max_levels: int = 30, per_row: int = 10) -> str:
+    """Items stacked by utility, best on top: one band per utility level.
+
+    Values are compared as numbers when they parse as such (``"3/2"`` included), else as
+    text. At most ``max_levels`` bands and ``per_row`` items per band are drawn.
+    """
+    from fractions import Fraction
+
+    def key(v: Any) -> Any:
+        try:
+            return (0, Fraction(str(v)))
+        except (ValueError, ZeroDivisionError):
+            return (1, str(v))
+
+    levels: dict[Any, list[str]] = {}
+    for item, v in utility.items():
+        levels.setdefault(key(v), []).append(str(item))
+    order = sorted(levels, reverse=True)
+    shown = order[:max_levels]
+    box_w, box_h, gap, left = 92.0, 26.0, 8.0, 70.0
+    widest = max((min(len(levels[k]), per_row + 1) for k in shown), default=1)
+    width = left + widest * (box_w + gap) + 20
+    height = 30 + len(shown) * (box_h + 2 * gap) + (20 if len(order) > len(shown) else 0)
+    body = [
+        f'<text x="12" y="18" fill="{NODE}" font-weight="bold">better ↑</text>'
+    ]
+    for r, k in enumerate(shown):
+        y = 30 + r * (box_h + 2 * gap)
+        body.append(f'<rect x="{left - 6:.1f}" y="{y - gap / 2:.1f}" '
+                    f'width="{width - left - 6:.1f}" height="{box_h + gap:.1f}" '
+                    f'fill="{LEVEL}" rx="4"/>')
+        value = k[1]
+        body.append(f'<text x="{left - 12:.1f}" y="{y + box_h / 2 + 4:.1f}" '
+                    f'text-anchor="end">u = {escape(str(value))}</text>')
+        names = levels[k]
+        for c, name in enumerate(names[:per_row]):
+            x = left + c * (box_w + gap)
+            body.append(
+                f'<g class="item"><rect x="{x:.1f}" y="{y:.1f}" width="{box_w}" '
+                f'height="{box_h}" rx="6" fill="white" stroke="{NODE}" stroke-width="1.5"/>'
+                f'<text x="{x + box_w / 2:.1f}" y="{y + box_h / 2 + 4:.1f}" '
+                f'text-anchor="middle">{escape(_short(name, 12))}</text>'
+                f"<title>{escape(name)}</title></g>"
+            )
+        if len(names) > per_row:
+            x = left + per_row * (box_w + gap)
+            body.append(f'<text x="{x:.1f}" y="{y + box_h / 2 + 4:.1f}">'
+                        f"+{len(names) - per_row} more</text>")
+    if len(order) > len(shown):
+        body.append(f'<text x="{left:.1f}" y="{height - 6:.1f}">… {len(order) - len(shown)} '
+                    "lower levels not drawn</text>")
+    return _svg(width, height, body, title)
+
+
+def bars_svg(values: Mapping[str, Any], *, title: str = "values", max_bars: int = 40) -> str:
+    """A bar per key (e.g. a Dutch book's net payoff in each state, or a probability).
+
+    Values are numbers or exact strings such as ``"-1/5"``; negative bars point down in red,
+    positive ones up in green. At most ``max_bars`` bars are drawn.
+    """
+    from fractions import Fraction
+
+    entries = []
+    for k, v in list(values.items())[:max_bars]:
+        try:
+            entries.append((str(k), Fraction(str(v))))
+        except (ValueError, ZeroDivisionError):
+            continue
+    if not entries:
+        return _svg(10, 10, [], title)
+    top = max(max(v for _, v in entries), Fraction(0))
+    bottom = min(min(v for _, v in entries), Fraction(0))
+    span = float(top - bottom) or 1.0
+    bar_w, gap, plot_h, left = 46.0, 14.0, 140.0, 20.0
+    width = left + len(entries) * (bar_w + gap) + 20
+    height = plot_h + 70
+    zero_y = 20 + plot_h * float(top) / span
+    body = [f'<line x1="{left - 6:.1f}" y1="{zero_y:.1f}" x2="{width - 10:.1f}" '
+            f'y2="{zero_y:.1f}" stroke="#555"/>']
+    for c, (k, v) in enumerate(entries):
+        x = left + c * (bar_w + gap)
+        h = plot_h * abs(float(v)) / span
+        y = zero_y - h if v > 0 else zero_y
+        colour = YES if v > 0 else NO
+        body.append(f'<rect class="bar" x="{x:.1f}" y="{y:.1f}" width="{bar_w}" '
+                    f'height="{max(h, 1.0):.1f}" fill="{colour}"><title>{escape(f"{k}: {v}")}'
+                    "</title></rect>")
+        ty = y - 4 if v > 0 else y + h + 14
+        body.append(f'<text x="{x + bar_w / 2:.1f}" y="{ty:.1f}" text-anchor="middle">'
+                    f"{escape(str(v))}</text>")
+        body.append(f'<text x="{x + bar_w / 2:.1f}" y="{height - 8:.1f}" '
+                    f'text-anchor="middle">{escape(_short(k, 8))}</text>')
+    return _svg(width, height, body, title)

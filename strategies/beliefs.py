@@ -1,0 +1,91 @@
+"""Hypothesis strategies for credences (priced bets on events of a finite state space).
+
+Integers come first (state count, probability weights, event masks, price numerators) and the
+labels ``"w0", "w1", …`` last, so a failing example shrinks to one state and few bets; an
+incoherent example shrinks towards a single bet with a sure loss, and never needs more than
+two bets in its smallest Dutch book.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from hypothesis import strategies as st
+from hypothesis.errors import InvalidArgument
+
+from coherence.beliefs import Credences
+
+__all__ = ["credences"]
+
+
+def _sizes(min_states: int, max_states: int, min_bets: int, max_bets: int) -> None:
+    if not isinstance(min_states, int) or min_states < 1:
+        raise InvalidArgument(f"min_states={min_states!r} must be an integer ≥ 1")
+    if not isinstance(max_states, int) or max_states < min_states:
+        raise InvalidArgument(f"max_states={max_states!r} must be an integer ≥ min_states")
+    if not isinstance(min_bets, int) or min_bets < 0:
+        raise InvalidArgument(f"min_bets={min_bets!r} must be an integer ≥ 0")
+    if not isinstance(max_bets, int) or max_bets < min_bets:
+        raise InvalidArgument(f"max_bets={max_bets!r} must be an integer ≥ min_bets")
+
+
+def credences(
+    *,
+    coherent: bool | None = None,
+    min_states: int = 1,
+    max_states: int = 5,
+    min_bets: int = 0,
+    max_bets: int = 6,
+    max_weight: int = 6,
+) -> st.SearchStrategy[Credences]:
+    """Credences, coherent (every price the probability of its event under one measure),
+    incoherent (a bet on an event and one on its complement whose prices do not add up to 1),
+    or either (``coherent=None``).
+
+    Incoherent examples need ``max_bets ≥ 2``; with ``min_bets ≥ 0`` they still carry two
+    bets (the complementary pair). Shrinks towards one state, few bets, price perturbation 1.
+    """
+    _sizes(min_states, max_states, min_bets, max_bets)
+    if coherent is False and max_bets < 2:
+        raise InvalidArgument("incoherent credences need max_bets ≥ 2")
+    if not isinstance(max_weight, int) or max_weight < 1:
+        raise InvalidArgument(f"max_weight={max_weight!r} must be an integer ≥ 1")
+    if coherent is None:
+        return st.one_of(
+            _credences(True, min_states, max_states, min_bets, max_bets, max_weight),
+            _credences(False, min_states, max_states, min_bets, max(max_bets, 2), max_weight),
+        )
+    return _credences(coherent, min_states, max_states, min_bets, max_bets, max_weight)
+
+
+def _credences(
+    coherent: bool, min_states: int, max_states: int, min_bets: int, max_bets: int,
+    max_weight: int,
+) -> st.SearchStrategy[Credences]:
+    @st.composite
+    def build(draw: st.DrawFn) -> Credences:
+        n = draw(st.integers(min_states, max_states))
+        weights = draw(st.lists(st.integers(0, max_weight), min_size=n, max_size=n))
+        if sum(weights) == 0:
+            weights[0] = 1
+        total = sum(weights)
+        pi = [Fraction(w, total) for w in weights]
+        lo = min_bets if coherent else max(min_bets - 2, 0)
+        hi = max_bets if coherent else max_bets - 2
+        k = draw(st.integers(lo, max(lo, hi)))
+        masks = draw(st.lists(st.integers(0, 2**n - 1), min_size=k, max_size=k))
+        bets = []
+        for m in masks:
+            ev = [i for i in range(n) if m >> i & 1]
+            bets.append((ev, sum((pi[i] for i in ev), Fraction(0))))
+        if not coherent:
+            m = draw(st.integers(0, 2**n - 1))
+            ev = [i for i in range(n) if m >> i & 1]
+            comp = [i for i in range(n) if not m >> i & 1]
+            p = sum((pi[i] for i in ev), Fraction(0))
+            delta = draw(st.integers(1, 2 * max_weight)) * draw(st.sampled_from((1, -1)))
+            bets = [(ev, p + Fraction(delta, 2 * total)), (comp, 1 - p), *bets]
+        labels = [f"w{i}" for i in range(n)]
+        return Credences(labels, [([labels[i] for i in ev], p) for ev, p in bets])
+
+    return build()

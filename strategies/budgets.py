@@ -1,0 +1,110 @@
+"""Hypothesis strategies for budget data (prices and chosen bundles).
+
+Sizes are drawn first, then small integers, so failures shrink to few observations, few goods
+and small numbers. ``rationalizable=True`` builds data from a random concave utility —
+Cobb–Douglas, CES (elasticity ½), Leontief, or Cobb–Douglas plus a linear part — by choosing
+integer bundles and setting prices to the utility's gradient there (Leontief: bundles on the
+kinks' ray at any prices), so every bundle is optimal on its budget and GARP holds exactly.
+``rationalizable=False`` embeds the smallest violation (two observations that each could
+have bought the other's bundle for less) when free data happen to satisfy GARP, so failing
+examples shrink to that two-observation cycle.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import strategies as st
+from hypothesis.errors import InvalidArgument
+
+from coherence.budget import BudgetData
+from coherence.revealed import garp_holds
+
+__all__ = ["budget_data"]
+
+FAMILIES = ("cobb_douglas", "ces", "leontief", "mixture")
+
+
+def _sizes(min_observations: int, max_observations: int | None, goods: int) -> int:
+    if not isinstance(min_observations, int) or min_observations < 1:
+        raise InvalidArgument(f"min_observations={min_observations!r} must be an integer ≥ 1")
+    if max_observations is None:
+        max_observations = max(min_observations, 10)
+    if not isinstance(max_observations, int) or max_observations < min_observations:
+        raise InvalidArgument("max_observations must be an integer ≥ min_observations")
+    if not isinstance(goods, int) or goods < 1:
+        raise InvalidArgument(f"goods={goods!r} must be an integer ≥ 1")
+    return max_observations
+
+
+def _ints(draw: st.DrawFn, shape: tuple[int, int], lo: int, hi: int) -> np.ndarray:
+    n = shape[0] * shape[1]
+    vals = draw(st.lists(st.integers(lo, hi), min_size=n, max_size=n))
+    return np.array(vals, dtype=np.float64).reshape(shape)
+
+
+def _rational(draw: st.DrawFn, T: int, K: int) -> tuple[np.ndarray, np.ndarray]:
+    family = draw(st.integers(0, len(FAMILIES) - 1))
+    a = _ints(draw, (1, K), 1, 5)[0]
+    if FAMILIES[family] == "leontief":
+        scale = _ints(draw, (T, 1), 1, 6)
+        X = scale * a[None, :]
+        P = _ints(draw, (T, K), 1, 9)
+        return P, X
+    X = _ints(draw, (T, K), 1, 9)
+    if FAMILIES[family] == "cobb_douglas":  # u = Σ a_k log x_k
+        P = a[None, :] / X
+    elif FAMILIES[family] == "ces":  # u = −Σ a_k / x_k (CES with elasticity 1/2)
+        P = a[None, :] / X**2
+    else:  # u = Σ a_k log x_k + Σ c_k x_k
+        c = _ints(draw, (1, K), 0, 3)[0]
+        P = a[None, :] / X + c[None, :]
+    return P, X
+
+
+def _violation(K: int) -> tuple[np.ndarray, np.ndarray]:
+    """Two observations, each strictly able to afford the other's bundle."""
+    P = np.ones((2, K))
+    X = np.zeros((2, K))
+    P[0, :2] = (1, 2)
+    P[1, :2] = (2, 1)
+    X[0, :2] = (1, 2)
+    X[1, :2] = (2, 1)
+    return P, X
+
+
+@st.composite
+def budget_data(
+    draw: st.DrawFn,
+    *,
+    min_observations: int = 1,
+    max_observations: int | None = None,
+    goods: int = 2,
+    rationalizable: bool | None = None,
+) -> BudgetData:
+    """Budget data with ``min_observations..max_observations`` observations of ``goods`` goods.
+
+    ``rationalizable``: ``True`` for data from a concave utility (GARP holds), ``False`` for
+    data violating GARP, ``None`` for either. Shrinks towards few observations, prices 1 and
+    quantities 0/1; violating examples shrink to a two-observation cycle. Raises
+    ``InvalidArgument`` for impossible settings (a violation needs two goods and two
+    observations).
+    """
+    hi = _sizes(min_observations, max_observations, goods)
+    if rationalizable is False and (goods < 2 or hi < 2):
+        raise InvalidArgument("a GARP violation needs at least two goods and two observations")
+    lo = max(min_observations, 2) if rationalizable is False else min_observations
+    T = draw(st.integers(lo, hi))
+    K = goods
+    if rationalizable:
+        P, X = _rational(draw, T, K)
+    else:
+        P = _ints(draw, (T, K), 1, 9)
+        X = _ints(draw, (T, K), 0, 9)
+        empty = ~(X > 0).any(axis=1)
+        X[empty, 0] = 1
+        if rationalizable is False and garp_holds(BudgetData(P, X)):
+            Pv, Xv = _violation(K)
+            P[:2], X[:2] = Pv, Xv
+    # relabel observations last
+    perm = np.array(draw(st.permutations(range(T))), dtype=np.int64)
+    return BudgetData(P[perm], X[perm])

@@ -1,0 +1,204 @@
+"""``coherence check``, ``coherence report`` and ``coherence demo``: exit codes and output."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from coherence.cli import main
+from coherence.cli._check import ProgressBar, parse_items
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+
+
+def _run(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.mark.parametrize(
+    ("example", "code", "kind", "size"),
+    [
+        ("utility_maximiser", 0, "utility", None),
+        ("cyclic_chooser", 1, "money_pump", 3),
+        ("path_dependent_trader", 0, "no_pump_found", None),
+        ("majority_committee", 1, "money_pump", 3),
+        ("incoherent_bettor", 1, "dutch_book", 2),
+    ],
+)
+def test_examples_give_expected_exit_codes_and_minimal_certificates(capsys, example, code, kind,
+                                                                    size):
+    target = f"{EXAMPLES / example}.py:agent"
+    got, out, err = _run(capsys, "check", target, "--seed", "0", "--max-examples", "20",
+                         "--json")
+    assert got == code, err
+    doc = json.loads(out)  # exactly one JSON document
+    cert = doc["certificate"]
+    assert cert["kind"] == kind and err == ""
+    if kind == "money_pump":
+        assert len(cert["cycle"]) == size == len(cert["trades"])
+    if kind == "dutch_book":
+        assert len(cert["stakes"]) == size
+
+
+def test_text_output_tells_the_story(capsys):
+    code, out, _ = _run(capsys, "check", f"{EXAMPLES}/majority_committee.py:agent", "--seed", "1")
+    assert code == 1
+    assert "Money pump in 3 trades" in out and "[for:" in out
+
+
+def test_items_option_and_file(capsys, tmp_path):
+    code, out, _ = _run(capsys, "check", f"{EXAMPLES}/utility_maximiser.py:agent",
+                        "--items", "apple,durian", "--json")
+    assert code == 0 and set(json.loads(out)["certificate"]["utility"]) == {"apple", "durian"}
+    f = tmp_path / "items.txt"
+    f.write_text("# fruit\nrock\n\npaper\nscissors\n")
+    assert parse_items(f"@{f}") == ["rock", "paper", "scissors"]
+    code, _, _ = _run(capsys, "check", f"{EXAMPLES}/cyclic_chooser.py:agent", "--items", f"@{f}")
+    assert code == 1
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["check", "no/such/file.py:agent"], "no such file"),
+        (["check", "no_such_module_xyz:agent"], "cannot import"),
+        (["check", "json:nothing_here"], "has no attribute"),
+        (["check", "json"], "MODULE:OBJECT"),
+        (["check", "json:dumps", "--items", "a,b"], "cannot tell which protocol"),
+        (["check", "json:JSONDecodeError", "--items", "a,b"], "not an agent"),
+        (["check", "fractions:Fraction", "--items", "a,b"], "not an agent"),
+        (["check", f"{EXAMPLES}/utility_maximiser.py:agent", "--items", "a,,b"], "empty item"),
+        (["check", f"{EXAMPLES}/utility_maximiser.py:agent", "--items", "a,a"], "twice"),
+        (["check", f"{EXAMPLES}/utility_maximiser.py:agent", "--items", "@nope.txt"],
+         "no such file"),
+        (["check", f"{EXAMPLES}/utility_maximiser.py:agent", "--max-examples", "0"],
+         "at least 1"),
+        (["check", f"{EXAMPLES}/utility_maximiser.py:agent", "--report", "no/dir/r.html"],
+         "does not exist"),
+        (["report", "missing.json"], "no such file"),
+    ],
+)
+def test_bad_input_exits_2_with_one_line(capsys, argv, message):
+    code, out, err = _run(capsys, *argv)
+    assert code == 2 and out == ""
+    assert message in err and err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_agent_answering_outside_the_protocol_exits_2(capsys, tmp_path):
+    mod = tmp_path / "agents.py"
+    mod.write_text(
+        "ITEMS = ['a', 'b']\n"
+        "class Vague:\n    def prefers(self, a, b):\n        return 'maybe'\n"
+        "class Picky:\n    def choose(self, menu):\n        return 'c'\n"
+        "def make():\n    return Vague()\n"
+        "NO_ITEMS = 1\n"
+    )
+    for target, text in ((f"{mod}:Vague", "expected True or False"),
+                         (f"{mod}:Picky", "not on the menu"),
+                         (f"{mod}:make", "expected True or False")):
+        code, out, err = _run(capsys, "check", target)
+        assert code == 2 and text in err and out == ""
+
+
+def test_faulty_agents_exit_3(capsys, tmp_path):
+    mod = tmp_path / "faulty.py"
+    mod.write_text(
+        "import time\n"
+        "ITEMS = ['a', 'b', 'c']\n"
+        "def raises(a, b):\n    raise RuntimeError('oops')\n"
+        "def hangs(a, b):\n    time.sleep(30)\n"
+        "_asked = {}\n"
+        "def fickle(a, b):  # answers each question the other way when asked again\n"
+        "    _asked[a, b] = not _asked.get((a, b), a < b)\n"
+        "    return _asked[a, b]\n"
+    )
+    for name, reason in (("raises", "raised"), ("hangs", "timeout"), ("fickle", "inconsistent")):
+        code, out, err = _run(capsys, "check", f"{mod}:{name}", "--timeout", "0.1", "--json")
+        assert code == 3, err
+        doc = json.loads(out)
+        assert doc["status"] == "fault" and doc["certificate"]["reason"] == reason
+
+
+def test_missing_items_is_bad_input(capsys, tmp_path):
+    mod = tmp_path / "noitems.py"
+    mod.write_text("def prefers(a, b):\n    return False\n")
+    code, _, err = _run(capsys, "check", f"{mod}:prefers")
+    assert code == 2 and "--items" in err
+
+
+def test_report_option_and_report_command(capsys, tmp_path):
+    html = tmp_path / "check.html"
+    code, out, _ = _run(capsys, "check", f"{EXAMPLES}/majority_committee.py:agent", "--seed", "1",
+                        "--json", "--report", str(html))
+    assert code == 1 and html.read_text().count("<svg") == 2
+    saved = tmp_path / "verdict.json"
+    saved.write_text(out)
+    code, out, _ = _run(capsys, "report", str(saved), "-o", str(tmp_path / "out.html"), "--json")
+    assert code == 0
+    doc = json.loads(out)
+    assert doc["findings"] == 1 and doc["exploitable"] == 1
+    assert "committee votes" in (tmp_path / "out.html").read_text()
+    code, out, _ = _run(capsys, "report", str(saved))
+    assert code == 0 and (tmp_path / "verdict.html").is_file() and "wrote" in out
+    bad = tmp_path / "bad.json"
+    bad.write_text("{not json")
+    code, _, err = _run(capsys, "report", str(bad))
+    assert code == 2 and "not JSON" in err
+
+
+def test_demo_prints_a_pump_and_a_utility_and_exits_0(capsys, tmp_path):
+    code, out, _ = _run(capsys, "demo", "--max-examples", "20", "--report",
+                        str(tmp_path / "demo.html"))
+    assert code == 0
+    assert "Money pump in 3 trades" in out and "u('apple') = 3" in out
+    assert "Dutch book" in out and "EXPECTED" not in out
+    assert (tmp_path / "demo.html").read_text().count('class="finding ') == 5
+    code, out, _ = _run(capsys, "demo", "--max-examples", "20", "--json")
+    statuses = {e["example"]: e["status"] for e in json.loads(out)["examples"]}
+    assert statuses["majority_committee.py"] == "exploitable"
+    assert statuses["path_dependent_trader.py"] == "coherent"
+
+
+def test_progress_bar_only_on_a_terminal():
+    class Stream:
+        def __init__(self, tty):
+            self.tty, self.text = tty, ""
+
+        def isatty(self):
+            return self.tty
+
+        def write(self, s):
+            self.text += s
+
+        def flush(self):
+            pass
+
+    quiet = Stream(False)
+    bar = ProgressBar("probing", quiet)
+    bar(5, 10)
+    bar.close()
+    assert quiet.text == ""
+    tty = Stream(True)
+    bar = ProgressBar("probing", tty)
+    bar(10, 10)
+    bar.close()
+    assert "100%" in tty.text and tty.text.endswith("\r")
+
+
+def test_console_script_subprocess():
+    proc = subprocess.run(
+        [sys.executable, "-m", "coherence", "check", f"{EXAMPLES}/cyclic_chooser.py:agent",
+         "--json"],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert proc.returncode == 1 and proc.stderr == ""
+    assert json.loads(proc.stdout)["certificate"]["kind"] == "money_pump"
+    proc = subprocess.run(["coherence", "check", "nope:agent"], capture_output=True, text=True,
+                          timeout=120)
+    assert proc.returncode == 2 and proc.stderr.startswith("coherence: error:")

@@ -1,0 +1,124 @@
+"""CCEI, Houtman–Maks, Varian and the money pump index against brute force."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from coherence import (
+    BudgetData,
+    InputError,
+    ccei,
+    garp_holds,
+    houtman_maks,
+    money_pump_index,
+    mpi_bounds,
+    varian_index,
+    varian_vector,
+)
+from coherence.indices import ccei_fraction, houtman_maks_bounds
+from coherence.revealed import efficiency_fraction
+from strategies import budget_data
+from tests.revealed import _brute
+from tests.revealed.test_revealed import float_budgets
+
+small = st.one_of(
+    budget_data(max_observations=6, goods=2),
+    budget_data(max_observations=6, goods=3),
+    float_budgets(max_t=6),
+)
+
+
+@settings(max_examples=120)
+@given(small)
+def test_ccei_is_the_exact_supremum(d):
+    c = ccei_fraction(d)
+    assert c == _brute.ccei(d)
+    assert ccei(d) == float(c)
+    # the definition, directly: GARP holds just below, fails just above (when < 1)
+    if c > 0:
+        assert garp_holds(d, c * Fraction(999_999, 1_000_000))
+    if c < 1:
+        assert not garp_holds(d, min(Fraction(1), c * Fraction(1_000_001, 1_000_000)))
+
+
+@settings(max_examples=80)
+@given(small)
+def test_houtman_maks_is_the_minimum_removal(d):
+    hm = houtman_maks(d)
+    assert hm.index == _brute.houtman_maks(d)
+    keep = [t for t in range(d.T) if t not in hm.removed]
+    assert _brute.garp(d, keep=keep)
+    lo, hi = houtman_maks_bounds(d)
+    assert lo <= hm.index <= hi
+
+
+@settings(max_examples=80)
+@given(small)
+def test_money_pump_bounds_match_cycle_enumeration(d):
+    lo, hi = mpi_bounds(d)
+    blo, bhi = _brute.mpi_bounds(d)
+    assert hi == pytest.approx(float(bhi), abs=1e-12)
+    assert lo == pytest.approx(float(blo), abs=1e-12)
+    assert money_pump_index(d, "mean") == pytest.approx(float(_brute.mean_mpi(d)), abs=1e-12)
+    assert lo <= money_pump_index(d, "mean") + 1e-12 <= hi + 2e-12
+
+
+@settings(max_examples=40)
+@given(st.one_of(budget_data(max_observations=4, goods=2), float_budgets(max_t=4)))
+def test_varian_vector_is_optimal(d):
+    v = varian_vector(d)
+    assert sum(v, Fraction(0)) == _brute.varian_vector_sum(d)
+    assert varian_index(d) == pytest.approx(float(sum(v, Fraction(0)) / d.T))
+    if garp_holds(d):
+        assert varian_index(d) == 1.0
+    # the supremum semantics: a violation made only of ties and strict steps that vanish
+    # below e = 1 still has index 1 (both for Varian and for the CCEI)
+    if varian_index(d) == 1.0:
+        assert ccei(d) == 1.0
+
+
+def test_supremum_semantics_on_a_tie():
+    d = BudgetData([[1, 1], [1, 2]], [[1, 0], [0, 1]])
+    assert not garp_holds(d)
+    assert ccei(d) == 1.0 and varian_index(d) == 1.0
+    assert garp_holds(d, Fraction(999, 1000))
+
+
+@settings(max_examples=30)
+@given(budget_data(max_observations=10, goods=3, rationalizable=True))
+def test_indices_of_rational_data(d):
+    assert ccei(d) == 1.0 and houtman_maks(d).index == 0
+    assert mpi_bounds(d) == (0.0, 0.0) and varian_index(d) == 1.0
+
+
+def test_houtman_maks_with_efficiency():
+    d = BudgetData([[1, 2], [2, 1]], [[1, 2], [2, 1]])
+    assert houtman_maks(d).index == 1
+    assert houtman_maks(d, efficiency_fraction(0.8)).index == 0
+
+
+def test_larger_random_data_are_consistent_across_indices():
+    rng = np.random.default_rng(11)
+    T = 60
+    d = BudgetData(rng.uniform(0.5, 2, (T, 5)), rng.uniform(0, 1, (T, 5)))
+    c = ccei(d)
+    assert 0 < c < 1
+    hm = houtman_maks(d)
+    lo, hi = houtman_maks_bounds(d)
+    assert lo <= hm.index <= hi
+    keep = [t for t in range(T) if t not in hm.removed]
+    assert garp_holds(d.subset(keep))
+    mlo, mhi = mpi_bounds(d)
+    assert 0 <= mlo <= mhi <= 1
+
+
+def test_mpi_kind_validation():
+    d = BudgetData([[1, 2], [2, 1]], [[1, 2], [2, 1]])
+    with pytest.raises(InputError):
+        money_pump_index(d, "median")  # type: ignore[arg-type]
+    assert money_pump_index(d) == pytest.approx(0.2)
