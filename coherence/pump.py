@@ -253,13 +253,30 @@ def _quick_triangle(W: np.ndarray) -> list[int] | None:
     return None
 
 
+def _strict_layering(rel: PreferenceRelation) -> Verdict | None:
+    """Layer the strict part and keep the result if it is a valid weak utility.
+
+    Settles weak orders (rankings with ties) without components: tied items have the same
+    strict predecessors, hence the same layer. ``None`` when the strict part has a cycle or
+    the layering puts two indifferent items on different layers. O(n²).
+    """
+    W = rel.weak
+    try:
+        layers = topological_layers(W & ~W.T)
+    except ValueError:
+        return None
+    cert = WeakUtility(rel, tuple((layers.max(initial=0) - layers).tolist()))
+    return Verdict(True, cert, subject="preference relation") if cert.verify() else None
+
+
 def check_relation(rel: PreferenceRelation) -> Verdict:
     """Money pump or weak utility for a preference relation.
 
     Deciding costs O(n²): relations without any cycle are layered directly (Kahn's algorithm);
     dense relations with a pump reveal a triangle pump (the shortest possible: a 2-cycle of
-    accepted trades is an indifference) within two passes over the matrix; otherwise the
-    strongly connected components of the relation graph decide. The certificate is a shortest
+    accepted trades is an indifference) within two passes over the matrix; weak orders are
+    settled by layering their strict part; otherwise the strongly connected components of the
+    relation graph decide. The certificate is a shortest
     pump (see :func:`coherence.graph.shortest_cycle_through`) or a longest-path layering of the
     condensation. Quantity: ``pump_length``.
     """
@@ -271,7 +288,8 @@ def check_relation(rel: PreferenceRelation) -> Verdict:
         verdict = Verdict(True, WeakUtility(rel, u), subject="preference relation")
     except ValueError:
         cyc = _quick_triangle(W)
-        if cyc is None:
+        verdict = None if cyc is not None else _strict_layering(rel)
+        if cyc is None and verdict is None:
             k, lab, pumpable = _components(rel)
             if not pumpable:
                 verdict = Verdict(True, WeakUtility(rel, _utility(rel, k, lab)),
