@@ -212,3 +212,15 @@ __all__ = [
     "vnm_axioms",
     "write_report",
 ]
+
+
+def _register_with_hypothesis() -> None:
+    import sys
+
+    if "hypothesis" in sys.modules:  # else Hypothesis's setup hook registers on its import
+        from strategies._hypothesis_hook import register_loaded_types
+
+        register_loaded_types()
+
+
+_register_with_hypothesis()

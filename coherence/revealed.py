@@ -183,11 +183,11 @@ def _relations_early_exit(
                 D = P[I] @ X[J].T
                 np.subtract(budget[I, None], D, out=D)
                 lim = band[I, None]
-                blocks.append(D > lim)
+                blocks.append(lim < D)
                 R0[I, J] = D >= 0
                 P0[I, J] = D > 0
                 np.abs(D, out=D)
-                near = D <= lim  # inside the rounding band: settle exactly below
+                near = lim >= D  # inside the rounding band: settle exactly below
                 if near.any():
                     unsure.append(np.argwhere(near) + np.array([I.start, J.start]))
             if a == b:

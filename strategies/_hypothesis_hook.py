@@ -1,33 +1,45 @@
-"""Hypothesis setup hook (``hypothesis`` entry point): registers ``st.from_type`` resolvers.
+"""Registration of ``st.from_type`` resolvers for the data types of coherence and subagents.
 
-Hypothesis calls :func:`_hypothesis_setup_hook` at the end of its own import, so nothing that
-imports Hypothesis may be imported at module level here (that would be circular). The
-resolvers are wrapped in ``st.deferred`` so the strategy modules load on first use.
+Hypothesis calls :func:`_hypothesis_setup_hook` (the ``hypothesis`` entry point) at the end of
+its own import. Importing coherence from there would make every ``import hypothesis`` pay for
+numpy and scipy, so the hook registers only the types whose modules are already imported; the
+packages call :func:`register_loaded_types` again at the end of their own import when
+Hypothesis is already loaded. Either order of imports ends with every loaded type registered.
+Resolvers are functions of the type, so strategy modules load on first use.
 """
 
 from __future__ import annotations
 
+import importlib
+import sys
 
-def _hypothesis_setup_hook() -> None:
+_registered: set[str] = set()
+
+
+def _load(path: str) -> object:
+    mod, _, attr = path.partition(":")
+    return getattr(importlib.import_module(mod), attr)
+
+
+def register_loaded_types() -> None:
+    """Register resolvers for every type in the registry whose module is imported. O(types)."""
+    if "hypothesis" not in sys.modules:
+        return
     from hypothesis import strategies as st
 
     from strategies._registry import TYPE_STRATEGIES
 
-    for import_path, factory_path in TYPE_STRATEGIES:
-        st.register_type_strategy(_LazyType.load(import_path), _deferred(st, factory_path))
+    for type_path, factory_path in TYPE_STRATEGIES:
+        module = type_path.partition(":")[0]
+        if type_path in _registered or module not in sys.modules:
+            continue
+        cls = getattr(sys.modules[module], type_path.partition(":")[2], None)
+        if cls is None:  # module still initialising; a later call registers it
+            continue
+        # a resolver function is called only when the type is first resolved
+        st.register_type_strategy(cls, lambda _t, f=factory_path: _load(f)())
+        _registered.add(type_path)
 
 
-def _deferred(st, factory_path: str):  # type: ignore[no-untyped-def]
-    def build():  # type: ignore[no-untyped-def]
-        return _LazyType.load(factory_path)()
-
-    return st.deferred(build)
-
-
-class _LazyType:
-    @staticmethod
-    def load(path: str):  # type: ignore[no-untyped-def]
-        import importlib
-
-        mod, _, attr = path.partition(":")
-        return getattr(importlib.import_module(mod), attr)
+def _hypothesis_setup_hook() -> None:
+    register_loaded_types()

@@ -5,6 +5,7 @@ Importing this package registers :func:`coherence.check` for :class:`Committee`.
 
 from __future__ import annotations
 
+from coherence import _register_with_hypothesis
 from subagents.certificates import (
     CommitteePump,
     MultiUtility,
@@ -71,3 +72,5 @@ __all__ = [
     "to_pref_voting",
     "width",
 ]
+
+_register_with_hypothesis()

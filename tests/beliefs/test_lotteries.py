@@ -17,7 +17,7 @@ from coherence.lotteries import (
     vnm_axioms,
 )
 from coherence.relation import PreferenceRelation
-from strategies.lotteries import lotteries, lottery_preferences
+from strategies.lottery import lotteries, lottery_preferences
 
 A = Lottery({"1M": 1})
 B = Lottery({"5M": "0.10", "1M": "0.89", "0": "0.01"})

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 import coherence
 from coherence.errors import InputError
-from strategies.committees import committees
+from strategies.committee import committees
 from subagents import (
     Committee,
     CommitteePump,

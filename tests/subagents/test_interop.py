@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given
 
 from coherence.errors import InputError
-from strategies.committees import committees, profiles
+from strategies.committee import committees, profiles
 from subagents import Majority, from_pref_voting, to_pref_voting
 
 pv = pytest.importorskip("pref_voting")

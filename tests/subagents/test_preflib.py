@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 
 from coherence.errors import InputError
-from strategies.committees import profiles
+from strategies.committee import profiles
 from subagents import Majority, Unanimity, parse_preflib, read_preflib
 
 PREFLIB = Path("/work/shared/data/preflib")

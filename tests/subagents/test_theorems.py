@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 import coherence
 from coherence import PreferenceRelation
-from strategies.committees import committees
+from strategies.committee import committees
 from strategies.relations import strict_partial_orders
 from subagents import (
     Committee,
