@@ -21,6 +21,7 @@ import numpy as np
 from coherence._exact import sum_le
 from coherence._labels import validate_items
 from coherence.errors import CertificationError, InputError
+from coherence.graph import functional_graph_cycles
 from coherence.verdict import Certificate, Verdict, label_to_json
 
 __all__ = [
@@ -81,43 +82,6 @@ class WillingnessToPay:
         return len(self.items)
 
 
-def _policy_cycles(pi: np.ndarray) -> tuple[np.ndarray, list[list[int]], np.ndarray]:
-    """Cycles of the functional graph ``i → pi[i]``; also each node's cycle id and a
-    processing order (cycle nodes first, then by distance to the cycle). O(n)."""
-    n = len(pi)
-    state = np.zeros(n, dtype=np.int8)  # 0 new, 1 on stack, 2 done
-    cyc_id = np.full(n, -1, dtype=np.int64)
-    cycles: list[list[int]] = []
-    order: list[int] = []
-    pil = pi.tolist()
-    for s in range(n):
-        if state[s]:
-            continue
-        path = []
-        v = s
-        while state[v] == 0:
-            state[v] = 1
-            path.append(v)
-            v = pil[v]
-        if state[v] == 1:  # new cycle found, starting at v
-            k = path.index(v)
-            cyc = path[k:]
-            cid = len(cycles)
-            cycles.append(cyc)
-            for c in cyc:
-                cyc_id[c] = cid
-            tail = path[:k]
-        else:
-            tail = path
-        for c in path:
-            state[c] = 2
-        # tail nodes, nearest to the cycle last in `tail`; record in reverse
-        for c in reversed(tail):
-            cyc_id[c] = cyc_id[pil[c]]
-        order.extend(reversed(tail))
-    return cyc_id, cycles, np.array(order, dtype=np.int64)
-
-
 def max_mean_cycle(
     W: np.ndarray, *, max_iter: int = 10_000
 ) -> tuple[float, list[int], np.ndarray]:
@@ -142,7 +106,7 @@ def _howard(W: np.ndarray, max_iter: int) -> tuple[np.ndarray, list[list[int]], 
     tol = 1e-12 * scale * max(1, n)
     pi = np.argmax(W, axis=1)
     for _ in range(max_iter):
-        cyc_id, cycles, order = _policy_cycles(pi)
+        cyc_id, cycles, order = functional_graph_cycles(pi)
         means = np.array([W[c, pi[c]].mean() for c in cycles])
         eta = means[cyc_id]
         x = np.zeros(n)

@@ -15,6 +15,7 @@ from scipy.sparse.csgraph import connected_components, shortest_path
 __all__ = [
     "condensation",
     "dense_to_csr",
+    "functional_graph_cycles",
     "shortest_cycle_through",
     "strongly_connected_components",
     "topological_layers",
@@ -171,3 +172,43 @@ def shortest_cycle_through(
             break
     del n
     return best
+
+
+def functional_graph_cycles(pi: np.ndarray) -> tuple[np.ndarray, list[list[int]], np.ndarray]:
+    """Cycles of the functional graph ``i → pi[i]`` (a policy in policy iteration).
+
+    Returns ``(cycle_id, cycles, order)``: each node's cycle, the cycles as node lists, and the
+    nodes off the cycles ordered so that each comes after its successor ``pi[i]``. O(n).
+    """
+    n = len(pi)
+    state = np.zeros(n, dtype=np.int8)  # 0 new, 1 on stack, 2 done
+    cyc_id = np.full(n, -1, dtype=np.int64)
+    cycles: list[list[int]] = []
+    order: list[int] = []
+    pil = pi.tolist()
+    for s in range(n):
+        if state[s]:
+            continue
+        path = []
+        v = s
+        while state[v] == 0:
+            state[v] = 1
+            path.append(v)
+            v = pil[v]
+        if state[v] == 1:  # new cycle found, starting at v
+            k = path.index(v)
+            cyc = path[k:]
+            cid = len(cycles)
+            cycles.append(cyc)
+            for c in cyc:
+                cyc_id[c] = cid
+            tail = path[:k]
+        else:
+            tail = path
+        for c in path:
+            state[c] = 2
+        # tail nodes, nearest to the cycle last in `tail`; record in reverse
+        for c in reversed(tail):
+            cyc_id[c] = cyc_id[pil[c]]
+        order.extend(reversed(tail))
+    return cyc_id, cycles, np.array(order, dtype=np.int64)

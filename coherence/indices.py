@@ -31,7 +31,11 @@ from scipy.sparse.csgraph import connected_components
 
 from coherence.budget import BudgetData
 from coherence.errors import CertificationError, InputError
-from coherence.graph import shortest_cycle_through, strongly_connected_components
+from coherence.graph import (
+    functional_graph_cycles,
+    shortest_cycle_through,
+    strongly_connected_components,
+)
 from coherence.revealed import (
     _bundle_classes,
     _ExactCosts,
@@ -419,39 +423,6 @@ def varian_index(data: BudgetData, *, time_limit: float | None = None) -> float:
 # --------------------------------------------------------------------------------------
 
 
-def _policy_cycles(pi: np.ndarray) -> tuple[np.ndarray, list[list[int]], list[int]]:
-    n = len(pi)
-    state = [0] * n
-    cyc_id = [-1] * n
-    cycles: list[list[int]] = []
-    order: list[int] = []
-    pil = pi.tolist()
-    for s in range(n):
-        if state[s]:
-            continue
-        path = []
-        v = s
-        while state[v] == 0:
-            state[v] = 1
-            path.append(v)
-            v = pil[v]
-        if state[v] == 1:
-            k = path.index(v)
-            cid = len(cycles)
-            cycles.append(path[k:])
-            for c in path[k:]:
-                cyc_id[c] = cid
-            tail = path[:k]
-        else:
-            tail = path
-        for c in path:
-            state[c] = 2
-        for c in reversed(tail):
-            cyc_id[c] = cyc_id[pil[c]]
-        order.extend(reversed(tail))
-    return np.array(cyc_id), cycles, order
-
-
 def _max_ratio_cycle(mask: np.ndarray, a: np.ndarray, b: np.ndarray, *,
                      max_iter: int = 10_000) -> tuple[float, list[int]] | None:
     """Howard's policy iteration for ``max Σa/Σb`` over cycles of ``mask``, where the
@@ -481,7 +452,7 @@ def _max_ratio_cycle(mask: np.ndarray, a: np.ndarray, b: np.ndarray, *,
     pi = np.argmax(AM, axis=1)  # initial policy: the best edge out of each node
     rows = np.arange(n)
     for _ in range(max_iter):
-        cyc_id, cycles, order = _policy_cycles(pi)
+        cyc_id, cycles, order = functional_graph_cycles(pi)
         w = AM[rows, pi]
         ratios = np.array([w[c].sum() / B[c].sum() for c in cycles])
         eta = ratios[cyc_id]

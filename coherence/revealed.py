@@ -151,6 +151,11 @@ def _strict_inside_components(R0: np.ndarray, P0: np.ndarray) -> bool:
     """``True`` iff some SCC of ``R0`` contains a ``P0`` edge. O(T²)."""
     if (R0 & P0.T).any():  # a two-cycle with a strict edge: the common case, found fast
         return True
+    try:  # no cycle at all (typical of rationalisable data without ties): layer it directly
+        topological_layers(R0)
+        return False
+    except ValueError:
+        pass
     k, lab = strongly_connected_components(R0)
     if k == R0.shape[0]:
         return False
@@ -222,18 +227,7 @@ def garp_holds(data: BudgetData, efficiency: Any = 1) -> bool:
     if rel is None:
         return False
     R0, P0 = rel
-    try:  # no cycle at all (typical of rationalisable data without ties): layer it directly
-        topological_layers(R0)
-        return True
-    except ValueError:
-        pass
-    k, lab = strongly_connected_components(R0)
-    if k == R0.shape[0]:
-        return True
-    sizes = np.bincount(lab, minlength=k)
-    idx = np.flatnonzero(sizes[lab] > 1)
-    li = lab[idx]
-    return not bool((P0[np.ix_(idx, idx)] & (li[:, None] == li[None, :])).any())
+    return not _strict_inside_components(R0, P0)
 
 
 def transitive_closure(R0: np.ndarray) -> np.ndarray:

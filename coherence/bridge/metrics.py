@@ -551,7 +551,7 @@ def max_mean_cycle_torch(
     with ``x[i] ≥ W[i, j] − λ + x[j] − tol`` on every edge when all nodes share the mean.
     """
     torch = require_torch()
-    from coherence.cardinal import _policy_cycles
+    from coherence.graph import functional_graph_cycles
 
     t = prob_matrix(P, validate=False)
     n = t.shape[0]
@@ -585,7 +585,7 @@ def max_mean_cycle_torch(
     for _ in range(max_iter):
         pin = pi.cpu().numpy()
         wpi = w_policy(pi).cpu().numpy()
-        cyc_id, cycles, order = _policy_cycles(pin)
+        cyc_id, cycles, order = functional_graph_cycles(pin)
         means = np.array([wpi[c].mean() for c in cycles])
         eta = means[cyc_id]
         x = np.zeros(n)
