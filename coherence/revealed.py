@@ -149,13 +149,13 @@ def _same_bundle(data: BudgetData) -> np.ndarray:
 
 def _strict_inside_components(R0: np.ndarray, P0: np.ndarray) -> bool:
     """``True`` iff some SCC of ``R0`` contains a ``P0`` edge. O(T²)."""
-    if (R0 & P0.T).any():  # a two-cycle with a strict edge: the common case, found fast
-        return True
     try:  # no cycle at all (typical of rationalisable data without ties): layer it directly
         topological_layers(R0)
         return False
     except ValueError:
         pass
+    if (R0 & P0.T).any():  # a two-cycle with a strict edge: the common case, found fast
+        return True
     k, lab = strongly_connected_components(R0)
     if k == R0.shape[0]:
         return False
