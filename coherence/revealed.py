@@ -172,9 +172,12 @@ def _relations_early_exit(
     each *certainly* (outside the rounding band) strictly revealed preferred to the other,
     which is a GARP violation. Violated data usually stop after the first block; otherwise
     this is one pass over ``E``. O(T²K)."""
-    P, X = data.prices, data.quantities
     budget = float(e) * data.own_expenditure()
-    band = 3.0 * _tol(data.K) * budget
+    # D = e·p_i·x_i − p_i·x_j as one product of augmented matrices (K + 1 terms, so the
+    # rounding band uses K + 1); entries within the band are settled exactly afterwards.
+    band = 3.0 * _tol(data.K + 1) * budget
+    Pa = np.hstack([-data.prices, budget[:, None]])
+    Xa = np.hstack([data.quantities, np.ones((data.T, 1))])
     T = data.T
     R0 = np.empty((T, T), dtype=bool)
     P0 = np.empty((T, T), dtype=bool)
@@ -183,23 +186,31 @@ def _relations_early_exit(
         A = slice(a, min(a + tile, T))
         for b in range(a, T, tile):
             B = slice(b, min(b + tile, T))
-            blocks = []
+            nears = []
             for I, J in ((A, B), (B, A)) if a != b else ((A, B),):
-                D = P[I] @ X[J].T
-                np.subtract(budget[I, None], D, out=D)
-                lim = band[I, None]
-                blocks.append(lim < D)
-                R0[I, J] = D >= 0
-                P0[I, J] = D > 0
+                D = Pa[I] @ Xa[J].T
+                r = D >= 0
                 np.abs(D, out=D)
-                near = lim >= D  # inside the rounding band: settle exactly below
-                if near.any():
-                    unsure.append(np.argwhere(near) + np.array([I.start, J.start]))
+                near = band[I, None] >= D
+                if a == b:  # the diagonal is no comparison
+                    np.fill_diagonal(r, False)
+                    np.fill_diagonal(near, False)
+                R0[I, J] = r
+                P0[I, J] = r  # D > 0 differs from D ≥ 0 only at D = 0, inside the band
+                nears.append(near)
+                rows = np.flatnonzero(near.any(axis=1))
+                if rows.size:
+                    ij = np.argwhere(near[rows])
+                    ij[:, 0] = rows[ij[:, 0]]
+                    unsure.append(ij + np.array([I.start, J.start]))
+            # a certain strict two-cycle (both entries outside the band) violates GARP
             if a == b:
-                np.fill_diagonal(blocks[0], False)
-                if (blocks[0] & blocks[0].T).any():
-                    return None
-            elif (blocks[0] & blocks[1].T).any():
+                both = P0[A, B] & P0[A, B].T & ~nears[0] & ~nears[0].T
+            else:
+                both = P0[A, B] & P0[B, A].T
+                if both.any():
+                    both &= ~nears[0] & ~nears[1].T
+            if both.any():
                 return None
     np.fill_diagonal(R0, False)
     np.fill_diagonal(P0, False)
