@@ -72,3 +72,20 @@ def test_residual_share_against_least_squares():
     assert h.share == pytest.approx(want, rel=1e-9)
     assert np.allclose(h.utility, u - u.mean(), atol=1e-9)
     assert residual_incoherence(_bt(rng.normal(size=10))).share == pytest.approx(0, abs=1e-12)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("fit", ["bt", "thurstone"])
+def test_streamed_hessian_path_reaches_the_same_optimum(monkeypatch, dtype, fit):
+    """Large n streams the Fisher–vector products (float32 on CUDA); they only steer the
+    conjugate gradients, so the optimum matches the dense float64 path."""
+    import coherence.bridge.fits as fits
+
+    P = random_P(np.random.default_rng(3), 40)
+    run = (lambda: bradley_terry(P, method="newton")) if fit == "bt" else (lambda: thurstonian(P))
+    dense = run()
+    monkeypatch.setattr(fits, "DENSE_BYTES", 0)
+    monkeypatch.setattr(fits, "STREAMED_HESSIAN_DTYPE", dtype)
+    streamed = run()
+    assert streamed.converged
+    assert np.allclose(streamed.utility, dense.utility, atol=1e-6)
