@@ -41,8 +41,8 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 import numpy as np
-from scipy.optimize import linprog
 
+from coherence._scipy import linprog
 from coherence.errors import CertificationError, InputError
 from coherence.exact_lp import as_fraction, gordan
 from coherence.verdict import Certificate, Verdict, label_to_json

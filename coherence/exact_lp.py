@@ -42,8 +42,8 @@ from numbers import Rational
 from typing import Any
 
 import numpy as np
-from scipy.optimize import linprog
 
+from coherence._scipy import linprog
 from coherence.errors import InputError
 
 __all__ = [

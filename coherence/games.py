@@ -36,8 +36,8 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 import numpy as np
-from scipy.optimize import linprog
 
+from coherence._scipy import linprog
 from coherence.errors import CertificationError, InputError
 from coherence.exact_lp import LinearSystem, as_fraction, find_point, rational_candidates
 from coherence.verdict import Certificate, Verdict, label_to_json

@@ -29,8 +29,8 @@ from functools import cached_property
 from typing import Any, ClassVar
 
 import numpy as np
-from scipy.optimize import linprog
 
+from coherence._scipy import linprog
 from coherence.axioms import check_complete, check_transitive
 from coherence.errors import CertificationError, InputError
 from coherence.exact_lp import LinearSystem, as_fraction, find_point
