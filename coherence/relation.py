@@ -181,6 +181,44 @@ class PreferenceRelation:
                     w[i, j] = bool(ans)
         return cls(labels, w)
 
+    @classmethod
+    def from_networkx(cls, graph: Any) -> PreferenceRelation:
+        """From a ``networkx.DiGraph`` whose edge ``x → y`` means ``x ≽ y`` (nodes are items).
+
+        Self-loops set reflexivity. O(n + m).
+        """
+        try:
+            nodes = list(graph.nodes)
+            edges = list(graph.edges)
+        except AttributeError:
+            raise InputError("expected a networkx graph with .nodes and .edges") from None
+        if not getattr(graph, "is_directed", lambda: False)():
+            raise InputError("the graph must be directed (an edge x → y means x ≽ y)")
+        labels = validate_items(nodes)
+        idx = index_of(labels)
+        w = np.zeros((len(labels), len(labels)), dtype=bool)
+        for a, b, *_ in edges:
+            w[idx[a], idx[b]] = True
+        return cls(labels, w)
+
+    def to_networkx(self) -> Any:
+        """A ``networkx.DiGraph`` with an edge ``x → y`` for every ``x ≽ y``, ``x ≠ y``; each
+        edge has ``strict=True`` when ``x ≻ y``. Needs networkx. O(n²)."""
+        try:
+            import networkx as nx
+        except ImportError:
+            raise InputError("to_networkx needs networkx: pip install networkx") from None
+        G = nx.DiGraph()
+        G.add_nodes_from(self.items)
+        R = self.weak.copy()
+        np.fill_diagonal(R, False)
+        P = self.strict
+        G.add_edges_from(
+            (self.items[i], self.items[j], {"strict": bool(P[i, j])})
+            for i, j in zip(*np.nonzero(R), strict=True)
+        )
+        return G
+
     # ------------------------------------------------------------------ derived relations
     @property
     def n(self) -> int:

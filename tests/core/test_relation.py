@@ -86,3 +86,19 @@ def test_unknown_item():
     r = PreferenceRelation.from_pairs([("a", "b")])
     with pytest.raises(InputError, match="unknown item"):
         r.prefers("a", "zzz")
+
+
+def test_networkx_round_trip():
+    nx = pytest.importorskip("networkx")
+    r = PreferenceRelation.from_pairs([("a", "b"), ("b", "c"), ("c", "b")], items=list("abcd"))
+    G = r.to_networkx()
+    assert set(G.nodes) == set("abcd")
+    assert G.edges["a", "b"]["strict"] is True
+    assert G.edges["b", "c"]["strict"] is False
+    back = PreferenceRelation.from_networkx(G)
+    assert back.restrict(list("abcd")).weak[~np.eye(4, dtype=bool)].tolist() == \
+        r.weak[~np.eye(4, dtype=bool)].tolist()
+    with pytest.raises(InputError):
+        PreferenceRelation.from_networkx(nx.Graph([("a", "b")]))
+    with pytest.raises(InputError):
+        PreferenceRelation.from_networkx([("a", "b")])
