@@ -199,6 +199,17 @@ def _pair_probs(model: Comparator, X: Any, a: Any, b: Any, *, both: bool = False
     return (torch.sigmoid(out), torch.sigmoid(-out)) if both else torch.sigmoid(out)
 
 
+def _prepare(model: Any, items: Any, device: Any) -> tuple[Any, Any, list[Any], Any, int]:
+    """Device, adapted model, labels, features and item count; at least 3 items."""
+    dev = resolve_device(device)
+    m = as_model(model)
+    labels, X = _features(items, dev)
+    n = len(labels)
+    if n < 3:
+        raise InputError(f"need at least 3 items to look for cycles, got {n}")
+    return dev, m, labels, X, n
+
+
 def elicit(
     model: Any,
     items: Any,
@@ -214,12 +225,7 @@ def elicit(
     and :class:`~coherence.errors.InputError` for fewer than 3 items.
     """
     torch = require_torch()
-    dev = resolve_device(device)
-    m = as_model(model)
-    labels, X = _features(items, dev)
-    n = len(labels)
-    if n < 3:
-        raise InputError(f"need at least 3 items to look for cycles, got {n}")
+    dev, m, labels, X, n = _prepare(model, items, device)
     if isinstance(m, Scorer):
         if X is None:
             raise InputError("a scorer needs items as a tensor/array of features")
@@ -355,12 +361,7 @@ def elicit_sampled(
     model calls, O(pairs · candidates) selection work.
     """
     torch = require_torch()
-    dev = resolve_device(device)
-    m = as_model(model)
-    labels, X = _features(items, dev)
-    n = len(labels)
-    if n < 3:
-        raise InputError(f"need at least 3 items to look for cycles, got {n}")
+    dev, m, labels, X, n = _prepare(model, items, device)
     if pairs < 1:
         raise InputError("pairs must be positive")
     f = _prob_fn(m, X, labels)
@@ -447,12 +448,7 @@ def elicit_sorted(
     every pivot's position.
     """
     torch = require_torch()
-    dev = resolve_device(device)
-    m = as_model(model)
-    labels, X = _features(items, dev)
-    n = len(labels)
-    if n < 3:
-        raise InputError(f"need at least 3 items to look for cycles, got {n}")
+    dev, m, labels, X, n = _prepare(model, items, device)
     if window < 2:
         raise InputError("window must be at least 2")
     f = _prob_fn(m, X, labels)
