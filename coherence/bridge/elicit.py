@@ -199,7 +199,9 @@ def _pair_probs(model: Comparator, X: Any, a: Any, b: Any, *, both: bool = False
     return (torch.sigmoid(out), torch.sigmoid(-out)) if both else torch.sigmoid(out)
 
 
-def _prepare(model: Any, items: Any, device: Any) -> tuple[Any, Any, list[Any], Any, int]:
+def _prepare(
+    model: Any, items: Any, device: Any
+) -> tuple[Any, Any, tuple[Any, ...], Any, int]:
     """Device, adapted model, labels, features and item count; at least 3 items."""
     dev = resolve_device(device)
     m = as_model(model)
