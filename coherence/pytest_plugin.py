@@ -4,7 +4,8 @@
 * ``--coherence-report=PATH`` writes every certificate found in the run (verdicts of
   :func:`coherence.probe`, of the assertion helpers and of the fixtures below) to PATH: HTML
   when it ends in ``.html``, JSON otherwise.
-* A ``coherence`` section in the terminal summary lists the exploits and agent faults.
+* A ``coherence`` section in the terminal summary lists the exploits and agent faults
+  (``--coherence-summary=counts`` shows only the counts, ``none`` hides the section).
 * Suite-level JUnit XML properties ``coherence_exploitable``, ``coherence_faults``,
   ``coherence_coherent`` (and ``coherence_report``) when ``--junitxml`` is used.
 * The ``coherence`` marker declares an agent check::
@@ -72,6 +73,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=None,
         metavar="PATH",
         help="write every certificate found in the run to PATH (JSON, or HTML for .html)",
+    )
+    group.addoption(
+        "--coherence-summary",
+        action="store",
+        default="all",
+        choices=("all", "counts", "none"),
+        help="terminal summary: list every exploit and fault (all, the default), only the "
+        "counts, or nothing (none)",
     )
 
 
@@ -240,12 +249,15 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
     collector = config.stash.get(_STASH, None)
     if collector is None or (not collector.findings and not collector.written):
         return
+    mode = config.getoption("coherence_summary", "all")
+    if mode == "none":
+        return
     tr = terminalreporter
     counts = collector.counts()
     tr.write_sep("=", "coherence")
     tr.write_line(f"{counts['exploitable']} exploitable, {counts['fault']} agent fault(s), "
                   f"{counts['coherent']} coherent")
-    bad = [f for f in collector.findings if f.status != "coherent"]
+    bad = [f for f in collector.findings if f.status != "coherent"] if mode == "all" else []
     for shown, f in enumerate(bad):
         if shown == _MAX_LISTED:
             more = len(bad) - shown

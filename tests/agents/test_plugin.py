@@ -172,3 +172,12 @@ def test_no_agent(coherence_verdict):
 def test_marker_is_registered(pytester: pytest.Pytester) -> None:
     result = pytester.runpytest("--markers")
     assert "@pytest.mark.coherence(" in result.stdout.str()
+
+
+@pytest.mark.parametrize("mode", ["counts", "none"])
+def test_summary_can_be_shortened(user_suite: pytest.Pytester, mode: str) -> None:
+    result = user_suite.runpytest("-p", "no:cacheprovider", f"--coherence-summary={mode}")
+    out = result.stdout.str()
+    assert "EXPLOIT test_user.py::test_cyclic_is_coherent" not in out
+    assert ("= coherence =" in out) == (mode == "counts")
+    result.assert_outcomes(passed=5, failed=2)
