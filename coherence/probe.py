@@ -346,6 +346,17 @@ def _prices(prices: Sequence[Any] | None) -> tuple[Fraction, ...]:
     return tuple(dict.fromkeys(out))
 
 
+def _changed_answer(ag: Any, items: Any, i: int, j: int, first: Any, again: Any) -> Verdict:
+    """The fault verdict for an agent that answered the same question differently."""
+    q = _question(ag, items, i, j)
+    return _fault_verdict(ag, AgentFault(
+        "inconsistent",
+        f"{ag.name} answered the same question differently: {q}",
+        (f"{q} -> {_answer(ag, items, first)}",
+         f"{q} -> {_answer(ag, items, again)} (asked again)"),
+    ))
+
+
 def _fault_verdict(ag: Agent, fault: AgentFault) -> Verdict:
     return Verdict(False, fault, subject=f"agent {ag.name}",
                    quantities={"agent_calls": ag.calls})
@@ -383,13 +394,7 @@ def _probe_relation(ag: Agent, items: tuple[Hashable, ...], max_examples: int,
     for k, (i, j) in enumerate(recheck):
         again = ask(i, j)
         if again != answers[i, j]:
-            q = _question(ag, items, i, j)
-            return _fault_verdict(ag, AgentFault(
-                "inconsistent",
-                f"{ag.name} answered the same question differently: {q}",
-                (f"{q} -> {_answer(ag, items, answers[i, j])}",
-                 f"{q} -> {_answer(ag, items, again)} (asked again)"),
-            ))
+            return _changed_answer(ag, items, i, j, answers[i, j], again)
         if progress is not None and k % step == 0:
             progress(len(pairs) + k, total)
     if progress is not None:
@@ -421,13 +426,7 @@ def _probe_relation(ag: Agent, items: tuple[Hashable, ...], max_examples: int,
             i, j = items.index(t.offered), items.index(t.holding)
             again = ask(i, j)
             if again != answers[i, j]:
-                q = _question(ag, items, i, j)
-                return _fault_verdict(ag, AgentFault(
-                    "inconsistent",
-                    f"{ag.name} answered the same question differently: {q}",
-                    (f"{q} -> {_answer(ag, items, answers[i, j])}",
-                     f"{q} -> {_answer(ag, items, again)} (asked again)"),
-                ))
+                return _changed_answer(ag, items, i, j, answers[i, j], again)
     quantities = {**inner.quantities, "items": n, "agent_calls": ag.calls}
     if choose and inner.coherent and n >= 3:
         menus = _larger_menus(ag, items, P, max_examples, rng)

@@ -84,6 +84,21 @@ class Member(ABC):
         return a > b
 
 
+class _TableMember(Member):
+    """A member whose values sit in a ``_table`` dict (item → exact value). O(1) lookups."""
+
+    _table: dict[Hashable, Any]
+
+    def value(self, item: Hashable) -> Number | None:
+        try:
+            return self._table.get(item)
+        except TypeError:
+            raise InputError(f"item {item!r} is unhashable") from None
+
+    def rated_items(self) -> frozenset[Hashable]:
+        return frozenset(self._table)
+
+
 def _freeze_mapping(m: Mapping[Hashable, Any], what: str) -> tuple[tuple[Hashable, Number], ...]:
     if not isinstance(m, Mapping):
         raise InputError(f"{what} must be a mapping item → number, got {type(m).__name__}")
@@ -98,7 +113,7 @@ def _freeze_mapping(m: Mapping[Hashable, Any], what: str) -> tuple[tuple[Hashabl
 
 
 @dataclass(frozen=True, eq=False)
-class UtilityMember(Member):
+class UtilityMember(_TableMember):
     """A member that maximises a utility given as a mapping item → number.
 
     Args:
@@ -119,18 +134,10 @@ class UtilityMember(Member):
         object.__setattr__(self, "_table", dict(pairs))
         object.__setattr__(self, "utility", dict(pairs))
 
-    def value(self, item: Hashable) -> Number | None:
-        try:
-            return self._table.get(item)
-        except TypeError:
-            raise InputError(f"item {item!r} is unhashable") from None
-
-    def rated_items(self) -> frozenset[Hashable]:
-        return frozenset(self._table)
 
 
 @dataclass(frozen=True, eq=False)
-class OrderMember(Member):
+class OrderMember(_TableMember):
     """A member that ranks items by a (possibly partial) weak order.
 
     Args:
@@ -186,14 +193,6 @@ class OrderMember(Member):
         """``True`` when no tier holds two items."""
         return all(len(t) == 1 for t in self.tiers)
 
-    def value(self, item: Hashable) -> int | None:
-        try:
-            return self._table.get(item)
-        except TypeError:
-            raise InputError(f"item {item!r} is unhashable") from None
-
-    def rated_items(self) -> frozenset[Hashable]:
-        return frozenset(self._table)
 
 
 @dataclass(frozen=True, eq=False)

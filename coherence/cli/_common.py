@@ -6,13 +6,16 @@ import argparse
 import csv
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from coherence.errors import InputError
 from coherence.verdict import Verdict
 
-__all__ = ["add_json_flag", "emit", "emit_verdict", "read_csv_rows"]
+T = TypeVar("T")
+
+__all__ = ["add_json_flag", "emit", "emit_verdict", "read_csv_rows", "read_with"]
 
 
 def add_json_flag(p: argparse.ArgumentParser) -> None:
@@ -56,3 +59,14 @@ def read_csv_rows(path: str, required: tuple[str, ...]) -> list[dict[str, str]]:
                 raise InputError(f"{path}:{lineno}: missing value")
             rows.append(clean)
     return rows
+
+
+def read_with(path: str, parse: Callable[[str], T]) -> T:
+    """Read a UTF-8 text file and parse it; errors name the file (one line)."""
+    p = Path(path)
+    if not p.is_file():
+        raise InputError(f"{path}: no such file")
+    try:
+        return parse(p.read_text(encoding="utf-8"))
+    except InputError as exc:
+        raise InputError(f"{path}: {exc}") from None

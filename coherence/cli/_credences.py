@@ -16,22 +16,14 @@ negative one: it sells them. Exit 0 coherent, 1 Dutch book, 2 bad input.
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
 from coherence.beliefs import Credences, check_credences
-from coherence.cli._common import add_json_flag, emit_verdict
-from coherence.errors import InputError
+from coherence.cli._common import add_json_flag, emit_verdict, read_with
 
 
 def credences_from_file(path: str) -> Credences:
     """Read and validate a credences JSON file."""
-    p = Path(path)
-    if not p.is_file():
-        raise InputError(f"{path}: no such file")
-    try:
-        return Credences.from_json(p.read_text(encoding="utf-8"))
-    except InputError as exc:
-        raise InputError(f"{path}: {exc}") from None
+    return read_with(path, Credences.from_json)
 
 
 def _run(args: argparse.Namespace) -> int:

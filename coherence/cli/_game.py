@@ -19,22 +19,14 @@ Exit 0 when nothing is strictly dominated, 1 when something is, 2 bad input.
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
-from coherence.cli._common import add_json_flag, emit
-from coherence.errors import InputError
+from coherence.cli._common import add_json_flag, emit, read_with
 from coherence.games import Game, eliminate_dominated, eliminate_weakly_dominated
 
 
 def game_from_file(path: str) -> Game:
     """Read and validate a game JSON file."""
-    p = Path(path)
-    if not p.is_file():
-        raise InputError(f"{path}: no such file")
-    try:
-        return Game.from_json(p.read_text(encoding="utf-8"))
-    except InputError as exc:
-        raise InputError(f"{path}: {exc}") from None
+    return read_with(path, Game.from_json)
 
 
 def _weak_json(game: Game) -> dict:
