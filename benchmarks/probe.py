@@ -1,4 +1,4 @@
-"""Benchmark: probing agents (``coherence.probe``) and the overhead of a guarded agent call.
+"""Benchmark: probing agents (``coherence.agents._probe``) and the overhead of a guarded agent call.
 
 Run: ``python benchmarks/probe.py``. Prints two tables:
 
@@ -21,7 +21,7 @@ from fractions import Fraction
 import numpy as np
 
 from coherence import PreferenceRelation, check_relation, probe
-from coherence.agents import adapt, limit_session
+from coherence.agents._adapter import adapt, limit_session
 
 
 def planted(n: int) -> tuple[list[str], object, object]:

@@ -7,85 +7,93 @@ in exact arithmetic. Start with :func:`check` and :func:`assert_coherent`.
 
 from __future__ import annotations
 
-from coherence.afriat import AfriatUtility, HomotheticUtility, afriat_utility
-from coherence.axioms import (
-    AxiomHolds,
-    AxiomViolation,
-    check_acyclic,
-    check_complete,
-    check_negatively_transitive,
-    check_reflexive,
-    check_transitive,
+import sys
+import types
+
+from coherence import _legacy
+
+from coherence._version import __version__
+from coherence.beliefs import (
+    Credences,
+    DutchBook,
+    ExpectedUtility,
+    IndependenceViolation,
+    Lottery,
+    LotteryPreferences,
+    ProbabilityMeasure,
+    check_credences,
+    check_lottery_preferences,
+    vnm_axioms,
 )
-from coherence.beliefs import Credences, DutchBook, ProbabilityMeasure, check_credences
-from coherence.budget import BudgetData, BudgetPanel, budgets_from_csv
-from coherence.cardinal import (
-    CardinalPump,
-    UtilityPotential,
-    WillingnessToPay,
-    check_willingness_to_pay,
-)
-from coherence.choice import (
+from coherence.budgets import (
+    AfriatUtility,
+    BudgetData,
+    BudgetPanel,
     ChoiceData,
     ChoiceViolation,
+    HomotheticUtility,
+    HoutmanMaks,
     RationalisingOrder,
+    RevealedCycle,
+    afriat_utility,
+    budgets_from_csv,
+    ccei,
     check_choice_warp,
     check_congruence,
+    check_garp,
+    check_harp,
+    check_sarp,
     check_sen_alpha,
     check_sen_beta,
-)
-from coherence.dispatch import check
-from coherence.dominance import (
-    BayesPrior,
-    Chance,
-    Decide,
-    DecisionProblem,
-    DecisionTree,
-    DominatingPolicy,
-    Leaf,
-    check_policy,
-)
-from coherence.errors import CertificationError, CoherenceError, InputError
-from coherence.games import (
-    DominanceElimination,
-    Game,
-    Rationalisation,
-    check_game,
-    eliminate_dominated,
-    eliminate_weakly_dominated,
-)
-from coherence.indices import (
-    HoutmanMaks,
-    ccei,
+    check_warp,
+    check_wgarp,
+    garp_holds,
     houtman_maks,
     money_pump_index,
     mpi_bounds,
     varian_index,
     varian_vector,
-)
-from coherence.lotteries import (
-    ExpectedUtility,
-    IndependenceViolation,
-    Lottery,
-    LotteryPreferences,
-    check_lottery_preferences,
-    vnm_axioms,
-)
-from coherence.pump import MoneyPump, Trade, WeakUtility, check_relation
-from coherence.relation import PreferenceRelation
-from coherence.revealed import (
-    RevealedCycle,
-    check_garp,
-    check_harp,
-    check_sarp,
-    check_warp,
-    check_wgarp,
-    garp_holds,
     violation_counts,
+)
+from coherence.decisions import (
+    BayesPrior,
+    Chance,
+    Decide,
+    DecisionProblem,
+    DecisionTree,
+    DominanceElimination,
+    DominatingPolicy,
+    Game,
+    Leaf,
+    Rationalisation,
+    check_game,
+    check_policy,
+    eliminate_dominated,
+    eliminate_weakly_dominated,
+)
+from coherence.dispatch import check
+from coherence.errors import CertificationError, CoherenceError, InputError
+from coherence.relations import (
+    AxiomHolds,
+    AxiomViolation,
+    CardinalPump,
+    MoneyPump,
+    PreferenceRelation,
+    Trade,
+    UtilityPotential,
+    WeakUtility,
+    WillingnessToPay,
+    check_acyclic,
+    check_complete,
+    check_negatively_transitive,
+    check_reflexive,
+    check_relation,
+    check_transitive,
+    check_willingness_to_pay,
 )
 from coherence.verdict import AgentFault, Certificate, Verdict
 
-__version__ = "0.1.0"
+
 
 # Imported on first use: the assertion helpers must be imported after pytest has registered
 # them for assertion rewriting, and Hypothesis-dependent modules must not load while
@@ -96,14 +104,14 @@ _LAZY = {
     "assert_exploitable": "coherence.assertions",
     "assert_agent_coherent": "coherence.assertions",
     "assert_agent_exploitable": "coherence.assertions",
-    "probe": "coherence.probe",
-    "NoPumpFound": "coherence.probe",
-    "TradingPump": "coherence.probe",
+    "probe": "coherence.agents",
+    "NoPumpFound": "coherence.agents",
+    "TradingPump": "coherence.agents",
     "adapt": "coherence.agents",
     "AgentProtocolError": "coherence.agents",
     "NotAnAgentError": "coherence.agents",
-    "render_html": "coherence.report",
-    "write_report": "coherence.report",
+    "render_html": "coherence.reporting",
+    "write_report": "coherence.reporting",
 }
 
 
@@ -214,9 +222,24 @@ __all__ = [
 ]
 
 
-def _register_with_hypothesis() -> None:
-    import sys
+class _Package(types.ModuleType):
+    """The ``coherence`` module itself: ``coherence.probe`` stays the function.
 
+    Importing a submodule binds it as an attribute of its package; the moved module path
+    ``coherence.probe`` must not replace the function :func:`coherence.agents.probe`.
+    """
+
+    def __setattr__(self, name: str, value: object) -> None:
+        if name in _LAZY and isinstance(value, types.ModuleType):
+            return
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
+_legacy.install()
+
+
+def _register_with_hypothesis() -> None:
     if "hypothesis" in sys.modules:  # else Hypothesis's setup hook registers on its import
         from strategies._hypothesis_hook import register_loaded_types
 

@@ -1,7 +1,7 @@
 """Assertion helpers for tests: ``assert_coherent``, ``assert_exploitable`` and, for agents
-probed with :func:`coherence.probe`, ``assert_agent_coherent`` and ``assert_agent_exploitable``.
+probed with :func:`coherence.agents._probe`, ``assert_agent_coherent`` and ``assert_agent_exploitable``.
 
-Every verdict the helpers compute is handed to :func:`coherence.report.notify`, so the pytest
+Every verdict the helpers compute is handed to :func:`coherence.reporting._report.notify`, so the pytest
 plugin's ``--coherence-report`` lists it.
 
 This module is registered for pytest's assertion rewriting by the plugin, and the helpers set
@@ -36,7 +36,7 @@ def _verdict(obj: Any, *args: Any, **kwargs: Any) -> Verdict:
     if isinstance(obj, Verdict):
         return obj
     verdict = check(obj, *args, **kwargs)
-    from coherence.report import notify
+    from coherence.reporting._report import notify
 
     notify(verdict)
     return verdict
@@ -73,14 +73,14 @@ def _replay_hint(kwargs: dict[str, Any]) -> str:
 
 
 def assert_agent_coherent(agent: Any, *, items: Any, **probe_kwargs: Any) -> Verdict:
-    """Probe ``agent`` (see :func:`coherence.probe`) and assert no exploit was found.
+    """Probe ``agent`` (see :func:`coherence.agents._probe`) and assert no exploit was found.
 
     Fails with :class:`CoherenceAssertionError` when an exploit is found (the message tells
     the shrunk pump as a story) or when the agent faulted (raised, hung, contradicted itself).
     Returns the verdict.
     """
     __tracebackhide__ = True
-    from coherence.probe import probe
+    from coherence.agents._probe import probe
 
     verdict = probe(agent, items=items, **probe_kwargs)
     if verdict.status == "exploitable":
@@ -97,7 +97,7 @@ def assert_agent_coherent(agent: Any, *, items: Any, **probe_kwargs: Any) -> Ver
 def assert_agent_exploitable(agent: Any, *, items: Any, **probe_kwargs: Any) -> Verdict:
     """Probe ``agent`` and assert a verified exploit was found; returns the verdict."""
     __tracebackhide__ = True
-    from coherence.probe import probe
+    from coherence.agents._probe import probe
 
     verdict = probe(agent, items=items, **probe_kwargs)
     if verdict.status != "exploitable":

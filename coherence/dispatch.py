@@ -9,16 +9,16 @@ from __future__ import annotations
 from functools import singledispatch
 from typing import Any
 
-from coherence.beliefs import Credences, check_credences
-from coherence.budget import BudgetData
-from coherence.cardinal import WillingnessToPay, check_willingness_to_pay
-from coherence.choice import ChoiceData, check_congruence
-from coherence.dominance import DecisionProblem, check_policy
+from coherence.beliefs._credences import Credences, check_credences
+from coherence.budgets._data import BudgetData
+from coherence.relations._wtp import WillingnessToPay, check_willingness_to_pay
+from coherence.budgets._choice import ChoiceData, check_congruence
+from coherence.decisions._problems import DecisionProblem, check_policy
 from coherence.errors import InputError
-from coherence.games import Game, check_game
-from coherence.lotteries import LotteryPreferences, check_lottery_preferences
-from coherence.pump import check_relation
-from coherence.relation import PreferenceRelation
+from coherence.decisions._games import Game, check_game
+from coherence.beliefs._lotteries import LotteryPreferences, check_lottery_preferences
+from coherence.relations._pump import check_relation
+from coherence.relations._relation import PreferenceRelation
 from coherence.verdict import Verdict
 
 __all__ = ["check"]
@@ -48,7 +48,7 @@ def _(obj: WillingnessToPay) -> Verdict:
 
 @check.register
 def _(obj: BudgetData, efficiency: Any = 1) -> Verdict:
-    from coherence.revealed import check_garp
+    from coherence.budgets._axioms import check_garp
 
     return check_garp(obj, efficiency)
 

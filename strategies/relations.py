@@ -11,8 +11,8 @@ import numpy as np
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
-from coherence.cardinal import WillingnessToPay
-from coherence.relation import PreferenceRelation
+from coherence.relations._wtp import WillingnessToPay
+from coherence.relations._relation import PreferenceRelation
 
 __all__ = [
     "linear_orders",

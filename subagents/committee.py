@@ -3,7 +3,7 @@
 A :class:`Committee` holds ``m`` members (each a utility over the same ``n`` items, possibly
 partial), a positive integer count per member (identical voters), and a
 :class:`~subagents.rules.Rule`. Its trading behaviour is a
-:class:`~coherence.relation.PreferenceRelation` (:meth:`Committee.relation`), so every check
+:class:`~coherence.relations._relation.PreferenceRelation` (:meth:`Committee.relation`), so every check
 in :mod:`coherence` applies to it; ``coherence.check(committee)`` annotates the answer with how
 each member voted (see :mod:`subagents.certificates`).
 
@@ -22,10 +22,10 @@ from typing import Any, Literal, overload
 
 import numpy as np
 
-from coherence._labels import validate_items
+from coherence.validation import validate_items
 from coherence.errors import InputError
-from coherence.graph import shortest_cycle_through
-from coherence.relation import PreferenceRelation
+from coherence.graphs import shortest_cycle_through
+from coherence.relations._relation import PreferenceRelation
 from subagents.members import Member, OrderMember, UtilityMember, exact_number
 from subagents.rules import Rule, Unanimity
 

@@ -423,8 +423,8 @@ def transitivity_violations(
 # ----------------------------------------------------------------------------- pumps
 def majority_relation(P: Any, items: Sequence[Hashable] | None = None, *, validate: bool = True):
     """The weak majority relation ``i ≽ j`` iff ``Pᵢⱼ ≥ ½`` as a
-    :class:`~coherence.relation.PreferenceRelation` on the CPU (reflexive). O(n²) memory."""
-    from coherence.relation import PreferenceRelation
+    :class:`~coherence.relations._relation.PreferenceRelation` on the CPU (reflexive). O(n²) memory."""
+    from coherence.relations._relation import PreferenceRelation
 
     t = prob_matrix(P, validate=validate)
     W = (t >= 0.5).cpu().numpy()
@@ -474,19 +474,19 @@ def majority_pump(
     validate: bool = True,
 ):
     """Shortest money pump of the weak majority relation, or its weak utility: a
-    :class:`~coherence.verdict.Verdict` checked exactly by :func:`coherence.pump.check_relation`.
+    :class:`~coherence.verdict.Verdict` checked exactly by :func:`coherence.relations._pump.check_relation`.
 
     Up to ``max_items`` items the full relation goes to the CPU (O(n²) booleans) and
-    :func:`~coherence.pump.check_relation` returns a shortest pump or an integer utility.
+    :func:`~coherence.relations._pump.check_relation` returns a shortest pump or an integer utility.
     First, :func:`find_majority_triad` runs on the device; a triad found is a shortest pump
-    (no pump has 2 trades) and the verdict is :func:`~coherence.pump.check_relation` on the
+    (no pump has 2 trades) and the verdict is :func:`~coherence.relations._pump.check_relation` on the
     3-item restriction (a pump there is a pump of the full relation). Beyond ``max_items``
     with no triad and no ties the majority relation is a
     transitive tournament, but an exact utility certificate needs the full relation, so an
     :class:`~coherence.errors.InputError` asks for a larger ``max_items``.
     """
-    from coherence.pump import check_relation
-    from coherence.relation import PreferenceRelation
+    from coherence.relations._pump import check_relation
+    from coherence.relations._relation import PreferenceRelation
 
     t = prob_matrix(P, validate=validate)
     n = t.shape[0]
@@ -551,7 +551,7 @@ def max_mean_cycle_torch(
     with ``x[i] ≥ W[i, j] − λ + x[j] − tol`` on every edge when all nodes share the mean.
     """
     torch = require_torch()
-    from coherence.graph import functional_graph_cycles
+    from coherence.graphs import functional_graph_cycles
 
     t = prob_matrix(P, validate=False)
     n = t.shape[0]
@@ -653,13 +653,13 @@ def log_odds_exploitability(
     this resolution) and are left out: the agent never trades on them.
 
     Up to ``max_items`` (default 0) the full matrix goes straight to
-    :func:`coherence.cardinal.check_willingness_to_pay`. Otherwise :func:`max_mean_cycle_torch`
+    :func:`coherence.relations._wtp.check_willingness_to_pay`. Otherwise :func:`max_mean_cycle_torch`
     runs on the device with half the resolution subtracted: a positive cycle is certified by
     the core checker on the cycle's items; otherwise its values give a utility potential
     with ``resolution/2`` of slack on every edge, verified exactly against the full matrix
     (up to ``full_limit`` items). O(n²) per policy iteration.
     """
-    from coherence.cardinal import UtilityPotential, WillingnessToPay, check_willingness_to_pay
+    from coherence.relations._wtp import UtilityPotential, WillingnessToPay, check_willingness_to_pay
     from coherence.verdict import Verdict
 
     t = prob_matrix(P, validate=validate)

@@ -15,8 +15,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from coherence._load import load_target
-from coherence.agents import PROTOCOLS
+from coherence.agents._targets import load_target
+from coherence.agents._adapter import PROTOCOLS
 from coherence.cli import CommandError
 from coherence.cli._common import add_json_flag, emit_verdict
 from coherence.errors import InputError
@@ -81,8 +81,8 @@ def _check_report_path(path: str | None) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from coherence.probe import probe
-    from coherence.report import Finding, write_report
+    from coherence.agents._probe import probe
+    from coherence.reporting._report import Finding, write_report
 
     if args.max_examples < 1:
         raise CommandError("--max-examples must be at least 1")

@@ -1,6 +1,6 @@
 """``coherence game FILE.json``: iterated elimination of dominated strategies.
 
-Input schema (see :class:`coherence.games.Game`)::
+Input schema (see :class:`coherence.decisions._games.Game`)::
 
     {"players": ["Row", "Column"],                       # optional
      "strategies": [["Up", "Down"], ["Left", "Right"]],  # optional
@@ -21,7 +21,7 @@ from __future__ import annotations
 import argparse
 
 from coherence.cli._common import add_json_flag, emit, read_with
-from coherence.games import Game, eliminate_dominated, eliminate_weakly_dominated
+from coherence.decisions._games import Game, eliminate_dominated, eliminate_weakly_dominated
 
 
 def game_from_file(path: str) -> Game:

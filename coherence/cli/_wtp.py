@@ -7,7 +7,7 @@ import math
 
 import numpy as np
 
-from coherence.cardinal import WillingnessToPay
+from coherence.relations._wtp import WillingnessToPay
 from coherence.cli._common import add_json_flag, emit_verdict, read_csv_rows
 from coherence.dispatch import check
 from coherence.errors import InputError

@@ -10,7 +10,7 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
-from coherence.agents import (
+from coherence.agents._adapter import (
     PROTOCOLS,
     Agent,
     AgentFaulted,

@@ -14,11 +14,11 @@ from hypothesis import strategies as st
 from hypothesis.database import InMemoryExampleDatabase
 
 from coherence import PreferenceRelation, check_relation
-from coherence.agents import AgentProtocolError, NotAnAgentError
+from coherence.agents._adapter import AgentProtocolError, NotAnAgentError
 from coherence.errors import InputError
-from coherence.probe import NoPumpFound, Offer, TradingPump, probe
-from coherence.pump import MoneyPump, WeakUtility
-from coherence.report import add_observer, remove_observer
+from coherence.agents._probe import NoPumpFound, Offer, TradingPump, probe
+from coherence.relations._pump import MoneyPump, WeakUtility
+from coherence.reporting._report import add_observer, remove_observer
 
 
 class MatrixAgent:
@@ -369,7 +369,7 @@ def test_bettor_changing_prices_is_a_fault():
 
 # ---------------------------------------------------------------------------- actors
 def test_actor_in_decision_problems():
-    from coherence.dominance import DecisionProblem
+    from coherence.decisions._problems import DecisionProblem
 
     rain = DecisionProblem(("rain", "sun"), ("umbrella", "hat", "both"), [[3, 1, 2], [1, 3, 1]])
     easy = DecisionProblem(("rain", "sun"), ("stay", "go"), [[1, 0], [1, 2]])

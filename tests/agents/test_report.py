@@ -9,11 +9,11 @@ from fractions import Fraction
 import pytest
 
 from coherence import PreferenceRelation, check
-from coherence._browser import count_colour, decode_png, find_chromium, screenshot
+from coherence.reporting._browser import count_colour, decode_png, find_chromium, screenshot
 from coherence.errors import InputError
-from coherence.probe import Offer, TradingPump
-from coherence.report import Finding, load_findings, render_html, story, write_report
-from coherence.svg import PUMP, bars_svg, cycle_svg, ordering_svg, votes_svg
+from coherence.agents._probe import Offer, TradingPump
+from coherence.reporting._report import Finding, load_findings, render_html, story, write_report
+from coherence.reporting._svg import PUMP, bars_svg, cycle_svg, ordering_svg, votes_svg
 from coherence.verdict import AgentFault, Verdict
 
 
@@ -110,7 +110,7 @@ def test_write_report_is_atomic_and_checks_the_folder(tmp_path, monkeypatch):
         write_report(tmp_path / "no" / "r.html", [_pump_verdict()])
     target = tmp_path / "r.html"
     target.write_text("old")
-    import coherence.report as report
+    import coherence.reporting._report as report
 
     def broken(*a, **k):
         raise RuntimeError("render failed")

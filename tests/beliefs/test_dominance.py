@@ -9,7 +9,7 @@ from hypothesis import find, given, settings
 from hypothesis import strategies as st
 
 from coherence import check
-from coherence.dominance import (
+from coherence.decisions._problems import (
     BayesPrior,
     Chance,
     Decide,

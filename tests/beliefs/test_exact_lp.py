@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from coherence.errors import InputError
-from coherence.exact_lp import (
+from coherence._exact.lp import (
     LinearSystem,
     as_fraction,
     find_point,
@@ -101,7 +101,7 @@ def test_gordan_exactly_one_side_verified(k, m, data):
 
 
 def test_exact_simplex_fallback_is_verified():
-    from coherence.exact_lp import _exact_solve
+    from coherence._exact.lp import _exact_solve
 
     sys_ = LinearSystem(
         n=2, A_ub=np.array([[1, 1]], dtype=object), b_ub=np.array([Fraction(1, 3)], dtype=object),
@@ -115,15 +115,15 @@ def test_exact_simplex_fallback_is_verified():
 def test_from_type_resolves_registered_types():
     from hypothesis import find
 
-    from coherence.beliefs import Credences
-    from coherence.games import Game
+    from coherence.beliefs._credences import Credences
+    from coherence.decisions._games import Game
 
     assert isinstance(find(st.from_type(Credences), lambda c: True), Credences)
     assert isinstance(find(st.from_type(Game), lambda g: True), Game)
 
 
 def test_exact_simplex_infeasible_and_unbounded():
-    from coherence.exact_lp import _simplex
+    from coherence._exact.lp import _simplex
 
     one, zero = Fraction(1), Fraction(0)
     assert _simplex([[one, one]], [-one], [zero, zero]) is None  # x + y = −1, x, y ≥ 0

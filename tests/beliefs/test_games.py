@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from coherence import check
 from coherence.cli import main
 from coherence.errors import InputError
-from coherence.games import (
+from coherence.decisions._games import (
     DominanceElimination,
     Game,
     Rationalisation,

@@ -7,7 +7,7 @@ from hypothesis import find, given, settings
 
 from coherence import check
 from coherence.errors import InputError
-from coherence.lotteries import (
+from coherence.beliefs._lotteries import (
     ContinuityViolation,
     ExpectedUtility,
     IndependenceViolation,
@@ -16,7 +16,7 @@ from coherence.lotteries import (
     check_lottery_preferences,
     vnm_axioms,
 )
-from coherence.relation import PreferenceRelation
+from coherence.relations._relation import PreferenceRelation
 from strategies.lottery import lotteries, lottery_preferences
 
 A = Lottery({"1M": 1})

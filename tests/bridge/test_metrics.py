@@ -24,7 +24,7 @@ from coherence.bridge import (  # noqa: E402
     transitivity_violations,
 )
 from coherence.bridge.metrics import triad_cycle_probability_bruteforce  # noqa: E402
-from coherence.cardinal import max_mean_cycle  # noqa: E402
+from coherence.relations._wtp import max_mean_cycle  # noqa: E402
 from tests.bridge.conftest import random_P  # noqa: E402
 
 

@@ -20,8 +20,8 @@ from coherence import (
     varian_index,
     varian_vector,
 )
-from coherence.indices import ccei_fraction, houtman_maks_bounds
-from coherence.revealed import efficiency_fraction
+from coherence.budgets._indices import ccei_fraction, houtman_maks_bounds
+from coherence.budgets._axioms import efficiency_fraction
 from strategies import budget_data
 from tests.revealed import _brute
 from tests.revealed.test_revealed import float_budgets

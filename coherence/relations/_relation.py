@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from coherence._labels import index_of, validate_items
+from coherence.validation import index_of, validate_items
 from coherence.errors import InputError
 
 __all__ = ["PreferenceRelation"]

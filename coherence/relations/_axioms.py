@@ -1,4 +1,4 @@
-"""Order axioms of a :class:`~coherence.relation.PreferenceRelation`, each with a witness.
+"""Order axioms of a :class:`~coherence.relations._relation.PreferenceRelation`, each with a witness.
 
 Each function returns a :class:`~coherence.verdict.Verdict` whose certificate is either an
 :class:`AxiomViolation` (the violating pair or triple) or an :class:`AxiomHolds` (re-checked by
@@ -13,7 +13,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from coherence.relation import PreferenceRelation
+from coherence.relations._relation import PreferenceRelation
 from coherence.verdict import Certificate, Verdict, label_to_json
 
 __all__ = [
@@ -159,7 +159,7 @@ def _find_witness(axiom: str, rel: PreferenceRelation) -> tuple[int, ...] | None
         # ¬(i ≻ j), ¬(j ≻ k), but i ≻ k  →  violation triple (i, j, k) with i ≻ k
         return (i, j, k)
     if axiom == "acyclicity":
-        from coherence.pump import shortest_strict_cycle
+        from coherence.relations._pump import shortest_strict_cycle
 
         cyc = shortest_strict_cycle(rel.strict)
         return None if cyc is None else tuple(cyc)

@@ -18,13 +18,13 @@ from typing import Any, ClassVar
 import numpy as np
 
 from coherence.errors import CertificationError
-from coherence.graph import (
+from coherence.graphs import (
     condensation,
     shortest_cycle_through,
     strongly_connected_components,
     topological_layers,
 )
-from coherence.relation import PreferenceRelation
+from coherence.relations._relation import PreferenceRelation
 from coherence.verdict import Certificate, Verdict, label_to_json
 
 __all__ = [
@@ -277,7 +277,7 @@ def check_relation(rel: PreferenceRelation) -> Verdict:
     accepted trades is an indifference) within two passes over the matrix; weak orders are
     settled by layering their strict part; otherwise the strongly connected components of the
     relation graph decide. The certificate is a shortest
-    pump (see :func:`coherence.graph.shortest_cycle_through`) or a longest-path layering of the
+    pump (see :func:`coherence.graphs.shortest_cycle_through`) or a longest-path layering of the
     condensation. Quantity: ``pump_length``.
     """
     W = rel.weak

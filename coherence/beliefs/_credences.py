@@ -42,9 +42,9 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from coherence._scipy import linprog
+from coherence._exact.solvers import linprog
 from coherence.errors import CertificationError, InputError
-from coherence.exact_lp import as_fraction, gordan
+from coherence._exact.lp import as_fraction, gordan
 from coherence.verdict import Certificate, Verdict, label_to_json
 
 __all__ = [
@@ -481,7 +481,7 @@ def dutch_book(credences: Credences, *, minimise: bool = True) -> DutchBook | No
 def check_credences(credences: Credences, *, minimise: bool = True) -> Verdict:
     """Dutch book or consistent probability measure for ``credences`` (de Finetti).
 
-    One margin-maximising LP decides (:func:`coherence.exact_lp.gordan`); a book is then made
+    One margin-maximising LP decides (:func:`coherence._exact.lp.gordan`); a book is then made
     small (at most ``|Ω|`` bets, irreducible, the fewest when cheap to prove) and verified
     exactly; a coherent answer carries a probability measure verified exactly.
 

@@ -43,7 +43,7 @@ from typing import Any
 
 import numpy as np
 
-from coherence._scipy import linprog
+from coherence._exact.solvers import linprog
 from coherence.errors import InputError
 
 __all__ = [

@@ -3,7 +3,7 @@
 Usage (documented in the agents guide)::
 
     coherence demo --report demo.html
-    python -m coherence._browser demo.html demo.png
+    python -m coherence.reporting._browser demo.html demo.png
 
 prints the number of pixels drawn in the pump colour and exits 0 when the pictures are
 visible (1 when not, 2 when no Chromium is installed). The PNG decoder below handles the
@@ -116,12 +116,12 @@ def count_colour(png: str | Path, rgb: tuple[int, int, int], *, tolerance: int =
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     if len(args) != 2:
-        print("usage: python -m coherence._browser REPORT.html OUT.png", file=sys.stderr)
+        print("usage: python -m coherence.reporting._browser REPORT.html OUT.png", file=sys.stderr)
         return 2
     if find_chromium() is None:
         print("no chromium on PATH (apt-get install chromium)", file=sys.stderr)
         return 2
-    from coherence.svg import PUMP, YES
+    from coherence.reporting._svg import PUMP, YES
 
     shot = screenshot(args[0], args[1])
     hexrgb = [tuple(int(c[i:i + 2], 16) for i in (1, 3, 5)) for c in (PUMP, YES)]

@@ -2,7 +2,7 @@
 
 An observation ``t`` is a price vector ``p_t`` (all positive) and the bundle ``x_t`` (all
 non-negative, not zero) bought at those prices; spending ``p_t·x_t`` is the budget. The
-revealed-preference checks in :mod:`coherence.revealed` and :mod:`coherence.indices` read
+revealed-preference checks in :mod:`coherence.budgets._axioms` and :mod:`coherence.budgets._indices` read
 these objects. Data are immutable, validated once, and exact: every float is a dyadic
 rational, and every certificate is re-checked in exact arithmetic against these numbers.
 """

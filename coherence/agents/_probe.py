@@ -1,11 +1,11 @@
 """Probe a user's agent for exploits: :func:`probe`.
 
-How each protocol is probed (see :mod:`coherence.agents` for the protocols):
+How each protocol is probed (see :mod:`coherence.agents._adapter` for the protocols):
 
 * **Stateless comparers and choosers** (``prefers``, ``choose``): the strict preference is
   elicited on every ordered pair of items (``n(n-1)`` calls, in a random order so that hidden
   state shows), a random sample of ``max_examples`` questions is asked again, and the relation
-  goes to :func:`coherence.pump.check_relation`: a shortest money pump or a weak utility. A
+  goes to :func:`coherence.relations._pump.check_relation`: a shortest money pump or a weak utility. A
   chooser reveals ``a ≻ b`` when it takes ``a`` from ``[a, b]`` *and* from ``[b, a]``; when
   its binary choices are acyclic it is also offered up to 50 larger random menus (each in two
   orders) and its consistent choices are checked for congruence (SARP), which catches menu
@@ -22,18 +22,18 @@ How each protocol is probed (see :mod:`coherence.agents` for the protocols):
   cycle of first trades with a paid step are tried first. The shrunk pump is replayed on a
   fresh copy before it is reported; an agent that then answers differently is a fault.
   Finding none gives a :class:`NoPumpFound` verdict (evidence, not proof).
-* **Actors** (``act``): ``items`` are :class:`~coherence.dominance.DecisionProblem` s; the
+* **Actors** (``act``): ``items`` are :class:`~coherence.decisions._problems.DecisionProblem` s; the
   agent's act (a label, or a mapping act → probability) in each problem goes to
-  :func:`coherence.dominance.check_policy` (a dominating policy, or a prior under which the
+  :func:`coherence.decisions._problems.check_policy` (a dominating policy, or a prior under which the
   act is Bayes-optimal). Each problem is asked twice; the first exploit is reported.
 * **Bettors** (``price``): ``items`` are the states; the agent prices every event (a
   ``frozenset`` of states; all ``2**n`` of them up to 10 states, else the singletons, their
   complements and ``max_examples`` random events), ``max_examples`` prices are asked again,
-  and the prices go to :func:`coherence.beliefs.check_credences`: a Dutch book or a
+  and the prices go to :func:`coherence.beliefs._credences.check_credences`: a Dutch book or a
   probability measure.
 
 Faults (the agent raised or hung) give an :class:`~coherence.verdict.AgentFault` verdict
-(exit status 3); answers of the wrong type raise :class:`~coherence.agents.AgentProtocolError`.
+(exit status 3); answers of the wrong type raise :class:`~coherence.agents._adapter.AgentProtocolError`.
 """
 
 from __future__ import annotations
@@ -46,12 +46,12 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from coherence._labels import validate_items
-from coherence.agents import Agent, AgentFaulted, AgentProtocolError, adapt, limit_session
+from coherence.validation import validate_items
+from coherence.agents._adapter import Agent, AgentFaulted, AgentProtocolError, adapt, limit_session
 from coherence.errors import CertificationError, InputError
-from coherence.graph import shortest_cycle_through
-from coherence.pump import MoneyPump, WeakUtility, check_relation
-from coherence.relation import PreferenceRelation
+from coherence.graphs import shortest_cycle_through
+from coherence.relations._pump import MoneyPump, WeakUtility, check_relation
+from coherence.relations._relation import PreferenceRelation
 from coherence.verdict import AgentFault, Certificate, Verdict, jsonable, label_to_json
 
 __all__ = [
@@ -103,7 +103,7 @@ class TradingPump(Certificate):
     ``offers`` is the whole transcript from a fresh copy of the agent holding ``start``
     (refused offers included, since a trader may remember them); the loop is
     ``offers[loop_start:]``, which begins and ends with the agent holding the same item.
-    The JSON has the schema of :class:`coherence.pump.MoneyPump` (``cycle``, ``trades``,
+    The JSON has the schema of :class:`coherence.relations._pump.MoneyPump` (``cycle``, ``trades``,
     ``extracted_per_loop``) with fees in money, plus ``start``, ``prefix`` and ``transcript``.
     """
 
@@ -259,7 +259,7 @@ def probe(
 
     Args:
         agent: an object, class, factory or function offering a protocol method
-            (see :func:`coherence.agents.adapt`).
+            (see :func:`coherence.agents._adapter.adapt`).
         items: the items (or, for bettors, the events) to probe with.
         max_examples: Hypothesis runs for traders; questions asked twice for comparers.
         seed: makes the probe deterministic (Hypothesis's ``@seed``; the example database
@@ -316,7 +316,7 @@ def _dispatch(ag: Agent, labels: tuple[Hashable, ...], max_examples: int, seed: 
 
 
 def _notify(verdict: Verdict) -> None:
-    from coherence.report import notify
+    from coherence.reporting._report import notify
 
     notify(verdict)
 
@@ -445,10 +445,10 @@ def _larger_menus(ag: Agent, items: tuple[Hashable, ...], P: np.ndarray, max_exa
                   rng: random.Random) -> Verdict:
     """Choices from ``max_examples`` (at most 50) random menus of 3 to 6 items, each offered in
     two orders; the ones made the same way both times join the strict binary choices, and
-    congruence (SARP) is checked (:func:`coherence.choice.check_congruence`). A violation
+    congruence (SARP) is checked (:func:`coherence.budgets._choice.check_congruence`). A violation
     is a cycle of strict revealed preferences: the agent takes ``x`` with ``y`` on the menu,
     whatever the order, and ``y`` with ``x`` on another."""
-    from coherence.choice import ChoiceData, check_congruence
+    from coherence.budgets._choice import ChoiceData, check_congruence
 
     n = len(items)
     observed: list[tuple[frozenset[Hashable], Hashable]] = [
@@ -726,7 +726,7 @@ def _events(n: int, max_examples: int, rng: random.Random) -> list[tuple[int, ..
 
 def _probe_bettor(ag: Agent, states: tuple[Hashable, ...], max_examples: int,
                   seed: int | None, progress: Progress | None) -> Verdict:
-    from coherence.beliefs import Credences, check_credences
+    from coherence.beliefs._credences import Credences, check_credences
 
     rng = random.Random(seed)
     events = _events(len(states), max_examples, rng)
@@ -761,7 +761,7 @@ def _probe_bettor(ag: Agent, states: tuple[Hashable, ...], max_examples: int,
 # =========================================================================== actors
 def _probe_actor(ag: Agent, problems: tuple[Hashable, ...], max_examples: int,
                  seed: int | None, progress: Progress | None) -> Verdict:
-    from coherence.dominance import DecisionProblem, check_policy
+    from coherence.decisions._problems import DecisionProblem, check_policy
 
     for p in problems:
         if not isinstance(p, DecisionProblem):

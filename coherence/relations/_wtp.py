@@ -18,10 +18,10 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from coherence._exact import sum_le
-from coherence._labels import validate_items
+from coherence._exact.twosum import sum_le
+from coherence.validation import validate_items
 from coherence.errors import CertificationError, InputError
-from coherence.graph import functional_graph_cycles
+from coherence.graphs import functional_graph_cycles
 from coherence.verdict import Certificate, Verdict, label_to_json
 
 __all__ = [
@@ -207,7 +207,7 @@ class UtilityPotential(Certificate):
     """A money utility ``u`` with ``W[i, j] ≤ u[j] − u[i]`` for every finite ``W[i, j]``.
 
     Summing along any cycle gives total payment ≤ 0: no pump. Verified exactly on floats
-    (see :mod:`coherence._exact`).
+    (see :mod:`coherence._exact.twosum`).
     """
 
     wtp: WillingnessToPay

@@ -2,7 +2,7 @@
 
 A report is a list of *findings* (a name, a verdict's JSON, and its plain-language story).
 :func:`render_html` draws, per finding, the story, the certificate and a picture made by
-:mod:`coherence.svg`: the pump cycle as a graph, the committee's votes per trade when the
+:mod:`coherence.reporting._svg`: the pump cycle as a graph, the committee's votes per trade when the
 certificate carries them, the utility ordering for coherent agents. The page has no external
 resources (inline CSS and SVG), so it can be attached to a CI run as one file.
 
@@ -10,7 +10,7 @@ Saved reports (``{"coherence_report": 1, "findings": [...]}``), single verdicts 
 ``coherence check --json``, lists of verdicts and the output of ``coherence demo --json`` can
 all be read back with :func:`load_findings`.
 
-:func:`notify` hands every verdict made by :func:`coherence.probe` and the assertion helpers
+:func:`notify` hands every verdict made by :func:`coherence.agents._probe` and the assertion helpers
 to registered observers; the pytest plugin uses it to collect the certificates of a run.
 """
 
@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from coherence.errors import InputError
-from coherence.svg import bars_svg, cycle_svg, ordering_svg, votes_svg
+from coherence.reporting._svg import bars_svg, cycle_svg, ordering_svg, votes_svg
 from coherence.verdict import Verdict
 
 __all__ = [

@@ -24,7 +24,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from coherence.errors import CertificationError, InputError
-from coherence.graph import (
+from coherence.graphs import (
     condensation,
     shortest_cycle_through,
     strongly_connected_components,

@@ -2,7 +2,7 @@
 
 A :class:`Lottery` is a probability distribution (exact Fractions) over finitely many
 outcomes. :class:`LotteryPreferences` holds an agent's observed weak preferences between
-some lotteries (a :class:`~coherence.relation.PreferenceRelation` whose items are lotteries;
+some lotteries (a :class:`~coherence.relations._relation.PreferenceRelation` whose items are lotteries;
 pairs it does not relate count as unobserved).
 
 **Theorem (von Neumann and Morgenstern 1944; finite data form).** The observed preferences
@@ -30,11 +30,11 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from coherence._scipy import linprog
-from coherence.axioms import check_complete, check_transitive
+from coherence._exact.solvers import linprog
+from coherence.relations._axioms import check_complete, check_transitive
 from coherence.errors import CertificationError, InputError
-from coherence.exact_lp import LinearSystem, as_fraction, find_point
-from coherence.relation import PreferenceRelation
+from coherence._exact.lp import LinearSystem, as_fraction, find_point
+from coherence.relations._relation import PreferenceRelation
 from coherence.verdict import Certificate, Verdict, label_to_json
 
 __all__ = [
@@ -473,7 +473,7 @@ def check_lottery_preferences(prefs: LotteryPreferences) -> Verdict:
     Two-comparison witnesses (Allais, common ratio) are searched first by hashing normalised
     difference vectors (O(K · m) for K comparisons over m outcomes); then one margin LP
     decides, its primal giving the utility and, on failure, the alternative system giving the
-    weights (exact via :func:`coherence.exact_lp.find_point`).
+    weights (exact via :func:`coherence._exact.lp.find_point`).
 
     Raises:
         CertificationError: neither certificate verified.
@@ -544,8 +544,8 @@ def _mix_weight(m: Lottery, p: Lottery, r: Lottery) -> Fraction | None:
 def vnm_axioms(prefs: LotteryPreferences) -> dict[str, Verdict]:
     """Each VNM axiom checked separately on the observed data, with a witness when it fails.
 
-    * ``completeness`` / ``transitivity``: :func:`coherence.axioms.check_complete` /
-      :func:`~coherence.axioms.check_transitive` on the relation (pair / triple witness).
+    * ``completeness`` / ``transitivity``: :func:`coherence.relations._axioms.check_complete` /
+      :func:`~coherence.relations._axioms.check_transitive` on the relation (pair / triple witness).
     * ``independence``: an :class:`IndependenceViolation` (two comparisons when possible) or
       an :class:`ExpectedUtility`.
     * ``continuity``: a :class:`ContinuityViolation` (mixtures of ``p`` and ``r`` on the wrong

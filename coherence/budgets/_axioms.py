@@ -26,9 +26,9 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from coherence.budget import BudgetData
+from coherence.budgets._data import BudgetData
 from coherence.errors import CertificationError, InputError
-from coherence.graph import (
+from coherence.graphs import (
     condensation,
     shortest_cycle_through,
     strongly_connected_components,
@@ -491,10 +491,10 @@ def check_garp(data: BudgetData, efficiency: Any = 1) -> Verdict:
     """GARP at efficiency ``e``: a shortest violating cycle, or Afriat's utility.
 
     Test O(T²K); a violating cycle through a strict edge by breadth-first search; when GARP
-    holds, Afriat numbers from a margin-maximising LP (see :mod:`coherence.afriat`), verified
+    holds, Afriat numbers from a margin-maximising LP (see :mod:`coherence.budgets._afriat`), verified
     exactly (Afriat 1967; Varian 1982).
     """
-    from coherence.afriat import afriat_certificate
+    from coherence.budgets._afriat import afriat_certificate
 
     e = efficiency_fraction(efficiency)
     R0, P0 = direct_relations(data, e)
@@ -506,7 +506,7 @@ def check_garp(data: BudgetData, efficiency: Any = 1) -> Verdict:
 def check_sarp(data: BudgetData, efficiency: Any = 1) -> Verdict:
     """SARP at efficiency ``e``: a cycle through two distinct bundles, or a strict Afriat
     utility (Matzkin & Richter 1991: SARP ⇔ a strictly concave rationalisation)."""
-    from coherence.afriat import afriat_certificate
+    from coherence.budgets._afriat import afriat_certificate
 
     e = efficiency_fraction(efficiency)
     R0, P0 = direct_relations(data, e)
@@ -547,7 +547,7 @@ def check_harp(data: BudgetData, efficiency: Any = 1) -> Verdict:
     Minimum-mean cycle of ``log`` ratios by Howard's policy iteration (O(T²) per round), then
     exact Fractions along a shortest-path tree.
     """
-    from coherence.afriat import homothetic_certificate
+    from coherence.budgets._afriat import homothetic_certificate
 
     e = efficiency_fraction(efficiency)
     cert, cycle = homothetic_certificate(data, e)

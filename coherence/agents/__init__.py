@@ -1,0 +1,51 @@
+"""Agents: the protocols user objects are probed through, their adaptation with time limits,
+and probing (Hypothesis-driven questions whose answers go to the exact checkers).
+"""
+
+from __future__ import annotations
+
+from coherence.agents._adapter import (
+    Actor,
+    Agent,
+    AgentFaulted,
+    AgentProtocolError,
+    Bettor,
+    Chooser,
+    Comparer,
+    NotAnAgentError,
+    PROTOCOLS,
+    Trader,
+    adapt,
+)
+from coherence.agents._probe import (
+    DEFAULT_PRICES,
+    NoPumpFound,
+    Offer,
+    TradingPump,
+    probe,
+)
+from coherence.agents._targets import (
+    load_module,
+    load_target,
+)
+
+__all__ = [
+    "Actor",
+    "Agent",
+    "AgentFaulted",
+    "AgentProtocolError",
+    "Bettor",
+    "Chooser",
+    "Comparer",
+    "DEFAULT_PRICES",
+    "NoPumpFound",
+    "NotAnAgentError",
+    "Offer",
+    "PROTOCOLS",
+    "Trader",
+    "TradingPump",
+    "adapt",
+    "load_module",
+    "load_target",
+    "probe",
+]

@@ -1,0 +1,53 @@
+"""Preference relations: the relation type, its order axioms, ordinal money pumps and
+willingness to pay (cardinal pumps).
+"""
+
+from __future__ import annotations
+
+from coherence.relations._axioms import (
+    AxiomHolds,
+    AxiomViolation,
+    check_acyclic,
+    check_complete,
+    check_negatively_transitive,
+    check_reflexive,
+    check_transitive,
+)
+from coherence.relations._pump import (
+    MoneyPump,
+    Trade,
+    WeakUtility,
+    check_relation,
+    shortest_strict_cycle,
+)
+from coherence.relations._relation import (
+    PreferenceRelation,
+)
+from coherence.relations._wtp import (
+    CardinalPump,
+    UtilityPotential,
+    WillingnessToPay,
+    check_willingness_to_pay,
+    max_mean_cycle,
+)
+
+__all__ = [
+    "AxiomHolds",
+    "AxiomViolation",
+    "CardinalPump",
+    "MoneyPump",
+    "PreferenceRelation",
+    "Trade",
+    "UtilityPotential",
+    "WeakUtility",
+    "WillingnessToPay",
+    "check_acyclic",
+    "check_complete",
+    "check_negatively_transitive",
+    "check_reflexive",
+    "check_relation",
+    "check_transitive",
+    "check_willingness_to_pay",
+    "max_mean_cycle",
+    "shortest_strict_cycle",
+]
