@@ -11,7 +11,6 @@ import sys
 import types
 
 from coherence import _legacy
-
 from coherence._version import __version__
 from coherence.beliefs import (
     Credences,
@@ -92,8 +91,6 @@ from coherence.relations import (
     check_willingness_to_pay,
 )
 from coherence.verdict import AgentFault, Certificate, Verdict
-
-
 
 # Imported on first use: the assertion helpers must be imported after pytest has registered
 # them for assertion rewriting, and Hypothesis-dependent modules must not load while

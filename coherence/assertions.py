@@ -36,7 +36,7 @@ def _verdict(obj: Any, *args: Any, **kwargs: Any) -> Verdict:
     if isinstance(obj, Verdict):
         return obj
     verdict = check(obj, *args, **kwargs)
-    from coherence.reporting._report import notify
+    from coherence.reporting import notify
 
     notify(verdict)
     return verdict
@@ -80,7 +80,7 @@ def assert_agent_coherent(agent: Any, *, items: Any, **probe_kwargs: Any) -> Ver
     Returns the verdict.
     """
     __tracebackhide__ = True
-    from coherence.agents._probe import probe
+    from coherence.agents import probe
 
     verdict = probe(agent, items=items, **probe_kwargs)
     if verdict.status == "exploitable":
@@ -97,7 +97,7 @@ def assert_agent_coherent(agent: Any, *, items: Any, **probe_kwargs: Any) -> Ver
 def assert_agent_exploitable(agent: Any, *, items: Any, **probe_kwargs: Any) -> Verdict:
     """Probe ``agent`` and assert a verified exploit was found; returns the verdict."""
     __tracebackhide__ = True
-    from coherence.agents._probe import probe
+    from coherence.agents import probe
 
     verdict = probe(agent, items=items, **probe_kwargs)
     if verdict.status != "exploitable":

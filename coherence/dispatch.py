@@ -9,16 +9,21 @@ from __future__ import annotations
 from functools import singledispatch
 from typing import Any
 
-from coherence.beliefs._credences import Credences, check_credences
-from coherence.budgets._data import BudgetData
-from coherence.relations._wtp import WillingnessToPay, check_willingness_to_pay
-from coherence.budgets._choice import ChoiceData, check_congruence
-from coherence.decisions._problems import DecisionProblem, check_policy
+from coherence.beliefs import (
+    Credences,
+    LotteryPreferences,
+    check_credences,
+    check_lottery_preferences,
+)
+from coherence.budgets import BudgetData, ChoiceData, check_congruence
+from coherence.decisions import DecisionProblem, Game, check_game, check_policy
 from coherence.errors import InputError
-from coherence.decisions._games import Game, check_game
-from coherence.beliefs._lotteries import LotteryPreferences, check_lottery_preferences
-from coherence.relations._pump import check_relation
-from coherence.relations._relation import PreferenceRelation
+from coherence.relations import (
+    PreferenceRelation,
+    WillingnessToPay,
+    check_relation,
+    check_willingness_to_pay,
+)
 from coherence.verdict import Verdict
 
 __all__ = ["check"]
@@ -48,7 +53,7 @@ def _(obj: WillingnessToPay) -> Verdict:
 
 @check.register
 def _(obj: BudgetData, efficiency: Any = 1) -> Verdict:
-    from coherence.budgets._axioms import check_garp
+    from coherence.budgets import check_garp
 
     return check_garp(obj, efficiency)
 

@@ -51,7 +51,7 @@ class _Collector:
         self.written: str | None = None
 
     def __call__(self, verdict: Any) -> None:
-        from coherence.reporting._report import Finding
+        from coherence.reporting import Finding
 
         if not _ACTIVE or _ACTIVE[-1] is not self:
             return
@@ -90,7 +90,7 @@ def pytest_configure(config: pytest.Config) -> None:
         "coherence(agent=None, items=None, expect='coherent', **probe_options): probe an agent "
         "for exploits before the test runs; the test fails unless the verdict is `expect`",
     )
-    from coherence.reporting._report import add_observer
+    from coherence.reporting import add_observer
 
     collector = _Collector()
     config.stash[_STASH] = collector
@@ -101,7 +101,7 @@ def pytest_configure(config: pytest.Config) -> None:
 def pytest_unconfigure(config: pytest.Config) -> None:
     collector = config.stash.get(_STASH, None)
     if collector is not None:
-        from coherence.reporting._report import remove_observer
+        from coherence.reporting import remove_observer
 
         remove_observer(collector)
         if collector in _ACTIVE:
@@ -152,7 +152,7 @@ def _marker_options(marker: pytest.Mark) -> tuple[Any, dict[str, Any], Any]:
 @pytest.fixture
 def coherence_probe() -> Callable[..., Any]:
     """The :func:`coherence.agents._probe` function; its verdicts go into ``--coherence-report``."""
-    from coherence.agents._probe import probe
+    from coherence.agents import probe
 
     return probe
 
@@ -163,7 +163,7 @@ def coherence_record(request: pytest.FixtureRequest) -> Callable[..., Any]:
     collector = request.config.stash.get(_STASH, None)
 
     def record(verdict: Any, name: str | None = None) -> Any:
-        from coherence.reporting._report import Finding
+        from coherence.reporting import Finding
 
         if collector is not None and _ACTIVE and _ACTIVE[-1] is collector:
             label = f"{request.node.nodeid} [{name}]" if name else request.node.nodeid
@@ -182,7 +182,7 @@ def coherence_verdict(request: pytest.FixtureRequest) -> Any:
             "the coherence_verdict fixture needs @pytest.mark.coherence(agent=..., items=...)"
         )
     agent, options, _ = _marker_options(marker)
-    from coherence.agents._probe import probe
+    from coherence.agents import probe
 
     return probe(agent, **options)
 
@@ -235,7 +235,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     path = config.getoption("coherence_report")
     if collector is None or not path or hasattr(config, "workerinput"):
         return
-    from coherence.reporting._report import write_report
+    from coherence.reporting import write_report
 
     try:
         write_report(path, collector.findings, title="coherence report")

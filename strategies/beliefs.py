@@ -13,7 +13,7 @@ from fractions import Fraction
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
-from coherence.beliefs._credences import Credences
+from coherence.beliefs import Credences
 
 __all__ = ["credences"]
 

@@ -16,8 +16,7 @@ import numpy as np
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
-from coherence.budgets._data import BudgetData
-from coherence.budgets._axioms import garp_holds
+from coherence.budgets import BudgetData, garp_holds
 
 __all__ = ["budget_data"]
 

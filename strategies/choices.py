@@ -11,7 +11,7 @@ from __future__ import annotations
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
-from coherence.budgets._choice import ChoiceData, check_congruence
+from coherence.budgets import ChoiceData, check_congruence
 
 __all__ = ["choice_data"]
 

@@ -13,7 +13,7 @@ from typing import Any
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
-from coherence.decisions._problems import DecisionProblem
+from coherence.decisions import DecisionProblem
 
 __all__ = ["decision_problems", "policies"]
 

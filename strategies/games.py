@@ -11,7 +11,7 @@ import numpy as np
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
-from coherence.decisions._games import Game
+from coherence.decisions import Game
 
 __all__ = ["normal_form_games"]
 

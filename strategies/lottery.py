@@ -12,7 +12,7 @@ from fractions import Fraction
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
-from coherence.beliefs._lotteries import Lottery, LotteryPreferences
+from coherence.beliefs import Lottery, LotteryPreferences
 
 __all__ = ["lotteries", "lottery_preferences"]
 

@@ -11,8 +11,7 @@ import numpy as np
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
-from coherence.relations._wtp import WillingnessToPay
-from coherence.relations._relation import PreferenceRelation
+from coherence.relations import PreferenceRelation, WillingnessToPay
 
 __all__ = [
     "linear_orders",

@@ -21,7 +21,7 @@ import numpy as np
 
 from coherence.dispatch import check
 from coherence.errors import CertificationError
-from coherence.relations._pump import check_relation
+from coherence.relations import check_relation
 from coherence.verdict import Certificate, Verdict, jsonable, label_to_json
 from subagents.committee import Committee
 from subagents.rules import Market, Unanimity

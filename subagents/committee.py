@@ -22,10 +22,10 @@ from typing import Any, Literal, overload
 
 import numpy as np
 
-from coherence.validation import validate_items
 from coherence.errors import InputError
 from coherence.graphs import shortest_cycle_through
-from coherence.relations._relation import PreferenceRelation
+from coherence.relations import PreferenceRelation
+from coherence.validation import validate_items
 from subagents.members import Member, OrderMember, UtilityMember, exact_number
 from subagents.rules import Rule, Unanimity
 

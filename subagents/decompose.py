@@ -38,7 +38,7 @@ from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import maximum_bipartite_matching
 
 from coherence.errors import CertificationError, InputError
-from coherence.relations._relation import PreferenceRelation
+from coherence.relations import PreferenceRelation
 from coherence.verdict import label_to_json
 from subagents.committee import Committee
 from subagents.members import OrderMember

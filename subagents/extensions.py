@@ -27,7 +27,7 @@ from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import connected_components
 
 from coherence.errors import InputError
-from coherence.relations._relation import PreferenceRelation
+from coherence.relations import PreferenceRelation
 from subagents.decompose import strict_partial_order
 
 __all__ = ["ExtensionCount", "count_linear_extensions", "information_bits"]

@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 
 from coherence.errors import InputError
-from coherence.relations._relation import PreferenceRelation
+from coherence.relations import PreferenceRelation
 from subagents.committee import Committee
 from subagents.rules import WeightedSum
 

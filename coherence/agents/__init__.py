@@ -5,6 +5,7 @@ and probing (Hypothesis-driven questions whose answers go to the exact checkers)
 from __future__ import annotations
 
 from coherence.agents._adapter import (
+    PROTOCOLS,
     Actor,
     Agent,
     AgentFaulted,
@@ -13,7 +14,6 @@ from coherence.agents._adapter import (
     Chooser,
     Comparer,
     NotAnAgentError,
-    PROTOCOLS,
     Trader,
     adapt,
 )

@@ -46,12 +46,11 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from coherence.validation import validate_items
 from coherence.agents._adapter import Agent, AgentFaulted, AgentProtocolError, adapt, limit_session
 from coherence.errors import CertificationError, InputError
 from coherence.graphs import shortest_cycle_through
-from coherence.relations._pump import MoneyPump, WeakUtility, check_relation
-from coherence.relations._relation import PreferenceRelation
+from coherence.relations import MoneyPump, PreferenceRelation, WeakUtility, check_relation
+from coherence.validation import validate_items
 from coherence.verdict import AgentFault, Certificate, Verdict, jsonable, label_to_json
 
 __all__ = [
@@ -316,7 +315,7 @@ def _dispatch(ag: Agent, labels: tuple[Hashable, ...], max_examples: int, seed: 
 
 
 def _notify(verdict: Verdict) -> None:
-    from coherence.reporting._report import notify
+    from coherence.reporting import notify
 
     notify(verdict)
 
@@ -448,7 +447,7 @@ def _larger_menus(ag: Agent, items: tuple[Hashable, ...], P: np.ndarray, max_exa
     congruence (SARP) is checked (:func:`coherence.budgets._choice.check_congruence`). A violation
     is a cycle of strict revealed preferences: the agent takes ``x`` with ``y`` on the menu,
     whatever the order, and ``y`` with ``x`` on another."""
-    from coherence.budgets._choice import ChoiceData, check_congruence
+    from coherence.budgets import ChoiceData, check_congruence
 
     n = len(items)
     observed: list[tuple[frozenset[Hashable], Hashable]] = [
@@ -726,7 +725,7 @@ def _events(n: int, max_examples: int, rng: random.Random) -> list[tuple[int, ..
 
 def _probe_bettor(ag: Agent, states: tuple[Hashable, ...], max_examples: int,
                   seed: int | None, progress: Progress | None) -> Verdict:
-    from coherence.beliefs._credences import Credences, check_credences
+    from coherence.beliefs import Credences, check_credences
 
     rng = random.Random(seed)
     events = _events(len(states), max_examples, rng)
@@ -761,7 +760,7 @@ def _probe_bettor(ag: Agent, states: tuple[Hashable, ...], max_examples: int,
 # =========================================================================== actors
 def _probe_actor(ag: Agent, problems: tuple[Hashable, ...], max_examples: int,
                  seed: int | None, progress: Progress | None) -> Verdict:
-    from coherence.decisions._problems import DecisionProblem, check_policy
+    from coherence.decisions import DecisionProblem, check_policy
 
     for p in problems:
         if not isinstance(p, DecisionProblem):

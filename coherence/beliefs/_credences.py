@@ -42,9 +42,9 @@ from typing import Any, ClassVar
 
 import numpy as np
 
+from coherence._exact.lp import as_fraction, gordan
 from coherence._exact.solvers import linprog
 from coherence.errors import CertificationError, InputError
-from coherence._exact.lp import as_fraction, gordan
 from coherence.verdict import Certificate, Verdict, label_to_json
 
 __all__ = [

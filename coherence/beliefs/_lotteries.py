@@ -30,11 +30,10 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from coherence._exact.solvers import linprog
-from coherence.relations._axioms import check_complete, check_transitive
-from coherence.errors import CertificationError, InputError
 from coherence._exact.lp import LinearSystem, as_fraction, find_point
-from coherence.relations._relation import PreferenceRelation
+from coherence._exact.solvers import linprog
+from coherence.errors import CertificationError, InputError
+from coherence.relations import PreferenceRelation, check_complete, check_transitive
 from coherence.verdict import Certificate, Verdict, label_to_json
 
 __all__ = [

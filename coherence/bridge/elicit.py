@@ -333,7 +333,7 @@ class SampledComparisons:
 
     def relation(self):
         """The observed weak majority relation (unobserved pairs incomparable). O(n²) bools."""
-        from coherence.relations._relation import PreferenceRelation
+        from coherence.relations import PreferenceRelation
 
         n = len(self.items)
         W = np.zeros((n, n), dtype=bool)
@@ -423,8 +423,7 @@ class SortElicitation:
         """A verified money pump on the first local cycle (a 3-item restriction), or ``None``."""
         if not self.local_cycles:
             return None
-        from coherence.relations._pump import check_relation
-        from coherence.relations._relation import PreferenceRelation
+        from coherence.relations import PreferenceRelation, check_relation
 
         i, j, k = self.local_cycles[0]
         W = np.eye(3, dtype=bool)

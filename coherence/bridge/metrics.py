@@ -424,7 +424,7 @@ def transitivity_violations(
 def majority_relation(P: Any, items: Sequence[Hashable] | None = None, *, validate: bool = True):
     """The weak majority relation ``i ≽ j`` iff ``Pᵢⱼ ≥ ½`` as a
     :class:`~coherence.relations._relation.PreferenceRelation` on the CPU (reflexive). O(n²) memory."""
-    from coherence.relations._relation import PreferenceRelation
+    from coherence.relations import PreferenceRelation
 
     t = prob_matrix(P, validate=validate)
     W = (t >= 0.5).cpu().numpy()
@@ -485,8 +485,7 @@ def majority_pump(
     transitive tournament, but an exact utility certificate needs the full relation, so an
     :class:`~coherence.errors.InputError` asks for a larger ``max_items``.
     """
-    from coherence.relations._pump import check_relation
-    from coherence.relations._relation import PreferenceRelation
+    from coherence.relations import PreferenceRelation, check_relation
 
     t = prob_matrix(P, validate=validate)
     n = t.shape[0]
@@ -659,7 +658,7 @@ def log_odds_exploitability(
     with ``resolution/2`` of slack on every edge, verified exactly against the full matrix
     (up to ``full_limit`` items). O(n²) per policy iteration.
     """
-    from coherence.relations._wtp import UtilityPotential, WillingnessToPay, check_willingness_to_pay
+    from coherence.relations import UtilityPotential, WillingnessToPay, check_willingness_to_pay
     from coherence.verdict import Verdict
 
     t = prob_matrix(P, validate=validate)

@@ -26,9 +26,6 @@ from typing import Any, ClassVar
 import numpy as np
 from scipy.sparse import coo_matrix
 
-from coherence.budgets._data import BudgetData
-from coherence.errors import CertificationError, InputError
-from coherence.graphs import strongly_connected_components
 from coherence.budgets._axioms import (
     _U,
     _bundle_classes,
@@ -38,6 +35,9 @@ from coherence.budgets._axioms import (
     direct_relations,
     efficiency_fraction,
 )
+from coherence.budgets._data import BudgetData
+from coherence.errors import CertificationError, InputError
+from coherence.graphs import strongly_connected_components
 from coherence.verdict import Certificate
 
 __all__ = [
@@ -308,7 +308,7 @@ def homothetic_certificate(data: BudgetData, efficiency: Any = 1
     levels are built exactly along the shortest-path tree and every inequality is checked in
     Fractions (O(T²K)).
     """
-    from coherence.relations._wtp import max_mean_cycle
+    from coherence.relations import max_mean_cycle
 
     e = efficiency_fraction(efficiency)
     if e == 0:

@@ -29,19 +29,19 @@ import numpy as np
 from scipy.sparse import coo_matrix, csr_matrix
 from scipy.sparse.csgraph import connected_components
 
-from coherence.budgets._data import BudgetData
-from coherence.errors import CertificationError, InputError
-from coherence.graphs import (
-    functional_graph_cycles,
-    shortest_cycle_through,
-    strongly_connected_components,
-)
 from coherence.budgets._axioms import (
     _bundle_classes,
     _ExactCosts,
     _strict_inside_components,
     _tol,
     direct_relations,
+)
+from coherence.budgets._data import BudgetData
+from coherence.errors import CertificationError, InputError
+from coherence.graphs import (
+    functional_graph_cycles,
+    shortest_cycle_through,
+    strongly_connected_components,
 )
 
 __all__ = [

@@ -85,7 +85,7 @@ def _numeric(row: list[str]) -> bool:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from coherence.agents._targets import load_target
+    from coherence.agents import load_target
     from coherence.bridge import audit, require_torch, resolve_device
 
     torch = require_torch()

@@ -12,11 +12,17 @@ import argparse
 import statistics
 from typing import Any
 
-from coherence.budgets._data import BudgetData, budgets_from_csv
+from coherence.budgets import (
+    BudgetData,
+    budgets_from_csv,
+    ccei,
+    houtman_maks,
+    mpi_bounds,
+    varian_index,
+)
+from coherence.budgets._axioms import efficiency_fraction, violation_counts
 from coherence.cli._common import add_json_flag, emit
 from coherence.errors import InputError
-from coherence.budgets._indices import ccei, houtman_maks, mpi_bounds, varian_index
-from coherence.budgets._axioms import efficiency_fraction, violation_counts
 
 _COLUMNS = (
     ("subject", "subject", "{}"),

@@ -15,8 +15,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from coherence.agents._targets import load_target
-from coherence.agents._adapter import PROTOCOLS
+from coherence.agents import PROTOCOLS, load_target
 from coherence.cli import CommandError
 from coherence.cli._common import add_json_flag, emit_verdict
 from coherence.errors import InputError
@@ -81,8 +80,8 @@ def _check_report_path(path: str | None) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from coherence.agents._probe import probe
-    from coherence.reporting._report import Finding, write_report
+    from coherence.agents import probe
+    from coherence.reporting import Finding, write_report
 
     if args.max_examples < 1:
         raise CommandError("--max-examples must be at least 1")

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import argparse
 
-from coherence.beliefs._credences import Credences, check_credences
+from coherence.beliefs import Credences, check_credences
 from coherence.cli._common import add_json_flag, emit_verdict, read_with
 
 

@@ -11,7 +11,7 @@ import argparse
 from pathlib import Path
 
 import coherence
-from coherence.agents._targets import load_module
+from coherence.agents import load_module
 from coherence.cli import CommandError
 from coherence.cli._common import add_json_flag, emit
 
@@ -26,8 +26,8 @@ def examples_dir() -> Path:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from coherence.agents._probe import probe
-    from coherence.reporting._report import Finding, write_report
+    from coherence.agents import probe
+    from coherence.reporting import Finding, write_report
 
     folder = Path(args.examples) if args.examples else examples_dir()
     if not folder.is_dir():

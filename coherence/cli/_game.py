@@ -21,7 +21,7 @@ from __future__ import annotations
 import argparse
 
 from coherence.cli._common import add_json_flag, emit, read_with
-from coherence.decisions._games import Game, eliminate_dominated, eliminate_weakly_dominated
+from coherence.decisions import Game, eliminate_dominated, eliminate_weakly_dominated
 
 
 def game_from_file(path: str) -> Game:

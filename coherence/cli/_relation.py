@@ -7,7 +7,7 @@ import argparse
 from coherence.cli._common import add_json_flag, emit_verdict, read_csv_rows
 from coherence.dispatch import check
 from coherence.errors import InputError
-from coherence.relations._relation import PreferenceRelation
+from coherence.relations import PreferenceRelation
 
 _TRUE = {"true", "1", "yes", "y", "t"}
 _FALSE = {"false", "0", "no", "n", "f"}

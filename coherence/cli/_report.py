@@ -9,7 +9,7 @@ from coherence.cli._common import add_json_flag, emit
 
 
 def _run(args: argparse.Namespace) -> int:
-    from coherence.reporting._report import load_findings, write_report
+    from coherence.reporting import load_findings, write_report
 
     findings = load_findings(args.file)
     out = Path(args.output) if args.output else Path(args.file).with_suffix(".html")

@@ -7,10 +7,10 @@ import math
 
 import numpy as np
 
-from coherence.relations._wtp import WillingnessToPay
 from coherence.cli._common import add_json_flag, emit_verdict, read_csv_rows
 from coherence.dispatch import check
 from coherence.errors import InputError
+from coherence.relations import WillingnessToPay
 
 
 def wtp_from_csv(path: str) -> WillingnessToPay:

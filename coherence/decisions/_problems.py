@@ -30,9 +30,9 @@ from typing import Any, ClassVar
 
 import numpy as np
 
+from coherence._exact.lp import LinearSystem, as_fraction, find_point, rational_candidates
 from coherence._exact.solvers import linprog
 from coherence.errors import CertificationError, InputError
-from coherence._exact.lp import LinearSystem, as_fraction, find_point, rational_candidates
 from coherence.verdict import Certificate, Verdict, label_to_json
 
 __all__ = [

@@ -20,8 +20,8 @@ from typing import Any
 
 import numpy as np
 
-from coherence.validation import index_of, validate_items
 from coherence.errors import InputError
+from coherence.validation import index_of, validate_items
 
 __all__ = ["PreferenceRelation"]
 

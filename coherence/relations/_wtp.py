@@ -19,9 +19,9 @@ from typing import Any, ClassVar
 import numpy as np
 
 from coherence._exact.twosum import sum_le
-from coherence.validation import validate_items
 from coherence.errors import CertificationError, InputError
 from coherence.graphs import functional_graph_cycles
+from coherence.validation import validate_items
 from coherence.verdict import Certificate, Verdict, label_to_json
 
 __all__ = [

@@ -14,11 +14,17 @@ from hypothesis import strategies as st
 from hypothesis.database import InMemoryExampleDatabase
 
 from coherence import PreferenceRelation, check_relation
-from coherence.agents._adapter import AgentProtocolError, NotAnAgentError
+from coherence.agents import (
+    AgentProtocolError,
+    NoPumpFound,
+    NotAnAgentError,
+    Offer,
+    TradingPump,
+    probe,
+)
 from coherence.errors import InputError
-from coherence.agents._probe import NoPumpFound, Offer, TradingPump, probe
-from coherence.relations._pump import MoneyPump, WeakUtility
-from coherence.reporting._report import add_observer, remove_observer
+from coherence.relations import MoneyPump, WeakUtility
+from coherence.reporting import add_observer, remove_observer
 
 
 class MatrixAgent:
@@ -369,7 +375,7 @@ def test_bettor_changing_prices_is_a_fault():
 
 # ---------------------------------------------------------------------------- actors
 def test_actor_in_decision_problems():
-    from coherence.decisions._problems import DecisionProblem
+    from coherence.decisions import DecisionProblem
 
     rain = DecisionProblem(("rain", "sun"), ("umbrella", "hat", "both"), [[3, 1, 2], [1, 3, 1]])
     easy = DecisionProblem(("rain", "sun"), ("stay", "go"), [[1, 0], [1, 2]])

@@ -10,7 +10,12 @@ import pytest
 from hypothesis import find, given, settings
 
 from coherence import check
-from coherence.beliefs._credences import Credences, DutchBook, ProbabilityMeasure, check_credences
+from coherence.beliefs import (
+    Credences,
+    DutchBook,
+    ProbabilityMeasure,
+    check_credences,
+)
 from coherence.cli import main
 from coherence.errors import InputError
 from strategies.beliefs import credences

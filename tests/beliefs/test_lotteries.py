@@ -6,8 +6,7 @@ import pytest
 from hypothesis import find, given, settings
 
 from coherence import check
-from coherence.errors import InputError
-from coherence.beliefs._lotteries import (
+from coherence.beliefs import (
     ContinuityViolation,
     ExpectedUtility,
     IndependenceViolation,
@@ -16,7 +15,8 @@ from coherence.beliefs._lotteries import (
     check_lottery_preferences,
     vnm_axioms,
 )
-from coherence.relations._relation import PreferenceRelation
+from coherence.errors import InputError
+from coherence.relations import PreferenceRelation
 from strategies.lottery import lotteries, lottery_preferences
 
 A = Lottery({"1M": 1})

@@ -128,7 +128,7 @@ def test_sampled_elicitation_prefers_informative_pairs(scorer):
     assert (sc.i != sc.j).all()
     first, last = sc.p[:500], sc.p[-500:]
     assert (last - 0.5).abs().mean() < (first - 0.5).abs().mean()  # active rounds are closer to ½
-    from coherence.relations._pump import check_relation
+    from coherence.relations import check_relation
 
     assert check_relation(sc.relation()).coherent
 

@@ -64,7 +64,7 @@ def test_garp_and_ccei_match_brute_force():
 def test_matches_cpu_budget_module():
     revealed = pytest.importorskip("coherence.budgets._axioms")
     indices = pytest.importorskip("coherence.budgets._indices")
-    from coherence.budgets._data import BudgetData
+    from coherence.budgets import BudgetData
 
     p, x = _data(S=20, T=7, seed=1)
     res = garp_ccei(p, x, device="cpu")

@@ -9,7 +9,7 @@ from hypothesis import find, given, settings
 from hypothesis import strategies as st
 
 from coherence import check
-from coherence.decisions._problems import (
+from coherence.decisions import (
     BayesPrior,
     Chance,
     Decide,

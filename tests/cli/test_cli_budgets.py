@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,9 @@ from coherence.cli import main
 SAMPLE = Path(__file__).resolve().parents[2] / "examples" / "data" / "ckms2014_sample.csv"
 KEYS = {"subject", "observations", "garp", "garp_violations", "sarp", "sarp_violations", "warp",
         "warp_violations", "ccei", "houtman_maks", "varian", "mpi_max", "mpi_min"}
+
+# the console script installed beside this interpreter, not whatever PATH happens to hold
+CONSOLE_SCRIPT = str(Path(sys.executable).with_name("coherence"))
 
 
 def write(tmp_path, text: str) -> str:
@@ -101,7 +105,7 @@ def test_console_script_on_the_shipped_sample(tmp_path):
     part = tmp_path / "sample.csv"
     part.write_text("\n".join(lines[:76]) + "\n")  # the first three subjects
     proc = subprocess.run(
-        ["coherence", "budgets", str(part), "--json"],
+        [CONSOLE_SCRIPT, "budgets", str(part), "--json"],
         capture_output=True, text=True, timeout=120, check=False,
     )
     assert proc.returncode == 1, proc.stderr

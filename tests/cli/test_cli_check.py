@@ -14,6 +14,9 @@ from coherence.cli._check import ProgressBar, parse_items
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
+# the console script installed beside this interpreter, not whatever PATH happens to hold
+CONSOLE_SCRIPT = str(Path(sys.executable).with_name("coherence"))
+
 
 def _run(capsys, *argv):
     code = main(list(argv))
@@ -199,6 +202,6 @@ def test_console_script_subprocess():
     )
     assert proc.returncode == 1 and proc.stderr == ""
     assert json.loads(proc.stdout)["certificate"]["kind"] == "money_pump"
-    proc = subprocess.run(["coherence", "check", "nope:agent"], capture_output=True, text=True,
+    proc = subprocess.run([CONSOLE_SCRIPT, "check", "nope:agent"], capture_output=True, text=True,
                           timeout=120)
     assert proc.returncode == 2 and proc.stderr.startswith("coherence: error:")

@@ -11,14 +11,14 @@ from hypothesis import given, settings
 
 from coherence import check
 from coherence.cli import main
-from coherence.errors import InputError
-from coherence.decisions._games import (
+from coherence.decisions import (
     DominanceElimination,
     Game,
     Rationalisation,
     eliminate_dominated,
     eliminate_weakly_dominated,
 )
+from coherence.errors import InputError
 from strategies.games import normal_form_games
 
 MIXED = Game.bimatrix([[3, 0], [0, 3], [1, 1]], [[1, 0], [0, 1], [0, 0]],

@@ -29,7 +29,7 @@ from coherence.budgets._axioms import (
     transitive_closure,
 )
 from strategies import budget_data
-from tests.revealed import _brute
+from tests.budgets import _brute
 
 
 @st.composite

@@ -20,11 +20,11 @@ from coherence import (
     varian_index,
     varian_vector,
 )
-from coherence.budgets._indices import ccei_fraction, houtman_maks_bounds
+from coherence.budgets import ccei_fraction, houtman_maks_bounds
 from coherence.budgets._axioms import efficiency_fraction
 from strategies import budget_data
-from tests.revealed import _brute
-from tests.revealed.test_revealed import float_budgets
+from tests.budgets import _brute
+from tests.budgets.test_revealed import float_budgets
 
 small = st.one_of(
     budget_data(max_observations=6, goods=2),

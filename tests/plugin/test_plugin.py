@@ -7,10 +7,11 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
+import coherence.agents._probe
+
 # The in-process runs below forget every module first imported while they run; import the
 # lazily loaded parts of the package now so that the outer session keeps the same classes.
 import coherence.assertions
-import coherence.agents._probe
 import coherence.reporting._report  # noqa: F401
 
 pytest_plugins = ["pytester"]

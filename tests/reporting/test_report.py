@@ -9,10 +9,19 @@ from fractions import Fraction
 import pytest
 
 from coherence import PreferenceRelation, check
-from coherence.reporting._browser import count_colour, decode_png, find_chromium, screenshot
+from coherence.agents import Offer, TradingPump
 from coherence.errors import InputError
-from coherence.agents._probe import Offer, TradingPump
-from coherence.reporting._report import Finding, load_findings, render_html, story, write_report
+from coherence.reporting import (
+    Finding,
+    count_colour,
+    decode_png,
+    find_chromium,
+    load_findings,
+    render_html,
+    screenshot,
+    story,
+    write_report,
+)
 from coherence.reporting._svg import PUMP, bars_svg, cycle_svg, ordering_svg, votes_svg
 from coherence.verdict import AgentFault, Verdict
 

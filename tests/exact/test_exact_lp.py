@@ -9,7 +9,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from coherence.errors import InputError
 from coherence._exact.lp import (
     LinearSystem,
     as_fraction,
@@ -17,6 +16,7 @@ from coherence._exact.lp import (
     gordan,
     solve_linear_exact,
 )
+from coherence.errors import InputError
 
 
 @pytest.mark.parametrize(
@@ -115,8 +115,8 @@ def test_exact_simplex_fallback_is_verified():
 def test_from_type_resolves_registered_types():
     from hypothesis import find
 
-    from coherence.beliefs._credences import Credences
-    from coherence.decisions._games import Game
+    from coherence.beliefs import Credences
+    from coherence.decisions import Game
 
     assert isinstance(find(st.from_type(Credences), lambda c: True), Credences)
     assert isinstance(find(st.from_type(Game), lambda g: True), Game)

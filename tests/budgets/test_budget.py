@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from coherence import BudgetData, BudgetPanel, InputError, budgets_from_csv
-from coherence.budgets._data import (
+from coherence.budgets import (
     BudgetShapeError,
     NegativeQuantityError,
     NonFiniteError,

@@ -7,7 +7,7 @@ from fractions import Fraction
 
 import numpy as np
 
-from coherence.budgets._data import BudgetData
+from coherence.budgets import BudgetData
 
 
 def exact_E(d: BudgetData) -> list[list[Fraction]]:
