@@ -1,4 +1,4 @@
-"""Benchmark: probing agents (``coherence.agents._probe``) and the overhead of a guarded agent call.
+"""Benchmark: probing agents (``coherence.probe``) and the overhead of a guarded agent call.
 
 Run: ``python benchmarks/probe.py``. Prints two tables:
 

@@ -1,7 +1,7 @@
 """Assertion helpers for tests: ``assert_coherent``, ``assert_exploitable`` and, for agents
-probed with :func:`coherence.agents._probe`, ``assert_agent_coherent`` and ``assert_agent_exploitable``.
+probed with :func:`coherence.probe`, ``assert_agent_coherent`` and ``assert_agent_exploitable``.
 
-Every verdict the helpers compute is handed to :func:`coherence.reporting._report.notify`, so the pytest
+Every verdict the helpers compute is handed to :func:`coherence.reporting.notify`, so the pytest
 plugin's ``--coherence-report`` lists it.
 
 This module is registered for pytest's assertion rewriting by the plugin, and the helpers set
@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from coherence.dispatch import check
+from coherence.errors import CoherenceAssertionError
 from coherence.verdict import Verdict
 
 __all__ = [
@@ -24,12 +25,6 @@ __all__ = [
 ]
 
 
-class CoherenceAssertionError(AssertionError):
-    """Raised by :func:`assert_coherent`; ``.verdict`` holds the verdict with its certificate."""
-
-    def __init__(self, message: str, verdict: Verdict) -> None:
-        super().__init__(message)
-        self.verdict = verdict
 
 
 def _verdict(obj: Any, *args: Any, **kwargs: Any) -> Verdict:
@@ -73,7 +68,7 @@ def _replay_hint(kwargs: dict[str, Any]) -> str:
 
 
 def assert_agent_coherent(agent: Any, *, items: Any, **probe_kwargs: Any) -> Verdict:
-    """Probe ``agent`` (see :func:`coherence.agents._probe`) and assert no exploit was found.
+    """Probe ``agent`` (see :func:`coherence.probe`) and assert no exploit was found.
 
     Fails with :class:`CoherenceAssertionError` when an exploit is found (the message tells
     the shrunk pump as a story) or when the agent faulted (raised, hung, contradicted itself).

@@ -2,7 +2,7 @@
 
 * Registers assertion rewriting for :mod:`coherence.assertions`.
 * ``--coherence-report=PATH`` writes every certificate found in the run (verdicts of
-  :func:`coherence.agents._probe`, of the assertion helpers and of the fixtures below) to PATH: HTML
+  :func:`coherence.probe`, of the assertion helpers and of the fixtures below) to PATH: HTML
   when it ends in ``.html``, JSON otherwise.
 * A ``coherence`` section in the terminal summary lists the exploits and agent faults
   (``--coherence-summary=counts`` shows only the counts, ``none`` hides the section).
@@ -18,8 +18,8 @@
   test fails, with the exploit told as a story, when the verdict's status is not ``expect``
   (``"coherent"`` by default; also ``"exploitable"``, ``"fault"``, or ``None`` for no check).
   Other keyword arguments (``max_examples``, ``seed``, ``timeout``, ``protocol``, ``prices``)
-  go to :func:`coherence.agents._probe`.
-* Fixtures: ``coherence_probe`` (the :func:`coherence.agents._probe` function), ``coherence_record``
+  go to :func:`coherence.probe`.
+* Fixtures: ``coherence_probe`` (the :func:`coherence.probe` function), ``coherence_record``
   (add any verdict to the report) and ``coherence_verdict``.
 
 Under pytest-xdist each worker collects its own findings; the report is written by the
@@ -43,7 +43,7 @@ _ACTIVE: list[_Collector] = []
 
 
 class _Collector:
-    """Observer of :func:`coherence.reporting._report.notify`: keeps each verdict with its test id."""
+    """Observer of :func:`coherence.reporting.notify`: keeps each verdict with its test id."""
 
     def __init__(self) -> None:
         self.findings: list[Any] = []
@@ -151,7 +151,7 @@ def _marker_options(marker: pytest.Mark) -> tuple[Any, dict[str, Any], Any]:
 
 @pytest.fixture
 def coherence_probe() -> Callable[..., Any]:
-    """The :func:`coherence.agents._probe` function; its verdicts go into ``--coherence-report``."""
+    """The :func:`coherence.probe` function; its verdicts go into ``--coherence-report``."""
     from coherence.agents import probe
 
     return probe

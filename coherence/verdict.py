@@ -15,17 +15,23 @@ from abc import ABC, abstractmethod
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Any, ClassVar, Literal
+from typing import Any, ClassVar, Literal, TypeVar
+
+from coherence.errors import CertificationError, InputError
 
 __all__ = [
     "AgentFault",
     "Certificate",
+    "Evidence",
     "Verdict",
+    "from_json",
     "jsonable",
     "label_to_json",
+    "verified",
 ]
 
-Status = Literal["coherent", "exploitable", "fault"]
+Status = Literal["coherent", "exploitable", "no_exploit_found", "fault"]
+C = TypeVar("C", bound="Certificate")
 
 
 def label_to_json(label: Hashable) -> Any:
@@ -62,15 +68,58 @@ def jsonable(value: Any) -> Any:
     return str(value)
 
 
-class Certificate(ABC):
-    """Evidence for a verdict that anyone can re-check.
+_KINDS: dict[str, type[Certificate] | type[Evidence]] = {}
 
-    Subclasses set :attr:`kind` (the JSON ``"kind"``) and :attr:`exploit` (``True`` for an
-    exploit certificate, ``False`` for a coherence certificate).
+
+def _register_kind(cls: type[Certificate] | type[Evidence]) -> None:
+    kind = cls.__dict__.get("kind")
+    if kind is None or getattr(cls, "__abstractmethods__", None):
+        return
+    other = _KINDS.get(kind)
+    if other is not None and other.__qualname__ != cls.__qualname__:
+        raise TypeError(f"certificate kind {kind!r} is used by {other.__qualname__} already")
+    _KINDS[kind] = cls
+
+
+def from_json(doc: Mapping[str, Any]) -> Certificate | Evidence:
+    """Read a certificate or an evidence record back from its :meth:`to_json` form.
+
+    Dispatches on ``doc["kind"]`` to the class that registered that kind (every concrete
+    subclass does, on definition). O(size of the document).
+
+    >>> from coherence import PreferenceRelation, check
+    >>> v = check(PreferenceRelation.from_pairs([("a", "b"), ("b", "c"), ("c", "a")]))
+    >>> from_json(v.certificate.to_json()).verify()
+    True
+    """
+    if not isinstance(doc, Mapping) or not isinstance(doc.get("kind"), str):
+        raise InputError("a certificate document is a JSON object with a string 'kind'")
+    cls = _KINDS.get(doc["kind"])
+    if cls is None:
+        raise InputError(f"unknown certificate kind {doc['kind']!r}")
+    try:
+        return cls._from_json(doc)
+    except InputError:
+        raise
+    except (KeyError, TypeError, ValueError, IndexError) as exc:
+        raise InputError(f"malformed {doc['kind']!r} document: {type(exc).__name__}: {exc}") from None
+
+
+class Certificate(ABC):
+    """A claim anyone can re-check: an exploit, or a rationalisation that rules every exploit out.
+
+    Subclasses set :attr:`kind` (the JSON ``"kind"``, unique) and :attr:`exploit` (``True``
+    for an exploit certificate, ``False`` for a coherence certificate), and implement
+    :meth:`verify`, :meth:`explain`, :meth:`to_json` and ``_from_json``. Defining a concrete
+    subclass registers its kind with :func:`from_json`.
     """
 
     kind: ClassVar[str] = "certificate"
     exploit: ClassVar[bool] = False
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        _register_kind(cls)
 
     @abstractmethod
     def verify(self) -> bool:
@@ -84,9 +133,57 @@ class Certificate(ABC):
     def to_json(self) -> dict[str, Any]:
         """A JSON-serialisable dict with at least ``{"kind": self.kind}``."""
 
+    @classmethod
+    def from_json(cls, doc: Mapping[str, Any]) -> Certificate:
+        """Read a certificate back from :meth:`to_json` (any registered kind)."""
+        out = from_json(doc)
+        if not isinstance(out, cls):
+            raise InputError(f"a {doc.get('kind')!r} document is not a {cls.__name__}")
+        return out
+
+    @classmethod
+    def _from_json(cls, doc: Mapping[str, Any]) -> Certificate:
+        raise InputError(f"{cls.__name__} certificates cannot be read back from JSON")
+
+
+class Evidence(ABC):
+    """An observation that settles nothing: no claim about coherence, so nothing to verify.
+
+    A probe that found no exploit within its budget, or an agent that misbehaved, yields
+    evidence rather than a certificate. :attr:`passed` says whether the check passed (no
+    exploit was found: CLI exit status 0) or could not be run (agent fault: exit status 3).
+    """
+
+    kind: ClassVar[str] = "evidence"
+    passed: ClassVar[bool] = False
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        _register_kind(cls)
+
+    @abstractmethod
+    def explain(self) -> str:
+        """A plain-text account that a person can follow."""
+
+    @abstractmethod
+    def to_json(self) -> dict[str, Any]:
+        """A JSON-serialisable dict with at least ``{"kind": self.kind}``."""
+
+    @classmethod
+    def from_json(cls, doc: Mapping[str, Any]) -> Evidence:
+        """Read an evidence record back from :meth:`to_json` (any registered kind)."""
+        out = from_json(doc)
+        if not isinstance(out, cls):
+            raise InputError(f"a {doc.get('kind')!r} document is not a {cls.__name__}")
+        return out
+
+    @classmethod
+    def _from_json(cls, doc: Mapping[str, Any]) -> Evidence:
+        raise InputError(f"{cls.__name__} records cannot be read back from JSON")
+
 
 @dataclass(frozen=True)
-class AgentFault(Certificate):
+class AgentFault(Evidence):
     """The probed agent misbehaved, so nothing can be concluded (CLI exit status 3).
 
     ``reason`` is one of ``"raised"``, ``"timeout"``, ``"inconsistent"``, ``"invalid"``;
@@ -98,11 +195,7 @@ class AgentFault(Certificate):
     evidence: tuple[Any, ...] = ()
 
     kind: ClassVar[str] = "agent_fault"
-    exploit: ClassVar[bool] = False
-
-    def verify(self) -> bool:
-        """A fault is an observation, not a claim about coherence: always ``True``."""
-        return True
+    passed: ClassVar[bool] = False
 
     def explain(self) -> str:
         lines = [f"Agent fault ({self.reason}): {self.message}"]
@@ -118,47 +211,107 @@ class AgentFault(Certificate):
             "evidence": jsonable(self.evidence),
         }
 
+    @classmethod
+    def _from_json(cls, doc: Mapping[str, Any]) -> AgentFault:
+        return cls(str(doc["reason"]), str(doc["message"]), tuple(doc.get("evidence", ())))
+
+
+def verified(certificate: C, what: str = "") -> C:
+    """Return ``certificate`` after checking it exactly; raise :class:`CertificationError` if not.
+
+    The one verify-or-raise guard: every certificate a checker reports passes through it
+    (or through :meth:`Verdict.certify`, which calls it). O(cost of ``verify``).
+
+    >>> from coherence import PreferenceRelation, check
+    >>> cert = check(PreferenceRelation.from_pairs([("a", "b")])).certificate
+    >>> verified(cert) is cert
+    True
+    """
+    if not isinstance(certificate, Certificate):
+        raise TypeError(f"expected a Certificate, got {type(certificate).__name__}")
+    if not certificate.verify():
+        label = f"{what}: " if what else ""
+        raise CertificationError(
+            f"{label}the {certificate.kind} certificate does not verify exactly"
+        )
+    return certificate
+
 
 @dataclass(frozen=True)
 class Verdict:
     """The answer of a check: coherent or not, with the certificate that proves it.
 
+    Make one with :meth:`certify` (a certificate, verified exactly on the way in) or
+    :meth:`inconclusive` (evidence that settles nothing); ``coherent`` follows from what is
+    held, never from a flag set by hand.
+
     Attributes:
-        coherent: ``True`` when no exploit exists (the certificate rationalises the behaviour).
-        certificate: the exploit or coherence certificate; ``certificate.verify()`` re-checks it.
+        coherent: ``True`` when the check passed: a coherence certificate, or no exploit found.
+        certificate: the exploit or coherence :class:`Certificate` (``.verify()`` re-checks
+            it), or, for an inconclusive verdict, the :class:`Evidence` observed.
         subject: a short name of what was checked, e.g. ``"preference relation"``.
         quantities: degree-of-incoherence numbers that come *with* the verdict (never instead).
+
+    >>> from coherence import PreferenceRelation, check
+    >>> v = check(PreferenceRelation.from_pairs([("rock", "paper"), ("paper", "rock")]))
+    >>> v.status, v.exit_code, v.verify()
+    ('coherent', 0, True)
     """
 
     coherent: bool
-    certificate: Certificate
+    certificate: Certificate | Evidence
     subject: str = ""
     quantities: Mapping[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        if isinstance(self.certificate, AgentFault):
-            if self.coherent:
-                raise ValueError("an agent-fault verdict cannot be coherent")
-        elif self.coherent == self.certificate.exploit:
-            raise ValueError(
-                f"coherent={self.coherent} contradicts a {self.certificate.kind} certificate"
-            )
+        held = self.certificate
+        if isinstance(held, Evidence):
+            if self.coherent != held.passed:
+                raise ValueError(f"coherent={self.coherent} contradicts {held.kind} evidence")
+        elif isinstance(held, Certificate):
+            if self.coherent == held.exploit:
+                raise ValueError(f"coherent={self.coherent} contradicts a {held.kind} certificate")
+        else:
+            raise TypeError(f"a verdict holds a Certificate or Evidence, not {type(held).__name__}")
+
+    @classmethod
+    def certify(cls, certificate: Certificate, subject: str = "", **quantities: Any) -> Verdict:
+        """The verdict a certificate proves, after verifying it exactly.
+
+        Raises :class:`~coherence.errors.CertificationError` when ``certificate.verify()`` is
+        false: an unverified certificate is never reported. O(cost of ``verify``).
+        """
+        verified(certificate, subject)
+        return cls(not certificate.exploit, certificate, subject, quantities)
+
+    @classmethod
+    def inconclusive(cls, evidence: Evidence, subject: str = "", **quantities: Any) -> Verdict:
+        """The verdict for evidence that proves nothing (no exploit found, agent fault). O(1)."""
+        if not isinstance(evidence, Evidence):
+            raise TypeError(f"expected Evidence, got {type(evidence).__name__}")
+        return cls(evidence.passed, evidence, subject, quantities)
+
+    @property
+    def conclusive(self) -> bool:
+        """``True`` when the verdict rests on a certificate rather than on evidence."""
+        return isinstance(self.certificate, Certificate)
 
     @property
     def status(self) -> Status:
-        """``"coherent"``, ``"exploitable"`` or ``"fault"`` (agent misbehaved)."""
-        if isinstance(self.certificate, AgentFault):
-            return "fault"
+        """``"coherent"``, ``"exploitable"``, ``"no_exploit_found"`` or ``"fault"``."""
+        if isinstance(self.certificate, Evidence):
+            return "no_exploit_found" if self.coherent else "fault"
         return "coherent" if self.coherent else "exploitable"
 
     @property
     def exit_code(self) -> int:
-        """The CLI exit status for this verdict: 0 coherent, 1 exploitable, 3 agent fault."""
-        return {"coherent": 0, "exploitable": 1, "fault": 3}[self.status]
+        """The CLI exit status: 0 coherent or no exploit found, 1 exploitable, 3 agent fault."""
+        return {"coherent": 0, "no_exploit_found": 0, "exploitable": 1, "fault": 3}[self.status]
 
     def verify(self) -> bool:
-        """Shorthand for ``self.certificate.verify()``."""
-        return self.certificate.verify()
+        """``self.certificate.verify()``; ``False`` for evidence, which holds nothing to verify."""
+        held = self.certificate
+        return held.verify() if isinstance(held, Certificate) else False
 
     def explain(self) -> str:
         """Plain text a person can follow: the story of the exploit or the rationalisation."""
@@ -166,6 +319,7 @@ class Verdict:
         status = {
             "coherent": "coherent",
             "exploitable": "EXPLOITABLE",
+            "no_exploit_found": "no exploit found (evidence, not proof)",
             "fault": "INCONCLUSIVE",
         }[self.status]
         text = f"{head}{status}\n{self.certificate.explain()}"
@@ -176,7 +330,7 @@ class Verdict:
         return text
 
     def to_json(self) -> dict[str, Any]:
-        """``{"coherent": bool, "certificate": {...}, ...}``, JSON-serialisable."""
+        """``{"coherent": bool, "status": ..., "certificate": {...}, ...}``, JSON-serialisable."""
         doc: dict[str, Any] = {
             "coherent": self.coherent,
             "status": self.status,
@@ -186,6 +340,19 @@ class Verdict:
         if self.quantities:
             doc["quantities"] = jsonable(self.quantities)
         return doc
+
+    @classmethod
+    def from_json(cls, doc: Mapping[str, Any]) -> Verdict:
+        """Read a verdict back from :meth:`to_json`; quantities come back as JSON values."""
+        if not isinstance(doc, Mapping) or "certificate" not in doc:
+            raise InputError("a verdict document is a JSON object with a 'certificate'")
+        held = from_json(doc["certificate"])
+        return cls(
+            bool(doc.get("coherent", False)),
+            held,
+            str(doc.get("subject", "")),
+            dict(doc.get("quantities", {})),
+        )
 
     def dumps(self, **kwargs: Any) -> str:
         """``json.dumps(self.to_json())``."""

@@ -20,7 +20,7 @@ HOMES = {
     "studio": (1, 1),
 }
 ITEMS = list(HOMES)
-EXPECTED = "coherent"
+EXPECTED = "no_exploit_found"
 
 
 def _beats(a: str, b: str) -> bool:

@@ -3,7 +3,7 @@
 A :class:`Committee` holds ``m`` members (each a utility over the same ``n`` items, possibly
 partial), a positive integer count per member (identical voters), and a
 :class:`~subagents.rules.Rule`. Its trading behaviour is a
-:class:`~coherence.relations._relation.PreferenceRelation` (:meth:`Committee.relation`), so every check
+:class:`~coherence.relations.PreferenceRelation` (:meth:`Committee.relation`), so every check
 in :mod:`coherence` applies to it; ``coherence.check(committee)`` annotates the answer with how
 each member voted (see :mod:`subagents.certificates`).
 

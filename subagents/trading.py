@@ -94,7 +94,7 @@ def simulate(agent: Agent, start: Hashable, offers: Sequence[Hashable]) -> Traje
     """Present ``offers`` in order; the agent swaps on strict preference. O(n² + k).
 
     ``agent`` is a :class:`~subagents.committee.Committee`, a
-    :class:`~coherence.relations._relation.PreferenceRelation`, or a callable ``prefers(offered, holding)``
+    :class:`~coherence.relations.PreferenceRelation`, or a callable ``prefers(offered, holding)``
     returning a bool ("does it strictly prefer the offer?").
     """
     offers = tuple(offers)

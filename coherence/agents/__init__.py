@@ -30,6 +30,8 @@ from coherence.agents._targets import (
 )
 
 __all__ = [
+    "DEFAULT_PRICES",
+    "PROTOCOLS",
     "Actor",
     "Agent",
     "AgentFaulted",
@@ -37,11 +39,9 @@ __all__ = [
     "Bettor",
     "Chooser",
     "Comparer",
-    "DEFAULT_PRICES",
     "NoPumpFound",
     "NotAnAgentError",
     "Offer",
-    "PROTOCOLS",
     "Trader",
     "TradingPump",
     "adapt",

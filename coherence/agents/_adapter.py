@@ -45,7 +45,7 @@ from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
-from coherence.errors import InputError
+from coherence.errors import AgentFaulted, AgentProtocolError, InputError, NotAnAgentError
 from coherence.verdict import AgentFault
 
 __all__ = [
@@ -116,20 +116,10 @@ class Actor(Protocol):
     def act(self, problem: Any, /) -> Any: ...
 
 
-class NotAnAgentError(InputError):
-    """The object offers none of the protocol methods (or not the one asked for)."""
 
 
-class AgentProtocolError(InputError):
-    """The agent answered outside its protocol (a non-boolean, an item not on the menu, ...)."""
 
 
-class AgentFaulted(Exception):
-    """Raised by a guarded call when the agent raised or hung; ``.fault`` is the evidence."""
-
-    def __init__(self, fault: AgentFault) -> None:
-        super().__init__(fault.message)
-        self.fault = fault
 
 
 class _CallTimedOut(BaseException):

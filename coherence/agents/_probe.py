@@ -1,11 +1,11 @@
 """Probe a user's agent for exploits: :func:`probe`.
 
-How each protocol is probed (see :mod:`coherence.agents._adapter` for the protocols):
+How each protocol is probed (see :mod:`coherence.agents` for the protocols):
 
 * **Stateless comparers and choosers** (``prefers``, ``choose``): the strict preference is
   elicited on every ordered pair of items (``n(n-1)`` calls, in a random order so that hidden
   state shows), a random sample of ``max_examples`` questions is asked again, and the relation
-  goes to :func:`coherence.relations._pump.check_relation`: a shortest money pump or a weak utility. A
+  goes to :func:`coherence.check_relation`: a shortest money pump or a weak utility. A
   chooser reveals ``a ≻ b`` when it takes ``a`` from ``[a, b]`` *and* from ``[b, a]``; when
   its binary choices are acyclic it is also offered up to 50 larger random menus (each in two
   orders) and its consistent choices are checked for congruence (SARP), which catches menu
@@ -22,18 +22,18 @@ How each protocol is probed (see :mod:`coherence.agents._adapter` for the protoc
   cycle of first trades with a paid step are tried first. The shrunk pump is replayed on a
   fresh copy before it is reported; an agent that then answers differently is a fault.
   Finding none gives a :class:`NoPumpFound` verdict (evidence, not proof).
-* **Actors** (``act``): ``items`` are :class:`~coherence.decisions._problems.DecisionProblem` s; the
+* **Actors** (``act``): ``items`` are :class:`~coherence.decisions.DecisionProblem` s; the
   agent's act (a label, or a mapping act → probability) in each problem goes to
-  :func:`coherence.decisions._problems.check_policy` (a dominating policy, or a prior under which the
+  :func:`coherence.decisions.check_policy` (a dominating policy, or a prior under which the
   act is Bayes-optimal). Each problem is asked twice; the first exploit is reported.
 * **Bettors** (``price``): ``items`` are the states; the agent prices every event (a
   ``frozenset`` of states; all ``2**n`` of them up to 10 states, else the singletons, their
   complements and ``max_examples`` random events), ``max_examples`` prices are asked again,
-  and the prices go to :func:`coherence.beliefs._credences.check_credences`: a Dutch book or a
+  and the prices go to :func:`coherence.beliefs.check_credences`: a Dutch book or a
   probability measure.
 
 Faults (the agent raised or hung) give an :class:`~coherence.verdict.AgentFault` verdict
-(exit status 3); answers of the wrong type raise :class:`~coherence.agents._adapter.AgentProtocolError`.
+(exit status 3); answers of the wrong type raise :class:`~coherence.agents.AgentProtocolError`.
 """
 
 from __future__ import annotations
@@ -51,7 +51,15 @@ from coherence.errors import CertificationError, InputError
 from coherence.graphs import shortest_cycle_through
 from coherence.relations import MoneyPump, PreferenceRelation, WeakUtility, check_relation
 from coherence.validation import validate_items
-from coherence.verdict import AgentFault, Certificate, Verdict, jsonable, label_to_json
+from coherence.verdict import (
+    AgentFault,
+    Certificate,
+    Evidence,
+    Verdict,
+    jsonable,
+    label_to_json,
+    verified,
+)
 
 __all__ = [
     "DEFAULT_PRICES",
@@ -102,7 +110,7 @@ class TradingPump(Certificate):
     ``offers`` is the whole transcript from a fresh copy of the agent holding ``start``
     (refused offers included, since a trader may remember them); the loop is
     ``offers[loop_start:]``, which begins and ends with the agent holding the same item.
-    The JSON has the schema of :class:`coherence.relations._pump.MoneyPump` (``cycle``, ``trades``,
+    The JSON has the schema of :class:`coherence.relations.MoneyPump` (``cycle``, ``trades``,
     ``extracted_per_loop``) with fees in money, plus ``start``, ``prefix`` and ``transcript``.
     """
 
@@ -110,7 +118,7 @@ class TradingPump(Certificate):
     offers: tuple[Offer, ...]
     loop_start: int
 
-    kind: ClassVar[str] = "money_pump"
+    kind: ClassVar[str] = "trading_pump"
     exploit: ClassVar[bool] = True
 
     @property
@@ -196,7 +204,7 @@ class TradingPump(Certificate):
 
 
 @dataclass(frozen=True, eq=False)
-class NoPumpFound(Certificate):
+class NoPumpFound(Evidence):
     """A trader was probed and never returned to an earlier holding with less money.
 
     This is evidence, not proof: a trader may remember, so no finite search covers every
@@ -211,11 +219,11 @@ class NoPumpFound(Certificate):
     first_trades: WeakUtility | None = None
 
     kind: ClassVar[str] = "no_pump_found"
-    exploit: ClassVar[bool] = False
+    passed: ClassVar[bool] = True
 
-    def verify(self) -> bool:
-        """Verifies the first-trade utility exactly (if any); the search itself is a record."""
-        return self.first_trades.verify() if self.first_trades is not None else True
+    def __post_init__(self) -> None:
+        if self.first_trades is not None:
+            verified(self.first_trades, "first trades")
 
     def explain(self) -> str:
         text = (
@@ -258,7 +266,7 @@ def probe(
 
     Args:
         agent: an object, class, factory or function offering a protocol method
-            (see :func:`coherence.agents._adapter.adapt`).
+            (see :func:`coherence.agents.adapt`).
         items: the items (or, for bettors, the events) to probe with.
         max_examples: Hypothesis runs for traders; questions asked twice for comparers.
         seed: makes the probe deterministic (Hypothesis's ``@seed``; the example database
@@ -357,8 +365,7 @@ def _changed_answer(ag: Any, items: Any, i: int, j: int, first: Any, again: Any)
 
 
 def _fault_verdict(ag: Agent, fault: AgentFault) -> Verdict:
-    return Verdict(False, fault, subject=f"agent {ag.name}",
-                   quantities={"agent_calls": ag.calls})
+    return Verdict.inconclusive(fault, f"agent {ag.name}", agent_calls=ag.calls)
 
 
 def _check_verified(verdict: Verdict) -> Verdict:
@@ -444,7 +451,7 @@ def _larger_menus(ag: Agent, items: tuple[Hashable, ...], P: np.ndarray, max_exa
                   rng: random.Random) -> Verdict:
     """Choices from ``max_examples`` (at most 50) random menus of 3 to 6 items, each offered in
     two orders; the ones made the same way both times join the strict binary choices, and
-    congruence (SARP) is checked (:func:`coherence.budgets._choice.check_congruence`). A violation
+    congruence (SARP) is checked (:func:`coherence.budgets.check_congruence`). A violation
     is a cycle of strict revealed preferences: the agent takes ``x`` with ``y`` on the menu,
     whatever the order, and ``y`` with ``x`` on another."""
     from coherence.budgets import ChoiceData, check_congruence
@@ -677,8 +684,7 @@ def _probe_trader(ag: Agent, items: tuple[Hashable, ...], grid: tuple[Fraction, 
             if isinstance(inner.certificate, WeakUtility):
                 utility = inner.certificate
         cert = NoPumpFound(stats["runs"], stats["offers"], stats["trades"], max_steps, utility)
-        return _check_verified(Verdict(True, cert, subject=f"agent {ag.name}",
-                                       quantities=quantities))
+        return Verdict.inconclusive(cert, f"agent {ag.name}", **quantities)
     pump = TradingPump(found.start, found.offers, found.loop_start)
     differs = pump.replay(ag) or pump.replay(ag)  # twice: a second chance to disagree
     if differs:

@@ -2,7 +2,7 @@
 
 A :class:`Lottery` is a probability distribution (exact Fractions) over finitely many
 outcomes. :class:`LotteryPreferences` holds an agent's observed weak preferences between
-some lotteries (a :class:`~coherence.relations._relation.PreferenceRelation` whose items are lotteries;
+some lotteries (a :class:`~coherence.relations.PreferenceRelation` whose items are lotteries;
 pairs it does not relate count as unobserved).
 
 **Theorem (von Neumann and Morgenstern 1944; finite data form).** The observed preferences
@@ -543,8 +543,8 @@ def _mix_weight(m: Lottery, p: Lottery, r: Lottery) -> Fraction | None:
 def vnm_axioms(prefs: LotteryPreferences) -> dict[str, Verdict]:
     """Each VNM axiom checked separately on the observed data, with a witness when it fails.
 
-    * ``completeness`` / ``transitivity``: :func:`coherence.relations._axioms.check_complete` /
-      :func:`~coherence.relations._axioms.check_transitive` on the relation (pair / triple witness).
+    * ``completeness`` / ``transitivity``: :func:`coherence.relations.check_complete` /
+      :func:`~coherence.relations.check_transitive` on the relation (pair / triple witness).
     * ``independence``: an :class:`IndependenceViolation` (two comparisons when possible) or
       an :class:`ExpectedUtility`.
     * ``continuity``: a :class:`ContinuityViolation` (mixtures of ``p`` and ``r`` on the wrong

@@ -11,7 +11,7 @@ import importlib
 from types import ModuleType
 from typing import Any
 
-from coherence.errors import InputError
+from coherence.errors import DeviceError, InputError, ModelOutputError, TorchMissingError
 
 __all__ = [
     "DeviceError",
@@ -25,16 +25,10 @@ __all__ = [
 INSTALL_HINT = 'pip install "coherence[torch]"'
 
 
-class TorchMissingError(InputError):
-    """PyTorch is not installed; the message says how to install the optional extra."""
 
 
-class DeviceError(InputError):
-    """An unknown device, or CUDA requested on a machine without it."""
 
 
-class ModelOutputError(InputError):
-    """A model returned NaN/inf, the wrong shape or a non-numeric answer."""
 
 
 _TORCH: ModuleType | None = None

@@ -423,7 +423,7 @@ def transitivity_violations(
 # ----------------------------------------------------------------------------- pumps
 def majority_relation(P: Any, items: Sequence[Hashable] | None = None, *, validate: bool = True):
     """The weak majority relation ``i ≽ j`` iff ``Pᵢⱼ ≥ ½`` as a
-    :class:`~coherence.relations._relation.PreferenceRelation` on the CPU (reflexive). O(n²) memory."""
+    :class:`~coherence.relations.PreferenceRelation` on the CPU (reflexive). O(n²) memory."""
     from coherence.relations import PreferenceRelation
 
     t = prob_matrix(P, validate=validate)
@@ -474,12 +474,12 @@ def majority_pump(
     validate: bool = True,
 ):
     """Shortest money pump of the weak majority relation, or its weak utility: a
-    :class:`~coherence.verdict.Verdict` checked exactly by :func:`coherence.relations._pump.check_relation`.
+    :class:`~coherence.verdict.Verdict` checked exactly by :func:`coherence.relations.check_relation`.
 
     Up to ``max_items`` items the full relation goes to the CPU (O(n²) booleans) and
-    :func:`~coherence.relations._pump.check_relation` returns a shortest pump or an integer utility.
+    :func:`~coherence.relations.check_relation` returns a shortest pump or an integer utility.
     First, :func:`find_majority_triad` runs on the device; a triad found is a shortest pump
-    (no pump has 2 trades) and the verdict is :func:`~coherence.relations._pump.check_relation` on the
+    (no pump has 2 trades) and the verdict is :func:`~coherence.relations.check_relation` on the
     3-item restriction (a pump there is a pump of the full relation). Beyond ``max_items``
     with no triad and no ties the majority relation is a
     transitive tournament, but an exact utility certificate needs the full relation, so an
@@ -652,7 +652,7 @@ def log_odds_exploitability(
     this resolution) and are left out: the agent never trades on them.
 
     Up to ``max_items`` (default 0) the full matrix goes straight to
-    :func:`coherence.relations._wtp.check_willingness_to_pay`. Otherwise :func:`max_mean_cycle_torch`
+    :func:`coherence.relations.check_willingness_to_pay`. Otherwise :func:`max_mean_cycle_torch`
     runs on the device with half the resolution subtracted: a positive cycle is certified by
     the core checker on the cycle's items; otherwise its values give a utility potential
     with ``resolution/2`` of slack on every edge, verified exactly against the full matrix

@@ -491,7 +491,7 @@ def check_garp(data: BudgetData, efficiency: Any = 1) -> Verdict:
     """GARP at efficiency ``e``: a shortest violating cycle, or Afriat's utility.
 
     Test O(T²K); a violating cycle through a strict edge by breadth-first search; when GARP
-    holds, Afriat numbers from a margin-maximising LP (see :mod:`coherence.budgets._afriat`), verified
+    holds, Afriat numbers from a margin-maximising LP (see :mod:`coherence.budgets`), verified
     exactly (Afriat 1967; Varian 1982).
     """
     from coherence.budgets._afriat import afriat_certificate

@@ -2,7 +2,7 @@
 
 An observation ``t`` is a price vector ``p_t`` (all positive) and the bundle ``x_t`` (all
 non-negative, not zero) bought at those prices; spending ``p_t·x_t`` is the budget. The
-revealed-preference checks in :mod:`coherence.budgets._axioms` and :mod:`coherence.budgets._indices` read
+revealed-preference checks in :mod:`coherence.budgets` and :mod:`coherence.budgets` read
 these objects. Data are immutable, validated once, and exact: every float is a dyadic
 rational, and every certificate is re-checked in exact arithmetic against these numbers.
 """
@@ -18,7 +18,15 @@ from typing import Any
 
 import numpy as np
 
-from coherence.errors import InputError
+from coherence.errors import (
+    BudgetDataError,
+    BudgetShapeError,
+    InputError,
+    NegativeQuantityError,
+    NonFiniteError,
+    NonPositivePriceError,
+    ZeroExpenditureError,
+)
 
 __all__ = [
     "BudgetData",
@@ -33,28 +41,16 @@ __all__ = [
 ]
 
 
-class BudgetDataError(InputError):
-    """Budget data that cannot be analysed (base class of the errors below)."""
 
 
-class BudgetShapeError(BudgetDataError):
-    """Wrong shapes: not ``T × K``, prices and quantities differ, ``T < 1`` or ``K < 1``."""
 
 
-class NonFiniteError(BudgetDataError):
-    """A price or quantity is NaN or infinite."""
 
 
-class NonPositivePriceError(BudgetDataError):
-    """A price is zero or negative."""
 
 
-class NegativeQuantityError(BudgetDataError):
-    """A quantity is negative."""
 
 
-class ZeroExpenditureError(BudgetDataError):
-    """An observation spends nothing (its bundle is zero), so it reveals nothing."""
 
 
 def _matrix(a: Any, name: str) -> np.ndarray:

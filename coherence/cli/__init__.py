@@ -15,7 +15,7 @@ import importlib
 import sys
 from collections.abc import Sequence
 
-from coherence.errors import InputError
+from coherence.errors import CommandError, InputError
 
 __all__ = ["CommandError", "main"]
 
@@ -34,12 +34,6 @@ COMMANDS: tuple[str, ...] = (
 )
 
 
-class CommandError(Exception):
-    """Raised by a subcommand to exit with ``code`` and a one-line message."""
-
-    def __init__(self, message: str, code: int = 2) -> None:
-        super().__init__(message)
-        self.code = code
 
 
 class _Parser(argparse.ArgumentParser):

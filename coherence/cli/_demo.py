@@ -60,7 +60,10 @@ def _run(args: argparse.Namespace) -> int:
             print(f"== {name} ==")
             print(v.explain())
             note = "" if expected in (None, v.status) else f"; EXPECTED {expected}"
-            print(f"(certificate verified exactly: {v.verify()}{note})\n")
+            if v.conclusive:
+                print(f"(certificate verified exactly: {v.verify()}{note})\n")
+            else:
+                print(f"(evidence, no certificate to verify{note})\n")
         if surprises:
             print(f"unexpected verdicts: {', '.join(surprises)}")
     return 1 if surprises else 0

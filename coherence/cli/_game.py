@@ -1,6 +1,6 @@
 """``coherence game FILE.json``: iterated elimination of dominated strategies.
 
-Input schema (see :class:`coherence.decisions._games.Game`)::
+Input schema (see :class:`coherence.decisions.Game`)::
 
     {"players": ["Row", "Column"],                       # optional
      "strategies": [["Up", "Down"], ["Left", "Right"]],  # optional

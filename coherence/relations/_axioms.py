@@ -1,4 +1,4 @@
-"""Order axioms of a :class:`~coherence.relations._relation.PreferenceRelation`, each with a witness.
+"""Order axioms of a :class:`~coherence.relations.PreferenceRelation`, each with a witness.
 
 Each function returns a :class:`~coherence.verdict.Verdict` whose certificate is either an
 :class:`AxiomViolation` (the violating pair or triple) or an :class:`AxiomHolds` (re-checked by

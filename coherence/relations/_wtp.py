@@ -142,7 +142,7 @@ class CardinalPump(Certificate):
     wtp: WillingnessToPay
     cycle: tuple[int, ...]
 
-    kind: ClassVar[str] = "money_pump"
+    kind: ClassVar[str] = "cardinal_money_pump"
     exploit: ClassVar[bool] = True
 
     @property
@@ -213,7 +213,7 @@ class UtilityPotential(Certificate):
     wtp: WillingnessToPay
     values: tuple[float, ...]
 
-    kind: ClassVar[str] = "utility"
+    kind: ClassVar[str] = "utility_potential"
     exploit: ClassVar[bool] = False
 
     @property

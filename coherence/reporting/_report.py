@@ -2,7 +2,7 @@
 
 A report is a list of *findings* (a name, a verdict's JSON, and its plain-language story).
 :func:`render_html` draws, per finding, the story, the certificate and a picture made by
-:mod:`coherence.reporting._svg`: the pump cycle as a graph, the committee's votes per trade when the
+:mod:`coherence.reporting`: the pump cycle as a graph, the committee's votes per trade when the
 certificate carries them, the utility ordering for coherent agents. The page has no external
 resources (inline CSS and SVG), so it can be attached to a CI run as one file.
 
@@ -10,7 +10,7 @@ Saved reports (``{"coherence_report": 1, "findings": [...]}``), single verdicts 
 ``coherence check --json``, lists of verdicts and the output of ``coherence demo --json`` can
 all be read back with :func:`load_findings`.
 
-:func:`notify` hands every verdict made by :func:`coherence.agents._probe` and the assertion helpers
+:func:`notify` hands every verdict made by :func:`coherence.probe` and the assertion helpers
 to registered observers; the pytest plugin uses it to collect the certificates of a run.
 """
 
@@ -154,7 +154,7 @@ def story(verdict: Mapping[str, Any]) -> str:
     """A plain-language story told from a verdict's JSON (for verdicts saved without one)."""
     cert = verdict.get("certificate") or {}
     kind = cert.get("kind", "certificate")
-    if kind == "money_pump" and cert.get("trades"):
+    if kind in ("money_pump", "cardinal_money_pump", "trading_pump") and cert.get("trades"):
         unit = "ε" if cert.get("fee_unit") == "epsilon" else ""
         lines = [f"Money pump in {len(cert['trades'])} trades:"]
         for t in cert["trades"]:

@@ -246,7 +246,7 @@ def test_committee_pump_is_three_trades_with_votes():
     for o in pump.loop:
         assert sum(o.votes.values()) == 2
     doc = v.to_json()["certificate"]
-    assert doc["kind"] == "money_pump" and len(doc["cycle"]) == 3
+    assert doc["kind"] == "trading_pump" and len(doc["cycle"]) == 3
     assert all("votes" in t for t in doc["trades"])
 
 
@@ -292,8 +292,9 @@ def test_keep_unless_beaten_trader_has_no_pump():
             return (offered, holding) in better and price <= 1
 
     v = probe(Keeper, items=list("abcd"), seed=0, max_examples=40, max_steps=20)
-    assert v.status == "coherent" and isinstance(v.certificate, NoPumpFound)
-    assert v.verify() and v.certificate.first_trades is not None
+    assert v.status == "no_exploit_found" and isinstance(v.certificate, NoPumpFound)
+    assert not v.conclusive and not v.verify()
+    assert v.certificate.first_trades is not None and v.certificate.first_trades.verify()
     u = v.certificate.first_trades.utility
     assert u["c"] > u["b"] > u["a"] and u["d"] > u["a"]
     assert v.to_json()["certificate"]["utility"]

@@ -62,8 +62,8 @@ def test_garp_and_ccei_match_brute_force():
 
 
 def test_matches_cpu_budget_module():
-    revealed = pytest.importorskip("coherence.budgets._axioms")
-    indices = pytest.importorskip("coherence.budgets._indices")
+    revealed = pytest.importorskip("coherence.budgets")
+    indices = pytest.importorskip("coherence.budgets")
     from coherence.budgets import BudgetData
 
     p, x = _data(S=20, T=7, seed=1)

@@ -30,7 +30,7 @@ def _run(capsys, *argv):
         ("utility_maximiser", 0, "utility", None),
         ("cyclic_chooser", 1, "money_pump", 3),
         ("path_dependent_trader", 0, "no_pump_found", None),
-        ("majority_committee", 1, "money_pump", 3),
+        ("majority_committee", 1, "trading_pump", 3),
         ("incoherent_bettor", 1, "dutch_book", 2),
     ],
 )
@@ -43,7 +43,7 @@ def test_examples_give_expected_exit_codes_and_minimal_certificates(capsys, exam
     doc = json.loads(out)  # exactly one JSON document
     cert = doc["certificate"]
     assert cert["kind"] == kind and err == ""
-    if kind == "money_pump":
+    if kind in ("money_pump", "trading_pump"):
         assert len(cert["cycle"]) == size == len(cert["trades"])
     if kind == "dutch_book":
         assert len(cert["stakes"]) == size
@@ -165,7 +165,7 @@ def test_demo_prints_a_pump_and_a_utility_and_exits_0(capsys, tmp_path):
     code, out, _ = _run(capsys, "demo", "--max-examples", "20", "--json")
     statuses = {e["example"]: e["status"] for e in json.loads(out)["examples"]}
     assert statuses["majority_committee.py"] == "exploitable"
-    assert statuses["path_dependent_trader.py"] == "coherent"
+    assert statuses["path_dependent_trader.py"] == "no_exploit_found"
 
 
 def test_progress_bar_only_on_a_terminal():

@@ -52,9 +52,31 @@ def _modules() -> dict[str, Module]:
 MODULES = _modules()
 
 
+def _is_type_checking(node: ast.AST) -> bool:
+    test = node.test if isinstance(node, ast.If) else None
+    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
+        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
+    )
+
+
+def _runtime_nodes(tree: ast.AST) -> Iterator[ast.AST]:
+    """Every node that can run: ``if TYPE_CHECKING:`` bodies are left out."""
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        yield node
+        if _is_type_checking(node):
+            stack.extend(node.orelse)  # type: ignore[attr-defined]
+            continue
+        stack.extend(ast.iter_child_nodes(node))
+
+
 def _imports(mod: Module) -> Iterator[tuple[str, str | None, int]]:
-    """``(module, imported name or None, line)`` for every import statement in ``mod``."""
-    for node in ast.walk(mod.tree):
+    """``(module, imported name or None, line)`` for every import that runs in ``mod``.
+
+    Imports inside functions count; imports under ``if TYPE_CHECKING:`` do not (they never run).
+    """
+    for node in _runtime_nodes(mod.tree):
         if isinstance(node, ast.Import):
             for alias in node.names:
                 yield alias.name, None, node.lineno
