@@ -19,6 +19,7 @@ __all__ = [
     "shortest_cycle_through",
     "strongly_connected_components",
     "topological_layers",
+    "transitive_closure",
 ]
 
 
@@ -212,3 +213,28 @@ def functional_graph_cycles(pi: np.ndarray) -> tuple[np.ndarray, list[list[int]]
             cyc_id[c] = cyc_id[pil[c]]
         order.extend(reversed(tail))
     return cyc_id, cycles, np.array(order, dtype=np.int64)
+
+
+def transitive_closure(R0: np.ndarray) -> np.ndarray:
+    """``R*``: the transitive closure of ``R0`` (``R*[i, i]`` iff ``i`` lies on a cycle).
+
+    The one closure routine of the project (relations, budget data, committees and the
+    strategies all use it).
+
+    Condensation to ``k`` components, then reachability in reverse topological order on
+    bit-packed rows: O(T² + k·m/8) with ``m`` condensation edges.
+    """
+    n = R0.shape[0]
+    k, lab = strongly_connected_components(R0)
+    C = condensation(R0, lab, k)
+    layer = topological_layers(C)
+    packed = np.packbits(C, axis=1)
+    for c in np.argsort(-layer, kind="stable").tolist():
+        succ = np.flatnonzero(C[c])
+        if succ.size:
+            packed[c] |= np.bitwise_or.reduce(packed[succ], axis=0)
+    reach = np.unpackbits(packed, axis=1, count=k).astype(bool)
+    sizes = np.bincount(lab, minlength=k)
+    np.fill_diagonal(reach, sizes > 1)
+    out = reach[np.ix_(lab, lab)] if n else reach
+    return out

@@ -24,7 +24,6 @@ from coherence.budgets._axioms import (
     garp_holds,
     garp_violations,
     sarp_violations,
-    transitive_closure,
     violation_counts,
     warp_violations,
     wgarp_violations,
@@ -61,6 +60,7 @@ from coherence.budgets._indices import (
     varian_index,
     varian_vector,
 )
+from coherence.graphs import transitive_closure
 
 __all__ = [
     "AXIOMS",

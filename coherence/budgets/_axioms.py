@@ -29,10 +29,10 @@ import numpy as np
 from coherence.budgets._data import BudgetData
 from coherence.errors import CertificationError, InputError
 from coherence.graphs import (
-    condensation,
     shortest_cycle_through,
     strongly_connected_components,
     topological_layers,
+    transitive_closure,
 )
 from coherence.verdict import Certificate, Verdict
 
@@ -49,7 +49,6 @@ __all__ = [
     "garp_holds",
     "garp_violations",
     "sarp_violations",
-    "transitive_closure",
     "violation_counts",
     "warp_violations",
     "wgarp_violations",
@@ -239,28 +238,6 @@ def garp_holds(data: BudgetData, efficiency: Any = 1) -> bool:
         return False
     R0, P0 = rel
     return not _strict_inside_components(R0, P0)
-
-
-def transitive_closure(R0: np.ndarray) -> np.ndarray:
-    """``R*``: the transitive closure of ``R0`` (``R*[i, i]`` iff ``i`` lies on a cycle).
-
-    Condensation to ``k`` components, then reachability in reverse topological order on
-    bit-packed rows: O(T² + k·m/8) with ``m`` condensation edges.
-    """
-    n = R0.shape[0]
-    k, lab = strongly_connected_components(R0)
-    C = condensation(R0, lab, k)
-    layer = topological_layers(C)
-    packed = np.packbits(C, axis=1)
-    for c in np.argsort(-layer, kind="stable").tolist():
-        succ = np.flatnonzero(C[c])
-        if succ.size:
-            packed[c] |= np.bitwise_or.reduce(packed[succ], axis=0)
-    reach = np.unpackbits(packed, axis=1, count=k).astype(bool)
-    sizes = np.bincount(lab, minlength=k)
-    np.fill_diagonal(reach, sizes > 1)
-    out = reach[np.ix_(lab, lab)] if n else reach
-    return out
 
 
 def garp_violations(data: BudgetData, efficiency: Any = 1) -> int:

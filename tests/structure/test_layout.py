@@ -222,3 +222,45 @@ def test_the_scanner_sees_the_packages() -> None:
     assert _owner("coherence.budgets._kernel") == "coherence.budgets"
     assert _owner("coherence._exact.lp") == "coherence"
     assert _cycles({"a": {"b"}, "b": {"a"}, "c": set()}) == [["a", "b"]]
+
+
+PUBLIC = (
+    "coherence",
+    "coherence.relations",
+    "coherence.budgets",
+    "coherence.beliefs",
+    "coherence.decisions",
+    "coherence.agents",
+    "coherence.reporting",
+    "coherence.io",
+    "coherence.graphs",
+    "coherence.validation",
+    "coherence.verdict",
+    "coherence.bridge",
+    "subagents",
+    "strategies",
+)
+
+
+def _public_functions() -> dict[str, object]:
+    import importlib
+    import importlib.util
+    import inspect
+
+    out: dict[str, object] = {}
+    for name in PUBLIC:
+        if name == "coherence.bridge" and importlib.util.find_spec("torch") is None:
+            continue
+        module = importlib.import_module(name)
+        for attr in getattr(module, "__all__", ()):
+            obj = getattr(module, attr)
+            if inspect.isfunction(obj):
+                out.setdefault(f"{obj.__module__}.{obj.__qualname__}", obj)
+    return out
+
+
+def test_every_public_function_has_an_example() -> None:
+    functions = _public_functions()
+    assert len(functions) > 50
+    bare = sorted(name for name, fn in functions.items() if ">>>" not in (fn.__doc__ or ""))
+    assert not bare, "public functions without a doctest example:\n" + "\n".join(bare)
