@@ -236,11 +236,7 @@ sys.modules[__name__].__class__ = _Package
 _legacy.install()
 
 
-def _register_with_hypothesis() -> None:
-    if "hypothesis" in sys.modules:  # else Hypothesis's setup hook registers on its import
-        from strategies._hypothesis_hook import register_loaded_types
+if "hypothesis" in sys.modules:  # else Hypothesis's setup hook registers on its import
+    from strategies import register_loaded_types
 
-        register_loaded_types()
-
-
-_register_with_hypothesis()
+    register_loaded_types()

@@ -5,7 +5,8 @@ Importing this package registers :func:`coherence.check` for :class:`Committee`.
 
 from __future__ import annotations
 
-from coherence import _register_with_hypothesis
+import sys
+
 from subagents.certificates import (
     CommitteePump,
     MultiUtility,
@@ -73,4 +74,7 @@ __all__ = [
     "width",
 ]
 
-_register_with_hypothesis()
+if "hypothesis" in sys.modules:  # else Hypothesis's setup hook registers on its import
+    from strategies import register_loaded_types
+
+    register_loaded_types()
