@@ -64,7 +64,7 @@ class _Loader(importlib.abc.Loader):
         warnings.warn(
             f"{module.__name__} moved to {new}; the old path goes away in the next release",
             DeprecationWarning,
-            stacklevel=6,
+            stacklevel=2,  # warnings skips importlib frames: this is the importer
         )
 
 
