@@ -35,7 +35,11 @@ C = TypeVar("C", bound="Certificate")
 
 
 def label_to_json(label: Hashable) -> Any:
-    """Return a JSON-friendly form of an item label (str/int/float/bool kept, else ``str``)."""
+    """Return a JSON-friendly form of an item label (str/int/float/bool kept, else ``str``). O(size).
+
+    >>> label_to_json(("a", 1)), label_to_json(frozenset())
+    (['a', 1], 'frozenset()')
+    """
     if isinstance(label, bool | int | str) or label is None:
         return label
     if isinstance(label, float):
@@ -48,7 +52,11 @@ def label_to_json(label: Hashable) -> Any:
 def jsonable(value: Any) -> Any:
     """Convert numbers, Fractions, numpy scalars, tuples and mappings into JSON values.
 
-    Fractions become strings ``"p/q"`` (or ``"p"`` when integral) so nothing is rounded.
+    Fractions become strings ``"p/q"`` (or ``"p"`` when integral) so nothing is rounded. O(size).
+
+    >>> from fractions import Fraction
+    >>> jsonable({"u": (Fraction(1, 3), 2), 3: float("nan")})
+    {'u': ['1/3', 2], '3': 'nan'}
     """
     if isinstance(value, Fraction):
         return str(value)

@@ -12,13 +12,28 @@ from __future__ import annotations
 
 import importlib
 import sys
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from hypothesis.strategies import SearchStrategy
 
 _registered: set[str] = set()
 
 
-def _load(path: str) -> object:
+def _load(path: str) -> Callable[[], SearchStrategy[Any]]:
     mod, _, attr = path.partition(":")
-    return getattr(importlib.import_module(mod), attr)
+    factory: Callable[[], SearchStrategy[Any]] = getattr(importlib.import_module(mod), attr)
+    return factory
+
+
+def _resolver(factory_path: str) -> Callable[[type], SearchStrategy[Any]]:
+    """A resolver that imports the strategy module only when the type is first resolved."""
+
+    def resolve(_type: type) -> SearchStrategy[Any]:
+        return _load(factory_path)()
+
+    return resolve
 
 
 def register_loaded_types() -> None:
@@ -45,8 +60,7 @@ def register_loaded_types() -> None:
         cls = getattr(sys.modules[module], type_path.partition(":")[2], None)
         if cls is None:  # module still initialising; a later call registers it
             continue
-        # a resolver function is called only when the type is first resolved
-        st.register_type_strategy(cls, lambda _t, f=factory_path: _load(f)())
+        st.register_type_strategy(cls, _resolver(factory_path))
         _registered.add(type_path)
 
 
