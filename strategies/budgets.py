@@ -87,6 +87,14 @@ def budget_data(
     quantities 0/1; violating examples shrink to a two-observation cycle. Raises
     ``InvalidArgument`` for impossible settings (a violation needs two goods and two
     observations).
+
+    >>> from hypothesis import given, settings
+    >>> @settings(max_examples=10, derandomize=True, database=None)
+    ... @given(budget_data(max_observations=5, rationalizable=True),
+    ...        budget_data(max_observations=5, rationalizable=False))
+    ... def test_garp(good, bad):
+    ...     assert garp_holds(good) and not garp_holds(bad)
+    >>> test_garp()
     """
     hi = _sizes(min_observations, max_observations, goods)
     if rationalizable is False and (goods < 2 or hi < 2):

@@ -33,6 +33,13 @@ def choice_data(
     ``None`` either. Shrinks towards few observations, small menus and choosing the first
     alternative; violations shrink to two observations of the menu ``{0, 1}``. Raises
     ``InvalidArgument`` for impossible settings.
+
+    >>> from hypothesis import given, settings
+    >>> @settings(max_examples=10, derandomize=True, database=None)
+    ... @given(choice_data(rationalizable=True), choice_data(rationalizable=False))
+    ... def test_congruence(good, bad):
+    ...     assert check_congruence(good).coherent and not check_congruence(bad).coherent
+    >>> test_congruence()
     """
     if not isinstance(min_observations, int) or min_observations < 1:
         raise InvalidArgument(f"min_observations={min_observations!r} must be an integer ≥ 1")

@@ -1,5 +1,11 @@
 """Revealed preference on budget and menu data: the data types, GARP/SARP/WARP/WGARP/HARP,
-Afriat utilities, the goodness-of-fit indices and menu-choice axioms.
+Afriat utilities, the goodness-of-fit indices (as numbers, and as verdicts with their
+witnesses) and menu-choice axioms.
+
+>>> from coherence.budgets import BudgetData, check_garp, ccei
+>>> d = BudgetData([[1, 2], [2, 1]], [[1, 2], [2, 1]])
+>>> check_garp(d).coherent, ccei(d)
+(False, 0.8)
 """
 
 from __future__ import annotations
@@ -20,7 +26,6 @@ from coherence.budgets._axioms import (
     check_sarp,
     check_warp,
     check_wgarp,
-    direct_relations,
     garp_holds,
     garp_violations,
     sarp_violations,
@@ -49,17 +54,23 @@ from coherence.budgets._data import (
     ZeroExpenditureError,
     budgets_from_csv,
 )
+from coherence.budgets._fit import (
+    check_ccei,
+    check_houtman_maks,
+    check_money_pump_index,
+    check_varian,
+)
 from coherence.budgets._indices import (
     HoutmanMaks,
     ccei,
     ccei_fraction,
     houtman_maks,
     houtman_maks_bounds,
-    money_pump_index,
-    mpi_bounds,
     varian_index,
     varian_vector,
 )
+from coherence.budgets._kernel import direct_relations, efficiency_fraction
+from coherence.budgets._money_pump import money_pump_index, mpi_bounds
 from coherence.graphs import transitive_closure
 
 __all__ = [
@@ -86,16 +97,21 @@ __all__ = [
     "budgets_from_csv",
     "ccei",
     "ccei_fraction",
+    "check_ccei",
     "check_choice_warp",
     "check_congruence",
     "check_garp",
     "check_harp",
+    "check_houtman_maks",
+    "check_money_pump_index",
     "check_sarp",
     "check_sen_alpha",
     "check_sen_beta",
+    "check_varian",
     "check_warp",
     "check_wgarp",
     "direct_relations",
+    "efficiency_fraction",
     "garp_holds",
     "garp_violations",
     "homothetic_certificate",

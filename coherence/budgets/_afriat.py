@@ -18,7 +18,7 @@ unverified is ever returned (:class:`~coherence.errors.CertificationError` inste
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any, ClassVar
@@ -26,8 +26,11 @@ from typing import Any, ClassVar
 import numpy as np
 from scipy.sparse import coo_matrix
 
-from coherence.budgets._axioms import (
+from coherence.budgets._data import BudgetData
+from coherence.budgets._kernel import (
     _U,
+    _budget_from_json,
+    _budget_json,
     _bundle_classes,
     _ExactCosts,
     _strict_inside_components,
@@ -35,10 +38,9 @@ from coherence.budgets._axioms import (
     direct_relations,
     efficiency_fraction,
 )
-from coherence.budgets._data import BudgetData
 from coherence.errors import CertificationError, InputError
 from coherence.graphs import strongly_connected_components
-from coherence.verdict import Certificate
+from coherence.verdict import Certificate, verified
 
 __all__ = [
     "AfriatUtility",
@@ -129,13 +131,21 @@ class AfriatUtility(Certificate):
         return "\n".join(lines)
 
     def to_json(self) -> dict[str, Any]:
+        """The exact numbers and the observations they rationalise (all of them)."""
         return {
             "kind": self.kind,
             "strict": self.strict,
             "efficiency": str(self.efficiency),
             "levels": [str(v) for v in self.levels],
             "multipliers": [str(v) for v in self.multipliers],
+            **_budget_json(self.data),
         }
+
+    @classmethod
+    def _from_json(cls, doc: Mapping[str, Any]) -> AfriatUtility:
+        return cls(_budget_from_json(doc), tuple(Fraction(str(v)) for v in doc["levels"]),
+                   tuple(Fraction(str(v)) for v in doc["multipliers"]),
+                   Fraction(str(doc["efficiency"])), bool(doc["strict"]))
 
 
 def _verify_afriat(data: BudgetData, U: Sequence[Fraction], lam: Sequence[Fraction],
@@ -227,6 +237,11 @@ def afriat_certificate(data: BudgetData, efficiency: Any = 1, *, strict: bool = 
     :class:`~coherence.errors.CertificationError` if the LP's numbers do not verify exactly.
     Cost: a few LPs over O(T) of the T² inequalities each (constraint generation), plus an
     O(T²K) exact check.
+
+    >>> d = BudgetData([[1, 2], [2, 1]], [[2, 1], [1, 2]])
+    >>> u = afriat_certificate(d)
+    >>> u.verify(), [u.exact(x) == level for x, level in zip([[2, 1], [1, 2]], u.levels)]
+    (True, [True, True])
     """
     e = efficiency_fraction(efficiency)
     R0, P0 = relations if relations is not None else direct_relations(data, e)
@@ -247,14 +262,18 @@ def afriat_certificate(data: BudgetData, efficiency: Any = 1, *, strict: bool = 
     lam = mu / own
     cert = AfriatUtility(data, tuple(Fraction(float(v)) for v in U),
                          tuple(Fraction(float(v)) for v in lam), e, strict)
-    if not cert.verify():
-        raise CertificationError("Afriat numbers failed exact verification")
-    return cert
+    return verified(cert, "Afriat numbers")
 
 
 def afriat_utility(data: BudgetData, efficiency: Any = 1) -> AfriatUtility:
     """The concave utility ``u(x) = min_t (U_t + λ_t p_t·(x − x_t))`` that rationalises GARP
-    data (verified exactly); :class:`~coherence.errors.InputError` when GARP fails."""
+    data (verified exactly); :class:`~coherence.errors.InputError` when GARP fails. Costs
+    as :func:`afriat_certificate`.
+
+    >>> u = afriat_utility(BudgetData([[1, 2], [2, 1]], [[2, 1], [1, 2]]))
+    >>> u([2, 1]) >= u([1, 1.5])  # the chosen bundle beats an affordable one
+    True
+    """
     return afriat_certificate(data, efficiency, strict=False)
 
 
@@ -295,8 +314,14 @@ class HomotheticUtility(Certificate):
                 f"{' ...' if self.data.T > 8 else ''} rationalises all {self.data.T} observations.")
 
     def to_json(self) -> dict[str, Any]:
+        """The exact levels and the observations they rationalise (all of them)."""
         return {"kind": self.kind, "efficiency": str(self.efficiency),
-                "levels": [str(v) for v in self.levels]}
+                "levels": [str(v) for v in self.levels], **_budget_json(self.data)}
+
+    @classmethod
+    def _from_json(cls, doc: Mapping[str, Any]) -> HomotheticUtility:
+        return cls(_budget_from_json(doc), tuple(Fraction(str(v)) for v in doc["levels"]),
+                   Fraction(str(doc["efficiency"])))
 
 
 def homothetic_certificate(data: BudgetData, efficiency: Any = 1
@@ -307,6 +332,12 @@ def homothetic_certificate(data: BudgetData, efficiency: Any = 1
     a negative cycle is read off the predecessor graph and confirmed exactly; otherwise the
     levels are built exactly along the shortest-path tree and every inequality is checked in
     Fractions (O(T²K)).
+
+    >>> cert, cycle = homothetic_certificate(BudgetData([[1, 2], [2, 1]], [[2, 1], [1, 2]]))
+    >>> cert.verify(), cycle
+    (True, None)
+    >>> homothetic_certificate(BudgetData([[1, 2], [2, 1]], [[1, 2], [2, 1]]))[1]
+    [0, 1]
     """
     from coherence.relations import max_mean_cycle
 
@@ -357,6 +388,4 @@ def homothetic_certificate(data: BudgetData, efficiency: Any = 1
             p = int(parent[w])
             V[w] = V[p] * ex.cost(p, w) / (e * ex.own(p))  # type: ignore[operator]
     cert = HomotheticUtility(data, tuple(v for v in V if v is not None), e)
-    if not cert.verify():
-        raise CertificationError("homothetic levels failed exact verification")
-    return cert, None
+    return verified(cert, "homothetic levels"), None

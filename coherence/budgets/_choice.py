@@ -17,8 +17,9 @@ Revealed preference: ``x R y`` iff ``x ∈ C_t`` and ``y ∈ A_t`` for some ``t`
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Sequence
-from dataclasses import dataclass
+import json
+from collections.abc import Hashable, Iterable, Mapping
+from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 import numpy as np
@@ -56,7 +57,7 @@ def _as_set(x: Any, what: str) -> frozenset[Hashable]:
     return out
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, init=False)
 class ChoiceData:
     """Observed choices from menus (immutable, validated).
 
@@ -65,47 +66,53 @@ class ChoiceData:
         choices: per observation, the chosen alternative (single-valued choice) or a set /
             frozenset / list of chosen alternatives (a choice correspondence). Every choice
             must be non-empty and lie in its menu.
+
+    >>> d = ChoiceData([["a", "b"], ["a", "b", "c"]], ["a", {"a", "c"}])
+    >>> d.T, d.items, d.single_valued
+    (2, ('a', 'b', 'c'), False)
     """
 
     menus: tuple[frozenset[Hashable], ...]
     choices: tuple[frozenset[Hashable], ...]
+    _items: tuple[Hashable, ...] = field(repr=False)
+    _index: Mapping[Hashable, int] = field(repr=False)
 
-    def __post_init__(self) -> None:
-        if isinstance(self.menus, str | bytes) or not isinstance(self.menus, Iterable):
+    def __init__(self, menus: Iterable[Iterable[Hashable]], choices: Iterable[Any]) -> None:
+        if isinstance(menus, str | bytes) or not isinstance(menus, Iterable):
             raise InputError("menus must be a sequence of collections")
-        menus = tuple(_as_set(m, f"menu {t}") for t, m in enumerate(self.menus))
-        if not isinstance(self.choices, Iterable) or isinstance(self.choices, str | bytes):
+        sets = tuple(_as_set(m, f"menu {t}") for t, m in enumerate(menus))
+        if not isinstance(choices, Iterable) or isinstance(choices, str | bytes):
             raise InputError("choices must be a sequence (one per menu)")
-        raw = tuple(self.choices)
-        if len(raw) != len(menus):
-            raise InputError(f"{len(menus)} menus but {len(raw)} choices")
-        if not menus:
+        raw = tuple(choices)
+        if len(raw) != len(sets):
+            raise InputError(f"{len(sets)} menus but {len(raw)} choices")
+        if not sets:
             raise InputError("choice data need at least one observation")
-        choices = []
+        chosen = []
         for t, c in enumerate(raw):
             cs = (_as_set(c, f"choice {t}") if isinstance(c, set | frozenset | list)
                   else _as_set([c], f"choice {t}"))
-            if not cs <= menus[t]:
-                bad = next(iter(cs - menus[t]))
+            if not cs <= sets[t]:
+                bad = next(iter(cs - sets[t]))
                 raise InputError(f"observation {t}: chosen {bad!r} is not on the menu")
-            choices.append(cs)
-        object.__setattr__(self, "menus", menus)
-        object.__setattr__(self, "choices", tuple(choices))
+            chosen.append(cs)
         seen: dict[Hashable, int] = {}
-        for m in menus:
+        for m in sets:
             for x in sorted(m, key=repr):
                 seen.setdefault(x, len(seen))
+        object.__setattr__(self, "menus", sets)
+        object.__setattr__(self, "choices", tuple(chosen))
         object.__setattr__(self, "_items", tuple(seen))
         object.__setattr__(self, "_index", seen)
 
     @property
     def items(self) -> tuple[Hashable, ...]:
         """All alternatives, in order of first appearance (sorted by ``repr`` within a menu)."""
-        return self._items  # type: ignore[attr-defined]
+        return self._items
 
     def index(self, x: Hashable) -> int:
         """Position of alternative ``x`` in :attr:`items`."""
-        return self._index[x]  # type: ignore[attr-defined]
+        return self._index[x]
 
     @property
     def T(self) -> int:
@@ -141,8 +148,30 @@ class ChoiceData:
         return None
 
 
-def _items_json(xs: Sequence[Hashable]) -> list[Any]:
+def _items_json(xs: Iterable[Hashable]) -> list[Any]:
     return [label_to_json(x) for x in xs]
+
+
+def _label_from_json(v: Any) -> Hashable:
+    """An alternative read back from JSON: lists become tuples (labels must be hashable)."""
+    return tuple(_label_from_json(x) for x in v) if isinstance(v, list) else v
+
+
+def _set_json(xs: frozenset[Hashable]) -> list[Any]:
+    """A set of alternatives as a JSON list in a fixed order (by JSON text)."""
+    return sorted(_items_json(xs), key=lambda v: json.dumps(v, sort_keys=True))
+
+
+def _data_json(data: ChoiceData) -> dict[str, Any]:
+    """``{"menus", "choices"}``: every observation, each a list of alternatives."""
+    return {"menus": [_set_json(m) for m in data.menus],
+            "choices": [_set_json(c) for c in data.choices]}
+
+
+def _data_from_json(doc: Mapping[str, Any]) -> ChoiceData:
+    """The :class:`ChoiceData` written by :func:`_data_json`."""
+    return ChoiceData([[_label_from_json(x) for x in m] for m in doc["menus"]],
+                      [[_label_from_json(x) for x in c] for c in doc["choices"]])
 
 
 @dataclass(frozen=True, eq=False)
@@ -227,8 +256,15 @@ class ChoiceViolation(Certificate):
                 f"from menu {s}, {c[1]!r} is chosen from menu {t} but {c[0]!r} is not")
 
     def to_json(self) -> dict[str, Any]:
+        """The witness and the observed menus and choices it refers to (all of them)."""
         return {"kind": self.kind, "axiom": self.axiom, "cycle": _items_json(self.cycle),
-                "observations": list(self.observations)}
+                "observations": list(self.observations), **_data_json(self.data)}
+
+    @classmethod
+    def _from_json(cls, doc: Mapping[str, Any]) -> ChoiceViolation:
+        return cls(_data_from_json(doc), str(doc["axiom"]),
+                   tuple(_label_from_json(x) for x in doc["cycle"]),
+                   tuple(int(t) for t in doc["observations"]))
 
 
 @dataclass(frozen=True, eq=False)
@@ -257,7 +293,7 @@ class RationalisingOrder(Certificate):
 
     def explain(self) -> str:
         order = sorted(self.data.items, key=lambda x: -self.value(x))
-        parts = []
+        parts: list[tuple[Hashable, str]] = []
         for x in order:
             sep = " ~ " if parts and self.value(x) == self.value(parts[-1][0]) else " ≻ "
             parts.append((x, sep))
@@ -266,9 +302,20 @@ class RationalisingOrder(Certificate):
                 "of best alternatives on its menu, so no sequence of swaps costs the agent money.")
 
     def to_json(self) -> dict[str, Any]:
+        """The utility by alternative (``utility``; ``items`` and ``levels`` in order, which
+        survive labels that print alike) and the observed menus and choices."""
         return {"kind": self.kind,
                 "utility": {str(label_to_json(x)): u
-                            for x, u in zip(self.data.items, self.utility, strict=True)}}
+                            for x, u in zip(self.data.items, self.utility, strict=True)},
+                "items": _items_json(self.data.items), "levels": list(self.utility),
+                **_data_json(self.data)}
+
+    @classmethod
+    def _from_json(cls, doc: Mapping[str, Any]) -> RationalisingOrder:
+        data = _data_from_json(doc)
+        level = {_label_from_json(x): int(u)
+                 for x, u in zip(doc["items"], doc["levels"], strict=True)}
+        return cls(data, tuple(level[x] for x in data.items))
 
 
 @dataclass(frozen=True, eq=False)
@@ -289,7 +336,12 @@ class ChoiceAxiomHolds(Certificate):
         return f"{name} holds on all {self.data.T} observations."
 
     def to_json(self) -> dict[str, Any]:
-        return {"kind": self.kind, "axiom": self.axiom, "observations": self.data.T}
+        return {"kind": self.kind, "axiom": self.axiom, "observations": self.data.T,
+                **_data_json(self.data)}
+
+    @classmethod
+    def _from_json(cls, doc: Mapping[str, Any]) -> ChoiceAxiomHolds:
+        return cls(_data_from_json(doc), str(doc["axiom"]))
 
 
 def _find(data: ChoiceData, axiom: str) -> ChoiceViolation | None:
@@ -316,16 +368,20 @@ def _find(data: ChoiceData, axiom: str) -> ChoiceViolation | None:
     return None
 
 
-def _verdict(cert: Certificate, coherent: bool, axiom: str, data: ChoiceData) -> Verdict:
-    if not cert.verify():
-        raise CertificationError(f"{axiom} certificate failed exact verification")
-    return Verdict(coherent, cert, f"choice data ({axiom})", {"observations": data.T,
-                                                              "alternatives": len(data.items)})
+def _verdict(cert: Certificate, axiom: str, data: ChoiceData) -> Verdict:
+    return Verdict.certify(cert, f"choice data ({axiom})", observations=data.T,
+                           alternatives=len(data.items))
 
 
 def check_congruence(data: ChoiceData) -> Verdict:
     """Congruence (SARP for single-valued data): a shortest cycle of revealed preference with
     a strict step, or a rationalising order. O(n² + Σ|A_t||C_t|) plus a breadth-first search.
+
+    >>> v = check_congruence(ChoiceData([["a", "b"], ["b", "c"], ["a", "c"]], ["a", "b", "c"]))
+    >>> v.coherent, v.certificate.cycle
+    (False, ('a', 'b', 'c'))
+    >>> check_congruence(ChoiceData([["a", "b"], ["b", "c"]], ["a", "b"])).certificate.utility
+    (2, 1, 0)
     """
     R, P = data.relations()
     k, lab = strongly_connected_components(R)
@@ -336,30 +392,44 @@ def check_congruence(data: ChoiceData) -> Verdict:
             raise CertificationError("congruence violation without a cycle")
         cert: Certificate = ChoiceViolation(data, "congruence",
                                             tuple(data.items[i] for i in cyc))
-        return _verdict(cert, False, "congruence", data)
+        return _verdict(cert, "congruence", data)
     C = condensation(R, lab, k)
     layer = topological_layers(C.T)  # edges worse → better: better alternatives higher
     u = tuple(int(v) for v in layer[lab])
-    return _verdict(RationalisingOrder(data, u), True, "congruence", data)
+    return _verdict(RationalisingOrder(data, u), "congruence", data)
 
 
 def _pairwise(data: ChoiceData, axiom: str) -> Verdict:
     v = _find(data, axiom)
     if v is not None:
-        return _verdict(v, False, axiom, data)
-    return _verdict(ChoiceAxiomHolds(data, axiom), True, axiom, data)
+        return _verdict(v, axiom, data)
+    return _verdict(ChoiceAxiomHolds(data, axiom), axiom, data)
 
 
 def check_choice_warp(data: ChoiceData) -> Verdict:
-    """WARP: a pair ``x R y`` and ``y P x``. O(n² + Σ|A_t||C_t|)."""
+    """WARP: a pair ``x R y`` and ``y P x``. O(n² + Σ|A_t||C_t|).
+
+    >>> check_choice_warp(ChoiceData([["a", "b"], ["a", "b", "c"]], ["a", "b"])).coherent
+    False
+    """
     return _pairwise(data, "WARP")
 
 
 def check_sen_alpha(data: ChoiceData) -> Verdict:
-    """Sen's α over the observed pairs of nested menus. O(T² · menu size)."""
+    """Sen's α over the observed pairs of nested menus. O(T² · menu size).
+
+    >>> v = check_sen_alpha(ChoiceData([["a", "b"], ["a", "b", "c"]], ["b", "a"]))
+    >>> v.coherent, v.certificate.cycle, v.certificate.observations
+    (False, ('a',), (0, 1))
+    """
     return _pairwise(data, "alpha")
 
 
 def check_sen_beta(data: ChoiceData) -> Verdict:
-    """Sen's β over the observed pairs of nested menus. O(T² · menu size)."""
+    """Sen's β over the observed pairs of nested menus. O(T² · menu size).
+
+    >>> v = check_sen_beta(ChoiceData([["a", "b"], ["a", "b", "c"]], [{"a", "b"}, "b"]))
+    >>> v.coherent, v.certificate.cycle
+    (False, ('a', 'b'))
+    """
     return _pairwise(data, "beta")

@@ -2,9 +2,9 @@
 
 An observation ``t`` is a price vector ``p_t`` (all positive) and the bundle ``x_t`` (all
 non-negative, not zero) bought at those prices; spending ``p_t·x_t`` is the budget. The
-revealed-preference checks in :mod:`coherence.budgets` and :mod:`coherence.budgets` read
-these objects. Data are immutable, validated once, and exact: every float is a dyadic
-rational, and every certificate is re-checked in exact arithmetic against these numbers.
+revealed-preference checks in :mod:`coherence.budgets` read these objects. Data are
+immutable, validated once, and exact: every float is a dyadic rational, and every
+certificate is re-checked in exact arithmetic against these numbers.
 """
 
 from __future__ import annotations
@@ -39,18 +39,6 @@ __all__ = [
     "ZeroExpenditureError",
     "budgets_from_csv",
 ]
-
-
-
-
-
-
-
-
-
-
-
-
 
 
 def _matrix(a: Any, name: str) -> np.ndarray:
@@ -283,13 +271,21 @@ class BudgetPanel(Mapping[str, BudgetData]):
 def budgets_from_csv(
     path: str | Path, *, subject_column: str | None = "subject", require_subject: bool = False
 ) -> BudgetPanel:
-    """Read budget data from a CSV with one row per observation.
+    r"""Read budget data from a CSV with one row per observation.
 
     Columns ``p_<good>`` and ``x_<good>`` for the same goods, and an optional subject column
     (ignored when absent from the header; all rows are then one subject ``"1"``). Other
     columns are ignored; ``require_subject`` makes a missing subject column an error.
     Raises :class:`~coherence.errors.InputError` subclasses for a missing
     file, missing columns or values, non-numbers and every defect :class:`BudgetData` rejects.
+    O(rows × columns).
+
+    >>> import tempfile, pathlib
+    >>> f = pathlib.Path(tempfile.mkdtemp()) / "budgets.csv"
+    >>> _ = f.write_text("subject,p_a,p_b,x_a,x_b\n1,1,2,1,2\n1,2,1,2,1\n2,1,1,3,0\n")
+    >>> panel = budgets_from_csv(f)
+    >>> panel.subjects, panel["1"].T, panel["2"].goods
+    (('1', '2'), 2, ('a', 'b'))
     """
     p = Path(path)
     if not p.is_file():

@@ -1,4 +1,4 @@
-"""Goodness-of-fit indices for budget data: CCEI, Houtman–Maks, Varian, money pump index.
+"""Goodness-of-fit indices for budget data: CCEI, Houtman–Maks and Varian.
 
 * **CCEI** (Afriat 1972, "Efficiency estimation of production functions", IER 13): the
   supremum of ``e ∈ [0, 1]`` at which GARP(e) holds. It equals ``min(1, b*)`` where ``b*`` is
@@ -12,37 +12,29 @@
 * **Varian** (Varian 1990, "Goodness-of-fit in optimizing models", J. Econometrics 46): an
   efficiency ``v_t`` per observation, maximising ``Σ v_t`` subject to GARP(v); the index is
   the mean of ``v``. Exact MILP (a weighted feedback-arc problem, NP-hard).
-* **Money pump index** (Echenique, Lee & Shum 2011, JPE 119): the share of spending an
-  arbitrageur extracts around a violating cycle. Maximum and minimum over cycles are
-  polynomial (Smeulders, Cherchye, De Rock & Spieksma 2013, JPE 121: minimum cost-to-time
-  ratio cycles); here by Howard's policy iteration for cycle ratios, O(T²) per round. The
-  mean over all violating cycles is computed by enumeration for small ``T``.
+
+The money pump index is in :mod:`coherence.budgets._money_pump`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 from scipy.sparse import coo_matrix, csr_matrix
 from scipy.sparse.csgraph import connected_components
 
-from coherence.budgets._axioms import (
-    _bundle_classes,
+from coherence.budgets._data import BudgetData
+from coherence.budgets._kernel import (
     _ExactCosts,
     _strict_inside_components,
     _tol,
     direct_relations,
 )
-from coherence.budgets._data import BudgetData
-from coherence.errors import CertificationError, InputError
-from coherence.graphs import (
-    functional_graph_cycles,
-    shortest_cycle_through,
-    strongly_connected_components,
-)
+from coherence.errors import CertificationError
+from coherence.graphs import shortest_cycle_through, strongly_connected_components
 
 __all__ = [
     "HoutmanMaks",
@@ -50,8 +42,6 @@ __all__ = [
     "ccei_fraction",
     "houtman_maks",
     "houtman_maks_bounds",
-    "money_pump_index",
-    "mpi_bounds",
     "varian_index",
     "varian_vector",
 ]
@@ -70,10 +60,6 @@ def _has_cycle_edges(n: int, src: np.ndarray, dst: np.ndarray) -> bool:
     return k < n
 
 
-def _exact_ratio(ex: _ExactCosts, i: int, j: int) -> Fraction:
-    return ex.cost(i, j) / ex.own(i)
-
-
 def _below(data: BudgetData, r: np.ndarray, b: Fraction, ex: _ExactCosts) -> np.ndarray:
     """Exact ``{(i, j): p_i·x_j < b·p_i·x_i, i ≠ j}`` from float ratios ``r`` plus a band."""
     band = 3 * _tol(data.K)
@@ -82,22 +68,20 @@ def _below(data: BudgetData, r: np.ndarray, b: Fraction, ex: _ExactCosts) -> np.
     unsure = (r >= bf * (1 - band)) & (r <= bf * (1 + band))
     np.fill_diagonal(unsure, False)
     for i, j in np.argwhere(unsure).tolist():
-        H[i, j] = _exact_ratio(ex, i, j) < b
+        H[i, j] = ex.ratio(i, j) < b
     np.fill_diagonal(H, False)
     return H
 
 
-def ccei_fraction(data: BudgetData) -> Fraction:
-    """The CCEI exactly, as a Fraction (see :func:`ccei`)."""
-    T = data.T
-    if T < 2:
-        return Fraction(1)
-    ex = _ExactCosts(data)
-    own = data.own_expenditure()
-    r = data.expenditure() / own[:, None]
-    np.fill_diagonal(r, np.inf)
-    band = 3 * _tol(data.K)
-    # an upper bound from two-cycles prunes the candidate edges
+def _bottleneck(ex: _ExactCosts, cyc: list[int]) -> Fraction:
+    """The largest exact cost ratio along a cycle."""
+    return max(ex.ratio(cyc[s], cyc[(s + 1) % len(cyc)]) for s in range(len(cyc)))
+
+
+def _candidate_cycle(T: int, r: np.ndarray, band: float) -> list[int] | None:
+    """A cycle whose largest float ratio is the smallest possible (≤ 1 up to the band), or
+    ``None``: binary search over the sorted candidate ratios, each step an O(m) strongly
+    connected components test, after pruning to ratios no larger than the best two-cycle."""
     two = np.maximum(r, r.T)
     hi = min(1.0, float(two.min())) * (1 + band)
     src, dst = np.nonzero(r <= hi)
@@ -108,36 +92,55 @@ def ccei_fraction(data: BudgetData) -> Fraction:
         _, lab = connected_components(G, directed=True, connection="strong")
         keep = lab[src] == lab[dst]
         src, dst, w = src[keep], dst[keep], w[keep]
-    b: Fraction
-    if _has_cycle_edges(T, src, dst):
-        cand = np.unique(w)
-        lo, hi_i = 0, cand.size - 1  # the answer is cand[hi_i] or below
-        while lo < hi_i:
-            mid = (lo + hi_i) // 2
-            sel = w <= cand[mid]
-            if _has_cycle_edges(T, src[sel], dst[sel]):
-                hi_i = mid
-            else:
-                lo = mid + 1
-        tau = cand[hi_i]
-        A = np.zeros((T, T), dtype=bool)
-        sel = w <= tau
-        A[src[sel], dst[sel]] = True
-        cyc = shortest_cycle_through(A)
-        if cyc is None:  # pragma: no cover - the search guarantees a cycle
-            raise CertificationError("CCEI search lost its cycle")
-        b = max(_exact_ratio(ex, cyc[s], cyc[(s + 1) % len(cyc)]) for s in range(len(cyc)))
-        b = min(b, Fraction(1))
-    else:
-        b = Fraction(1)
+    if not _has_cycle_edges(T, src, dst):
+        return None
+    cand = np.unique(w)
+    lo, hi_i = 0, cand.size - 1  # the answer is cand[hi_i] or below
+    while lo < hi_i:
+        mid = (lo + hi_i) // 2
+        sel = w <= cand[mid]
+        if _has_cycle_edges(T, src[sel], dst[sel]):
+            hi_i = mid
+        else:
+            lo = mid + 1
+    A = np.zeros((T, T), dtype=bool)
+    sel = w <= cand[hi_i]
+    A[src[sel], dst[sel]] = True
+    cyc = shortest_cycle_through(A)
+    if cyc is None:  # pragma: no cover - the search guarantees a cycle
+        raise CertificationError("CCEI search lost its cycle")
+    return cyc
+
+
+def _ccei_with_cycle(data: BudgetData) -> tuple[Fraction, tuple[int, ...] | None]:
+    """The CCEI ``c`` exactly and, when ``c < 1``, a critical cycle: every step has cost
+    ratio ``p_t·x_{t+1} / p_t·x_t ≤ c`` and the largest is ``c``, so the cycle violates
+    GARP at every efficiency above ``c`` and is no revealed preference cycle below it."""
+    T = data.T
+    if T < 2:
+        return Fraction(1), None
+    ex = _ExactCosts(data)
+    r = data.expenditure() / data.own_expenditure()[:, None]
+    np.fill_diagonal(r, np.inf)
+    cyc = _candidate_cycle(T, r, 3 * _tol(data.K))
+    b = Fraction(1) if cyc is None else min(_bottleneck(ex, cyc), Fraction(1))
+    crit = cyc if cyc is not None and b < 1 else None
     # exact confirmation: no cycle uses only ratios < b; tighten b if floats misled us
     for _ in range(T * T + 1):
-        H = _below(data, r, b, ex)
-        cyc = shortest_cycle_through(H)
+        cyc = shortest_cycle_through(_below(data, r, b, ex))
         if cyc is None:
-            return b
-        b = max(_exact_ratio(ex, cyc[s], cyc[(s + 1) % len(cyc)]) for s in range(len(cyc)))
+            return b, (None if crit is None else tuple(int(t) for t in crit))
+        b, crit = _bottleneck(ex, cyc), cyc
     raise CertificationError("CCEI confirmation did not terminate")  # pragma: no cover
+
+
+def ccei_fraction(data: BudgetData) -> Fraction:
+    """The CCEI exactly, as a Fraction (see :func:`ccei`).
+
+    >>> ccei_fraction(BudgetData([[1, 2], [2, 1]], [[1, 2], [2, 1]]))
+    Fraction(4, 5)
+    """
+    return _ccei_with_cycle(data)[0]
 
 
 def ccei(data: BudgetData) -> float:
@@ -147,6 +150,9 @@ def ccei(data: BudgetData) -> float:
     over the sorted candidate ratios (each step an O(m) strongly-connected-components test on
     the candidate edges, after pruning to ratios no larger than the best two-cycle) and
     confirmed with Fractions. O(T²K + m log m). Returned as the nearest float.
+
+    >>> ccei(BudgetData([[1, 2], [2, 1]], [[1, 2], [2, 1]]))
+    0.8
     """
     return float(ccei_fraction(data))
 
@@ -261,6 +267,10 @@ def houtman_maks(data: BudgetData, efficiency: Any = 1, *,
     upper bound, and when they differ a hitting-set MILP over violating cycles (HiGHS, gap 0)
     is re-solved with the cycles that survive each solution until none does. The remaining
     observations are re-checked exactly. Worst case exponential (the problem is NP-hard).
+
+    >>> hm = houtman_maks(BudgetData([[1, 2], [2, 1]], [[1, 2], [2, 1]]))
+    >>> hm.index, hm.removed
+    (1, (0,))
     """
     R0, P0 = direct_relations(data, efficiency)
     k, lab = strongly_connected_components(R0)
@@ -284,7 +294,11 @@ def houtman_maks(data: BudgetData, efficiency: Any = 1, *,
 
 def houtman_maks_bounds(data: BudgetData, efficiency: Any = 1) -> tuple[int, int]:
     """Fast bounds ``(lower, upper)`` on Houtman–Maks without an MILP: disjoint violating
-    cycles (each needs a removal) and greedy removal. O(T²) per cycle found."""
+    cycles (each needs a removal) and greedy removal. O(T²) per cycle found.
+
+    >>> houtman_maks_bounds(BudgetData([[1, 2], [2, 1]], [[1, 2], [2, 1]]))
+    (1, 1)
+    """
     R0, P0 = direct_relations(data, efficiency)
     k, lab = strongly_connected_components(R0)
     lo = hi = 0
@@ -380,6 +394,9 @@ def varian_vector(data: BudgetData, *, time_limit: float | None = None) -> tuple
     constraint per cycle, the cycles generated lazily (HiGHS, gap 0). The vector is then
     read exactly from the cut edges and re-checked exactly. NP-hard; practical for
     experimental data (tens of observations).
+
+    >>> varian_vector(BudgetData([[1, 2], [2, 1]], [[2, 4], [4, 1]]))  # ratios 3/5 and 8/9
+    (Fraction(1, 1), Fraction(8, 9))
     """
     T = data.T
     ex = _ExactCosts(data)
@@ -394,7 +411,7 @@ def varian_vector(data: BudgetData, *, time_limit: float | None = None) -> tuple
             continue
         for i, j in _varian_cuts(P1[np.ix_(nodes, nodes)], r[np.ix_(nodes, nodes)], time_limit):
             a, b = int(nodes[i]), int(nodes[j])
-            v[a] = min(v[a], _exact_ratio(ex, a, b))
+            v[a] = min(v[a], ex.ratio(a, b))
     # exact check: the graph of edges with ratio < v_i is acyclic
     H = np.zeros((T, T), dtype=bool)
     band = 3 * _tol(data.K)
@@ -404,7 +421,7 @@ def varian_vector(data: BudgetData, *, time_limit: float | None = None) -> tuple
         unsure = np.flatnonzero((r[i] >= vi * (1 - band)) & (r[i] <= vi * (1 + band)))
         for j in unsure.tolist():
             if j != i:
-                row[j] = _exact_ratio(ex, i, j) < v[i]
+                row[j] = ex.ratio(i, j) < v[i]
         row[i] = False
         H[i] = row
     if shortest_cycle_through(H) is not None:
@@ -413,146 +430,11 @@ def varian_vector(data: BudgetData, *, time_limit: float | None = None) -> tuple
 
 
 def varian_index(data: BudgetData, *, time_limit: float | None = None) -> float:
-    """Varian's index: the mean of :func:`varian_vector` (1 iff GARP holds)."""
+    """Varian's index: the mean of :func:`varian_vector` (1 iff GARP holds, up to ties
+    that vanish below efficiency 1). Costs as :func:`varian_vector`.
+
+    >>> varian_index(BudgetData([[1, 2], [2, 1]], [[1, 2], [2, 1]]))
+    0.9
+    """
     v = varian_vector(data, time_limit=time_limit)
     return float(sum(v, Fraction(0)) / len(v))
-
-
-# --------------------------------------------------------------------------------------
-# money pump index
-# --------------------------------------------------------------------------------------
-
-
-def _max_ratio_cycle(mask: np.ndarray, a: np.ndarray, b: np.ndarray, *,
-                     max_iter: int = 10_000) -> tuple[float, list[int]] | None:
-    """Howard's policy iteration for ``max Σa/Σb`` over cycles of ``mask``, where the
-    "time" ``b[i] > 0`` of an edge depends only on its tail ``i``.
-
-    Nodes outside nontrivial strongly connected components are dropped first; edges between
-    components are ignored. O(n²) per iteration, few iterations in practice
-    (Cochet-Terrasson et al. 1998; Dasdan 2004). Returns ``(ratio, cycle)`` or ``None``
-    when the graph is acyclic.
-    """
-    k, lab = strongly_connected_components(mask)
-    sizes = np.bincount(lab, minlength=k)
-    nodes = np.flatnonzero(sizes[lab] > 1)
-    if nodes.size == 0:
-        return None
-    if nodes.size == mask.shape[0] and k == 1:
-        AM = np.where(mask, a, -np.inf)
-    else:
-        sub = np.ix_(nodes, nodes)
-        AM = np.where(mask[sub] & (lab[nodes][:, None] == lab[nodes][None, :]), a[sub], -np.inf)
-    B = np.asarray(b, dtype=np.float64)[nodes]
-    n = nodes.size
-    Mneg = np.where(np.isfinite(AM), 0.0, -np.inf)
-    finite = AM[np.isfinite(AM)]
-    scale = max(1.0, float(np.abs(finite).max()) / float(B.min()))
-    tol = 1e-12 * scale * n
-    pi = np.argmax(AM, axis=1)  # initial policy: the best edge out of each node
-    rows = np.arange(n)
-    for _ in range(max_iter):
-        cyc_id, cycles, order = functional_graph_cycles(pi)
-        w = AM[rows, pi]
-        ratios = np.array([w[c].sum() / B[c].sum() for c in cycles])
-        eta = ratios[cyc_id]
-        x = np.zeros(n)
-        for c, mu in zip(cycles, ratios, strict=True):
-            for t in range(len(c) - 1, 0, -1):
-                v = c[t]
-                x[v] = w[v] - mu * B[v] + x[pi[v]]
-        for v in order:
-            x[v] = w[v] - eta[v] * B[v] + x[pi[v]]
-        eta_succ = Mneg + eta[None, :]
-        best_eta = eta_succ.max(axis=1)
-        up = best_eta > eta + tol
-        if up.any():
-            pi = np.where(up, np.argmax(eta_succ, axis=1), pi)
-            continue
-        val = AM + x[None, :]
-        if np.ptp(eta) > tol:  # restrict to successors in the same ratio class
-            val[np.abs(eta_succ - eta[:, None]) > tol] = -np.inf
-        best = val.max(axis=1) - eta * B
-        better = best > x + tol * (1 + np.abs(x))
-        if not better.any():
-            top = int(np.argmax(ratios))
-            return float(ratios[top]), [int(nodes[c]) for c in cycles[top]]
-        pi = np.where(better, np.argmax(val, axis=1), pi)
-    raise CertificationError("money pump index: policy iteration did not converge")
-
-
-def _cycle_mpi(ex: _ExactCosts, cyc: list[int]) -> Fraction:
-    n = len(cyc)
-    spent = sum((ex.own(c) for c in cyc), Fraction(0))
-    leak = sum((ex.own(cyc[s]) - ex.cost(cyc[s], cyc[(s + 1) % n]) for s in range(n)),
-               Fraction(0))
-    return leak / spent
-
-
-def _mpi(data: BudgetData, which: str) -> float:
-    R0, P0 = direct_relations(data, 1)
-    if not _strict_inside_components(R0, P0):
-        return 0.0
-    ex = _ExactCosts(data)
-    own = data.own_expenditure()
-    E = data.expenditure()
-    np.subtract(own[:, None], E, out=E)  # a = p_t·x_t − p_t·x_s
-    b = own
-    if which == "max":
-        best = _max_ratio_cycle(R0, E, b)
-        return float(_cycle_mpi(ex, best[1])) if best else 0.0
-    cls = _bundle_classes(data)
-    Rm = R0 & (cls[:, None] != cls[None, :])
-    np.negative(E, out=E)
-    worst = _max_ratio_cycle(Rm, E, b)
-    return float(_cycle_mpi(ex, worst[1])) if worst else 0.0
-
-
-def mpi_bounds(data: BudgetData) -> tuple[float, float]:
-    """``(minimum, maximum)`` money pump index over cycles of the revealed preference graph.
-
-    Maximum: the largest ``Σ(p_t·x_t − p_t·x_{t+1}) / Σ p_t·x_t`` over cycles of ``R0``.
-    Minimum: the smallest such ratio over cycles of ``R0`` without edges between identical
-    bundles (Smeulders et al. 2013); a cycle of ties between distinct bundles (a SARP but not
-    GARP violation) makes it 0. Both are 0 when GARP holds. Each is a cycle-ratio problem
-    solved by Howard's policy iteration; the cycle found is re-evaluated exactly.
-    """
-    hi = _mpi(data, "max")
-    lo = _mpi(data, "min") if hi > 0 else 0.0
-    return min(lo, hi), hi
-
-
-def _mean_mpi(data: BudgetData, max_cycles: int) -> float:
-    import networkx as nx
-
-    R0, P0 = direct_relations(data, 1)
-    ex = _ExactCosts(data)
-    cls = _bundle_classes(data)
-    R0 &= cls[:, None] != cls[None, :]  # as for the minimum: no steps between equal bundles
-    G = nx.DiGraph([(int(i), int(j)) for i, j in np.argwhere(R0)])
-    vals: list[Fraction] = []
-    for cyc in nx.simple_cycles(G):
-        n = len(cyc)
-        if any(P0[cyc[s], cyc[(s + 1) % n]] for s in range(n)):
-            vals.append(_cycle_mpi(ex, cyc))
-            if len(vals) > max_cycles:
-                raise InputError(f"more than {max_cycles} violating cycles: the mean MPI is "
-                                 "only computed for small data")
-    return float(sum(vals, Fraction(0)) / len(vals)) if vals else 0.0
-
-
-def money_pump_index(data: BudgetData, kind: Literal["max", "min", "mean"] = "max", *,
-                     max_cycles: int = 100_000) -> float:
-    """The money pump index (Echenique, Lee & Shum 2011): ``"max"`` (default) or ``"min"``
-    over violating cycles (polynomial, see :func:`mpi_bounds`), or ``"mean"`` over all simple
-    violating cycles without steps between identical bundles, the cycles of the minimum
-    (enumeration; raises :class:`~coherence.errors.InputError` beyond
-    ``max_cycles``). 0 when GARP holds."""
-    if kind == "mean":
-        return _mean_mpi(data, max_cycles)
-    if kind not in ("max", "min"):
-        raise InputError(f"kind must be 'max', 'min' or 'mean', got {kind!r}")
-    if kind == "max":
-        return _mpi(data, "max")
-    return mpi_bounds(data)[0]
-

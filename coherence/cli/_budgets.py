@@ -16,11 +16,12 @@ from coherence.budgets import (
     BudgetData,
     budgets_from_csv,
     ccei,
+    efficiency_fraction,
     houtman_maks,
     mpi_bounds,
     varian_index,
+    violation_counts,
 )
-from coherence.budgets._axioms import efficiency_fraction, violation_counts
 from coherence.cli._common import add_json_flag, emit
 from coherence.errors import InputError
 

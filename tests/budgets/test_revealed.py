@@ -22,7 +22,7 @@ from coherence import (
     garp_holds,
     violation_counts,
 )
-from coherence.budgets._axioms import (
+from coherence.budgets import (
     RevealedCycle,
     direct_relations,
     efficiency_fraction,
@@ -165,7 +165,7 @@ def test_certification_error_is_a_runtime_error():
 @given(st.one_of(float_budgets(max_t=9), budget_data(max_observations=9, goods=2)),
        st.integers(1, 4))
 def test_blockwise_relations_match(d, tile):
-    from coherence.budgets._axioms import _relations_early_exit
+    from coherence.budgets._kernel import _relations_early_exit
 
     rel = _relations_early_exit(d, Fraction(1), tile=tile)
     R0, P0 = direct_relations(d)

@@ -45,7 +45,7 @@ def test_from_type_resolves():
 )
 def test_impossible_budget_settings(kwargs):
     with pytest.raises(InvalidArgument):
-        budget_data(**kwargs).example()
+        find(budget_data(**kwargs), lambda d: True)
 
 
 @pytest.mark.parametrize(
@@ -54,4 +54,4 @@ def test_impossible_budget_settings(kwargs):
 )
 def test_impossible_choice_settings(kwargs):
     with pytest.raises(InvalidArgument):
-        choice_data(**kwargs).example()
+        find(choice_data(**kwargs), lambda d: True)

@@ -1,0 +1,234 @@
+"""The budget-data kernel: exact costs, rounding bands and the direct revealed preference.
+
+Shared by the axioms, Afriat's numbers and the indices of :mod:`coherence.budgets`. With
+``E[i, j] = p_i·x_j`` and an efficiency level ``e ∈ [0, 1]`` (Afriat 1972):
+
+* ``R0[i, j]`` iff ``e·p_i·x_i ≥ p_i·x_j`` (``x_i`` directly revealed preferred to ``x_j``),
+* ``P0[i, j]`` iff ``e·p_i·x_i > p_i·x_j`` (strictly).
+
+Relations are decided *exactly*: the float comparison is trusted only outside a rigorous
+rounding-error band, and pairs inside it are decided with Fractions (the prices and
+quantities are float64, hence dyadic rationals, so ``p_i·x_j`` has an exact value).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from fractions import Fraction
+from typing import Any
+
+import numpy as np
+
+from coherence.budgets._data import BudgetData
+from coherence.errors import InputError
+from coherence.graphs import strongly_connected_components, topological_layers
+
+__all__ = ["direct_relations", "efficiency_fraction"]
+
+_U = 2.0**-53
+
+
+def efficiency_fraction(e: Any) -> Fraction:
+    """``e`` as an exact Fraction in ``[0, 1]``. O(1).
+
+    A float is read as the decimal it prints as (``0.8`` is ``4/5``), which is what a person
+    typing it means; pass a Fraction for any other exact value. Raises
+    :class:`~coherence.errors.InputError` outside ``[0, 1]`` or for a non-number.
+
+    >>> efficiency_fraction(0.8), efficiency_fraction("3/4"), efficiency_fraction(1)
+    (Fraction(4, 5), Fraction(3, 4), Fraction(1, 1))
+    """
+    if isinstance(e, bool):
+        raise InputError("efficiency must be a number in [0, 1], got a bool")
+    try:
+        f = Fraction(repr(float(e))) if isinstance(e, float | np.floating) else Fraction(e)
+    except (TypeError, ValueError, OverflowError):
+        raise InputError(f"efficiency must be a number in [0, 1], got {e!r}") from None
+    if not 0 <= f <= 1:
+        raise InputError(f"efficiency must be in [0, 1], got {e}")
+    return f
+
+
+def _tol(K: int) -> float:
+    """A rigorous relative bound (with room) on the rounding error of ``e·p·x − p·y``."""
+    return (2 * K + 12) * _U
+
+
+class _ExactCosts:
+    """Exact ``p_i·x_j`` on demand (cached own expenditures). O(K) per entry."""
+
+    def __init__(self, data: BudgetData) -> None:
+        self.data = data
+        self._own: dict[int, Fraction] = {}
+
+    def own(self, i: int) -> Fraction:
+        v = self._own.get(i)
+        if v is None:
+            v = self._own[i] = self.data.exact_cost(i, i)
+        return v
+
+    def cost(self, i: int, j: int) -> Fraction:
+        return self.own(i) if i == j else self.data.exact_cost(i, j)
+
+    def ratio(self, i: int, j: int) -> Fraction:
+        """``p_i·x_j / p_i·x_i`` exactly: the efficiency at which ``i`` reveals ``j``."""
+        return self.cost(i, j) / self.own(i)
+
+
+def _slack(data: BudgetData, e: Fraction) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``D = e·own_i − E[i, j]`` in floats, the own budgets ``e·own`` and an error band."""
+    E = data.expenditure()
+    budget = float(e) * data.own_expenditure()
+    np.subtract(budget[:, None], E, out=E)
+    band = 3.0 * _tol(data.K) * budget
+    return E, budget, band
+
+
+def direct_relations(
+    data: BudgetData, efficiency: Any = 1, *, exact: _ExactCosts | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """The exact direct revealed preference relations ``(R0, P0)`` at efficiency ``e``.
+
+    ``R0[i, j]`` iff ``e·p_i·x_i ≥ p_i·x_j``; ``P0[i, j]`` iff ``>``; diagonals are ``False``.
+    O(T²K) floats, plus O(K) Fraction work per pair within the rounding band (rare except
+    for ties such as repeated bundles).
+
+    >>> d = BudgetData([[1, 1], [1, 2]], [[1, 0], [0, 1]])
+    >>> R0, P0 = direct_relations(d)
+    >>> R0.tolist(), P0.tolist()
+    ([[False, True], [True, False]], [[False, False], [True, False]])
+    """
+    e = efficiency_fraction(efficiency)
+    D, _, band = _slack(data, e)
+    R0 = D >= 0
+    P0 = D > 0
+    lim = band[:, None]
+    unsure = (lim >= D) & (-lim <= D)
+    np.fill_diagonal(unsure, False)
+    if unsure.any():
+        ex = exact or _ExactCosts(data)
+        for i, j in np.argwhere(unsure).tolist():
+            d = e * ex.own(i) - ex.cost(i, j)
+            R0[i, j] = d >= 0
+            P0[i, j] = d > 0
+    np.fill_diagonal(R0, False)
+    np.fill_diagonal(P0, False)
+    return R0, P0
+
+
+def _bundle_classes(data: BudgetData) -> np.ndarray:
+    """``cls[t]``: equal for observations with identical bundles. O(TK log T)."""
+    _, inv = np.unique(data.quantities, axis=0, return_inverse=True)
+    return np.asarray(inv, dtype=np.int64).reshape(-1)
+
+
+def _same_bundle(data: BudgetData) -> np.ndarray:
+    c = _bundle_classes(data)
+    S = c[:, None] == c[None, :]
+    np.fill_diagonal(S, False)
+    return S
+
+
+def _strict_inside_components(R0: np.ndarray, P0: np.ndarray) -> bool:
+    """``True`` iff some SCC of ``R0`` contains a ``P0`` edge. O(T²)."""
+    try:  # no cycle at all (typical of rationalisable data without ties): layer it directly
+        topological_layers(R0)
+        return False
+    except ValueError:
+        pass
+    if (R0 & P0.T).any():  # a two-cycle with a strict edge: the common case, found fast
+        return True
+    k, lab = strongly_connected_components(R0)
+    if k == R0.shape[0]:
+        return False
+    sizes = np.bincount(lab, minlength=k)
+    idx = np.flatnonzero(sizes[lab] > 1)
+    li = lab[idx]
+    return bool((P0[np.ix_(idx, idx)] & (li[:, None] == li[None, :])).any())
+
+
+def _settle_exactly(data: BudgetData, e: Fraction, R0: np.ndarray, P0: np.ndarray,
+                    pairs: np.ndarray) -> None:
+    """Decide ``R0``/``P0`` in Fractions for the given ``(i, j)`` pairs (in place)."""
+    ex = _ExactCosts(data)
+    for i, j in pairs.tolist():
+        if i != j:
+            d = e * ex.own(i) - ex.cost(i, j)
+            R0[i, j] = d >= 0
+            P0[i, j] = d > 0
+
+
+def _relations_early_exit(
+    data: BudgetData, e: Fraction, tile: int = 2048
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """Exact ``(R0, P0)`` built block by block, or ``None`` as soon as two observations are
+    each *certainly* (outside the rounding band) strictly revealed preferred to the other,
+    which is a GARP violation. Violated data usually stop after the first block; otherwise
+    this is one pass over ``E``. O(T²K)."""
+    budget = float(e) * data.own_expenditure()
+    # D = e·p_i·x_i − p_i·x_j as one product of augmented matrices (K + 1 terms, so the
+    # rounding band uses K + 1); entries within the band are settled exactly afterwards.
+    band = 3.0 * _tol(data.K + 1) * budget
+    Pa = np.hstack([-data.prices, budget[:, None]])
+    Xa = np.hstack([data.quantities, np.ones((data.T, 1))])
+    T = data.T
+    R0 = np.empty((T, T), dtype=bool)
+    P0 = np.empty((T, T), dtype=bool)
+    unsure: list[np.ndarray] = []
+    for a in range(0, T, tile):
+        A = slice(a, min(a + tile, T))
+        for b in range(a, T, tile):
+            B = slice(b, min(b + tile, T))
+            nears = []
+            for I, J in ((A, B), (B, A)) if a != b else ((A, B),):
+                D = Pa[I] @ Xa[J].T
+                r = D >= 0
+                np.abs(D, out=D)
+                near = band[I, None] >= D
+                if a == b:  # the diagonal is no comparison
+                    np.fill_diagonal(r, False)
+                    np.fill_diagonal(near, False)
+                R0[I, J] = r
+                P0[I, J] = r  # D > 0 differs from D ≥ 0 only at D = 0, inside the band
+                nears.append(near)
+                rows = np.flatnonzero(near.any(axis=1))
+                if rows.size:
+                    ij = np.argwhere(near[rows])
+                    ij[:, 0] = rows[ij[:, 0]]
+                    unsure.append(ij + np.array([I.start, J.start]))
+            # a certain strict two-cycle (both entries outside the band) violates GARP
+            if a == b:
+                both = P0[A, B] & P0[A, B].T & ~nears[0] & ~nears[0].T
+            else:
+                both = P0[A, B] & P0[B, A].T
+                if both.any():
+                    both &= ~nears[0] & ~nears[1].T
+            if both.any():
+                return None
+    np.fill_diagonal(R0, False)
+    np.fill_diagonal(P0, False)
+    if unsure:
+        _settle_exactly(data, e, R0, P0, np.concatenate(unsure))
+    return R0, P0
+
+
+# --------------------------------------------------------------------------------------
+# JSON form of the observations a certificate rests on
+# --------------------------------------------------------------------------------------
+
+
+def _budget_json(data: BudgetData, rows: Sequence[int] | None = None) -> dict[str, Any]:
+    """``{"goods", "prices", "quantities"}`` of the given rows (all rows when ``None``).
+
+    Prices and quantities are float64, so JSON numbers carry them exactly. O(|rows|·K).
+    """
+    idx = list(range(data.T)) if rows is None else [int(r) for r in rows]
+    return {"goods": list(data.goods), "prices": data.prices[idx].tolist(),
+            "quantities": data.quantities[idx].tolist()}
+
+
+def _budget_from_json(doc: Mapping[str, Any]) -> BudgetData:
+    """The :class:`BudgetData` written by :func:`_budget_json`."""
+    return BudgetData(np.array(doc["prices"], dtype=np.float64),
+                      np.array(doc["quantities"], dtype=np.float64),
+                      tuple(str(g) for g in doc.get("goods", ())))
