@@ -44,6 +44,16 @@ def credences(
 
     Incoherent examples need ``max_bets ≥ 2``; with ``min_bets ≥ 0`` they still carry two
     bets (the complementary pair). Shrinks towards one state, few bets, price perturbation 1.
+
+    >>> from hypothesis import given, settings
+    >>> from coherence.beliefs import check_credences
+    >>> seen = []
+    >>> @settings(max_examples=5, database=None, deadline=None)
+    ... @given(credences(coherent=False, max_states=2, max_bets=3))
+    ... def run(c):
+    ...     seen.append(check_credences(c).coherent)
+    >>> run(); set(seen)
+    {False}
     """
     _sizes(min_states, max_states, min_bets, max_bets)
     if coherent is False and max_bets < 2:

@@ -30,7 +30,17 @@ def lotteries(
     *, outcomes: tuple = ("a", "b", "c"), max_weight: int = 6
 ) -> st.SearchStrategy[Lottery]:
     """Lotteries over ``outcomes`` with probabilities ``w_i / Σ w`` for integer weights
-    ``0 ≤ w_i ≤ max_weight``. Shrinks towards the sure first outcome."""
+    ``0 ≤ w_i ≤ max_weight``. Shrinks towards the sure first outcome.
+
+    >>> from hypothesis import given, settings
+    >>> seen = []
+    >>> @settings(max_examples=10, database=None, deadline=None)
+    ... @given(lotteries(outcomes=("x", "y")))
+    ... def run(L):
+    ...     seen.append(sum(p for _, p in L.probabilities) == 1 and set(L.outcomes) <= {"x", "y"})
+    >>> run(); set(seen)
+    {True}
+    """
     outcomes = tuple(outcomes)
     if not outcomes:
         raise InvalidArgument("outcomes must not be empty")
@@ -55,7 +65,18 @@ def lottery_preferences(
 ) -> st.SearchStrategy[LotteryPreferences]:
     """Preferences over lotteries: expected-utility ones (complete, from integer utilities),
     ones with an independence reversal (``p ≻ q`` but ``α q + (1−α) r ≻ α p + (1−α) r``),
-    or either (``None``). Reversals shrink to the four lotteries of the two comparisons."""
+    or either (``None``). Reversals shrink to the four lotteries of the two comparisons.
+
+    >>> from hypothesis import given, settings
+    >>> from coherence.beliefs import check_lottery_preferences
+    >>> seen = []
+    >>> @settings(max_examples=10, database=None, deadline=None)
+    ... @given(lottery_preferences(expected_utility=False))
+    ... def run(prefs):
+    ...     seen.append(check_lottery_preferences(prefs).coherent)
+    >>> run(); set(seen)
+    {False}
+    """
     outcomes = tuple(outcomes)
     if len(outcomes) < 2:
         raise InvalidArgument("need at least two outcomes")

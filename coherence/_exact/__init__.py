@@ -1,27 +1,22 @@
 """The exact layer: exact number reading, error-free float predicates, exact linear algebra
 and the exact LP (HiGHS, rounding, an exact solve from the optimal basis).
 
-Private to :mod:`coherence`; nothing here depends on the fast layer's floats.
+Private to :mod:`coherence`; nothing here depends on the fast layer's floats. Modules:
+``numbers`` (reading numbers), ``linear`` (exact linear equations), ``system``
+(:class:`LinearSystem`), ``simplex`` (exact vertices), ``feasible`` (:func:`find_point`),
+``gordan`` (Gordan's alternative), ``twosum`` (exact float comparisons), ``solvers`` (lazy
+scipy); ``lp`` gathers the LP names under their former path.
 """
 
 from __future__ import annotations
 
-from coherence._exact.lp import (
-    GordanResult,
-    LinearSystem,
-    as_fraction,
-    find_point,
-    fraction_array,
-    gordan,
-    rational_candidates,
-    solve_linear_exact,
-)
-from coherence._exact.solvers import (
-    linprog,
-)
-from coherence._exact.twosum import (
-    sum_le,
-)
+from coherence._exact.feasible import find_point
+from coherence._exact.gordan import GordanResult, gordan
+from coherence._exact.linear import solve_linear_exact
+from coherence._exact.numbers import as_fraction, fraction_array, rational_candidates
+from coherence._exact.solvers import linprog
+from coherence._exact.system import LinearSystem
+from coherence._exact.twosum import sum_le
 
 __all__ = [
     "GordanResult",

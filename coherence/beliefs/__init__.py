@@ -10,15 +10,13 @@ from coherence.beliefs._credences import (
     ProbabilityMeasure,
     check_credences,
 )
-from coherence.beliefs._lotteries import (
-    ContinuityViolation,
+from coherence.beliefs._expected_utility import (
     ExpectedUtility,
     IndependenceViolation,
-    Lottery,
-    LotteryPreferences,
     check_lottery_preferences,
-    vnm_axioms,
 )
+from coherence.beliefs._lotteries import Lottery, LotteryPreferences
+from coherence.beliefs._vnm import ContinuityViolation, VNMReport, vnm_axioms
 
 __all__ = [
     "ContinuityViolation",
@@ -29,6 +27,7 @@ __all__ = [
     "Lottery",
     "LotteryPreferences",
     "ProbabilityMeasure",
+    "VNMReport",
     "check_credences",
     "check_lottery_preferences",
     "vnm_axioms",

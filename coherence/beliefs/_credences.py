@@ -30,20 +30,18 @@ problems the fewest-bets book is found by exhaustive search.
 
 from __future__ import annotations
 
-import json
 import math
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import cached_property
 from itertools import combinations
-from pathlib import Path
 from typing import Any, ClassVar
 
 import numpy as np
 
-from coherence._exact.lp import as_fraction, gordan
-from coherence._exact.solvers import linprog
+from coherence._exact import as_fraction, gordan, linprog
+from coherence._jsonio import JSONSource, by_label, json_object, label_from_json
 from coherence.errors import CertificationError, InputError
 from coherence.verdict import Certificate, Verdict, label_to_json
 
@@ -57,8 +55,10 @@ __all__ = [
 #: exhaustive fewest-bets search runs when it needs at most this many small LPs
 _EXHAUSTIVE_BUDGET = 300
 
+_Event = frozenset[Hashable]
 
-def _event(ev: Any, index: dict[Hashable, int], what: str) -> frozenset[Hashable]:
+
+def _event(ev: Any, index: dict[Hashable, int], what: str) -> _Event:
     if isinstance(ev, str | bytes) or not isinstance(ev, Iterable):
         raise InputError(f"{what} must be a collection of states, got {ev!r}")
     out = []
@@ -73,7 +73,17 @@ def _event(ev: Any, index: dict[Hashable, int], what: str) -> frozenset[Hashable
     return frozenset(out)
 
 
-@dataclass(frozen=True, eq=False)
+def _unpack(row: Any, size: int, what: str) -> tuple[Any, ...]:
+    try:
+        values = tuple(row)
+    except TypeError:
+        values = ()
+    if len(values) != size:
+        raise InputError(what)
+    return values
+
+
+@dataclass(frozen=True, eq=False, init=False)
 class Credences:
     """An agent's prices for unit bets on events of a finite state space.
 
@@ -82,55 +92,62 @@ class Credences:
     tuple of ``(frozenset, frozenset, Fraction)``. Raises :class:`InputError` for an empty or
     duplicated state space, unknown states, unhashable labels and non-finite prices. Prices
     outside ``[0, 1]`` are accepted (they are incoherent, not malformed).
+
+    >>> c = Credences(["rain", "sun"], [({"rain"}, "0.6"), ({"sun"}, "3/5")])
+    >>> c.n_states, c.n_bets, c.bets[1][1]
+    (2, 2, Fraction(3, 5))
     """
 
     states: tuple[Hashable, ...]
-    bets: tuple[tuple[frozenset[Hashable], Fraction], ...]
-    conditional: tuple[tuple[frozenset[Hashable], frozenset[Hashable], Fraction], ...] = ()
+    bets: tuple[tuple[_Event, Fraction], ...]
+    conditional: tuple[tuple[_Event, _Event, Fraction], ...]
 
-    def __post_init__(self) -> None:
-        if isinstance(self.states, str | bytes) or not isinstance(self.states, Iterable):
+    def __init__(
+        self,
+        states: Iterable[Hashable],
+        bets: Iterable[Any],
+        conditional: Iterable[Any] = (),
+    ) -> None:
+        if isinstance(states, str | bytes) or not isinstance(states, Iterable):
             raise InputError("states must be a sequence of labels")
-        states = tuple(self.states)
-        if not states:
+        labels = tuple(states)
+        if not labels:
             raise InputError("the state space is empty")
         try:
-            index = {s: i for i, s in enumerate(states)}
+            index = {s: i for i, s in enumerate(labels)}
         except TypeError:
             raise InputError("states must be hashable") from None
-        if len(index) != len(states):
+        if len(index) != len(labels):
             raise InputError("states must be distinct")
-        bets = []
-        for k, b in enumerate(self.bets):
-            try:
-                ev, price = b
-            except (TypeError, ValueError):
-                raise InputError(f"bet {k} must be an (event, price) pair") from None
-            bets.append((_event(ev, index, f"bet {k} event"),
-                         as_fraction(price, what=f"bet {k} price")))
+        priced = []
+        for k, b in enumerate(bets):
+            ev, price = _unpack(b, 2, f"bet {k} must be an (event, price) pair")
+            priced.append((_event(ev, index, f"bet {k} event"),
+                           as_fraction(price, what=f"bet {k} price")))
         cond = []
-        for k, b in enumerate(self.conditional):
-            try:
-                ev, given, price = b
-            except (TypeError, ValueError):
-                raise InputError(
-                    f"conditional bet {k} must be an (event, given, price) triple"
-                ) from None
+        for k, b in enumerate(conditional):
+            ev, given, price = _unpack(
+                b, 3, f"conditional bet {k} must be an (event, given, price) triple"
+            )
             cond.append((
                 _event(ev, index, f"conditional bet {k} event"),
                 _event(given, index, f"conditional bet {k} condition"),
                 as_fraction(price, what=f"conditional bet {k} price"),
             ))
-        object.__setattr__(self, "states", states)
-        object.__setattr__(self, "bets", tuple(bets))
+        object.__setattr__(self, "states", labels)
+        object.__setattr__(self, "bets", tuple(priced))
         object.__setattr__(self, "conditional", tuple(cond))
 
     # -- constructors -------------------------------------------------------------------
     @classmethod
     def from_probability(
-        cls, probability: dict[Hashable, Any], events: Iterable[Iterable[Hashable]]
+        cls, probability: Mapping[Hashable, Any], events: Iterable[Iterable[Hashable]]
     ) -> Credences:
-        """Coherent credences: price every event in ``events`` at its probability."""
+        """Coherent credences: price every event in ``events`` at its probability.
+
+        >>> Credences.from_probability({"a": "1/4", "b": "3/4"}, [["a"], ["a", "b"]]).bets[0]
+        (frozenset({'a'}), Fraction(1, 4))
+        """
         states = tuple(probability)
         pi = {s: as_fraction(v, what=f"probability of {s!r}") for s, v in probability.items()}
         bets = []
@@ -140,58 +157,24 @@ class Credences:
         return cls(states, bets)
 
     @classmethod
-    def from_json(cls, doc: str | bytes | dict[str, Any] | Path) -> Credences:
+    def from_json(cls, doc: JSONSource) -> Credences:
         """Build from ``{"states": [...], "bets": [{"event": [...], "price": "1/3"}, ...],
-        "conditional": [{"event": [...], "given": [...], "price": ...}]}`` (a dict, a JSON
-        string, or a path to a JSON file). ``conditional`` is optional."""
-        if isinstance(doc, Path):
-            doc = doc.read_text(encoding="utf-8")
-        if isinstance(doc, str | bytes):
-            try:
-                doc = json.loads(doc)
-            except json.JSONDecodeError as exc:
-                raise InputError(f"invalid JSON: {exc.msg} (line {exc.lineno})") from None
-        if not isinstance(doc, dict):
-            raise InputError("credences JSON must be an object")
-        for key in doc:
-            if key not in ("states", "bets", "conditional"):
-                raise InputError(f"unknown key {key!r} in credences JSON")
-        if "states" not in doc or "bets" not in doc:
-            raise InputError("credences JSON needs 'states' and 'bets'")
-        states = doc["states"]
-        if not isinstance(states, list):
-            raise InputError("'states' must be a list")
-        states = [_json_label(s) for s in states]
+        "conditional": [{"event": [...], "given": [...], "price": ...}]}`` (a dict, JSON
+        text, an open file or a :class:`~pathlib.Path`). ``conditional`` is optional; state
+        labels are strings or integers. O(size of the document).
 
-        def rows(key: str, fields: tuple[str, ...]) -> list[tuple[Any, ...]]:
-            raw = doc.get(key, [])
-            if not isinstance(raw, list):
-                raise InputError(f"'{key}' must be a list")
-            out = []
-            for k, r in enumerate(raw):
-                if not isinstance(r, dict) or any(f not in r for f in fields):
-                    raise InputError(f"{key}[{k}] must be an object with {', '.join(fields)}")
-                vals = []
-                for f in fields:
-                    v = r[f]
-                    if f in ("event", "given"):
-                        if not isinstance(v, list):
-                            raise InputError(f"{key}[{k}].{f} must be a list of states")
-                        v = [_json_label(s) for s in v]
-                    elif isinstance(v, float) and not math.isfinite(v):
-                        raise InputError(f"{key}[{k}].price must be finite")
-                    vals.append(v)
-                out.append(tuple(vals))
-            return out
-
-        return cls(
-            states,
-            rows("bets", ("event", "price")),
-            rows("conditional", ("event", "given", "price")),
-        )
+        >>> doc = '{"states": ["a", "b"], "bets": [{"event": ["a"], "price": "1/3"}]}'
+        >>> Credences.from_json(doc).bets
+        ((frozenset({'a'}), Fraction(1, 3)),)
+        """
+        return _credences_from_doc(doc, _input_label)
 
     def to_json(self) -> dict[str, Any]:
-        """The JSON form read by :meth:`from_json` (prices as exact strings)."""
+        """The JSON form read by :meth:`from_json` (prices as exact strings).
+
+        >>> Credences(["a", "b"], [(["a"], 0.25)]).to_json()
+        {'states': ['a', 'b'], 'bets': [{'event': ['a'], 'price': '1/4'}]}
+        """
         doc: dict[str, Any] = {
             "states": [label_to_json(s) for s in self.states],
             "bets": [
@@ -253,21 +236,54 @@ class Credences:
         )
 
 
-def _json_label(s: Any) -> Hashable:
+def _input_label(s: Any) -> Hashable:
     if isinstance(s, str | int) and not isinstance(s, bool):
         return s
     raise InputError(f"state labels must be strings or integers, got {s!r}")
 
 
+def _json_rows(
+    doc: Mapping[str, Any], key: str, fields: tuple[str, ...], label: Callable[[Any], Hashable]
+) -> list[tuple[Any, ...]]:
+    raw = doc.get(key, [])
+    if not isinstance(raw, list):
+        raise InputError(f"'{key}' must be a list")
+    out = []
+    for k, r in enumerate(raw):
+        if not isinstance(r, Mapping) or any(f not in r for f in fields):
+            raise InputError(f"{key}[{k}] must be an object with {', '.join(fields)}")
+        vals = []
+        for f in fields:
+            v = r[f]
+            if f in ("event", "given"):
+                if not isinstance(v, list):
+                    raise InputError(f"{key}[{k}].{f} must be a list of states")
+                v = [label(x) for x in v]
+            vals.append(v)
+        out.append(tuple(vals))
+    return out
+
+
+def _credences_from_doc(source: JSONSource, label: Callable[[Any], Hashable]) -> Credences:
+    doc = json_object(
+        source, what="credences", required=("states", "bets"),
+        allowed=("states", "bets", "conditional"),
+    )
+    states = doc["states"]
+    if not isinstance(states, list):
+        raise InputError("'states' must be a list")
+    return Credences(
+        [label(s) for s in states],
+        _json_rows(doc, "bets", ("event", "price"), label),
+        _json_rows(doc, "conditional", ("event", "given", "price"), label),
+    )
+
+
 def _scale_to_integers(stakes: Sequence[Fraction]) -> list[Fraction]:
-    den = 1
-    for v in stakes:
-        den = den * v.denominator // math.gcd(den, v.denominator)
+    """The same direction with coprime integer entries (a positive multiple). O(len)."""
+    den = math.lcm(*(v.denominator for v in stakes))
     ints = [int(v * den) for v in stakes]
-    g = 0
-    for v in ints:
-        g = math.gcd(g, abs(v))
-    g = g or 1
+    g = math.gcd(*ints) or 1
     return [Fraction(v // g) for v in ints]
 
 
@@ -328,24 +344,37 @@ class DutchBook(Certificate):
         return "\n".join(lines)
 
     def to_json(self) -> dict[str, Any]:
+        """The bets staked (``bet`` indexes the bets of ``credences``), the sure loss, the
+        payoff in each state, and the credences themselves so the book can be re-checked."""
         c = self.credences
         nb = len(c.bets)
         stakes = []
         for j in self.support:
             if j < nb:
                 e, p = c.bets[j]
-                stakes.append({"event": c._labels(e), "price": str(p),
-                               "stake": str(self.stakes[j])})
+                entry = {"event": c._labels(e), "price": str(p)}
             else:
                 a, b, p = c.conditional[j - nb]
-                stakes.append({"event": c._labels(a), "given": c._labels(b),
-                               "price": str(p), "stake": str(self.stakes[j])})
+                entry = {"event": c._labels(a), "given": c._labels(b), "price": str(p)}
+            stakes.append({**entry, "stake": str(self.stakes[j]), "bet": j})
         return {
             "kind": self.kind,
             "stakes": stakes,
             "sure_loss": str(self.sure_loss),
             "payoffs": {str(label_to_json(s)): str(v) for s, v in self.payoffs.items()},
+            "credences": c.to_json(),
         }
+
+    @classmethod
+    def _from_json(cls, doc: Mapping[str, Any]) -> DutchBook:
+        c = _credences_from_doc(doc["credences"], label_from_json)
+        stakes = [Fraction(0)] * c.n_bets
+        for entry in doc["stakes"]:
+            j = entry["bet"]
+            if not isinstance(j, int) or isinstance(j, bool) or not 0 <= j < c.n_bets:
+                raise InputError(f"stake on unknown bet {j!r}")
+            stakes[j] = as_fraction(entry["stake"], what="stake")
+        return cls(c, tuple(stakes), as_fraction(doc["sure_loss"], what="sure loss"))
 
 
 @dataclass(frozen=True, eq=False)
@@ -397,10 +426,17 @@ class ProbabilityMeasure(Certificate):
         )
 
     def to_json(self) -> dict[str, Any]:
+        """The probability of each state, and the credences it is consistent with."""
         return {
             "kind": self.kind,
             "probability": {str(label_to_json(s)): str(v) for s, v in self.measure.items()},
+            "credences": self.credences.to_json(),
         }
+
+    @classmethod
+    def _from_json(cls, doc: Mapping[str, Any]) -> ProbabilityMeasure:
+        c = _credences_from_doc(doc["credences"], label_from_json)
+        return cls(c, tuple(by_label(doc["probability"], c.states, what="probability")))
 
 
 # -- search ---------------------------------------------------------------------------------
@@ -473,30 +509,48 @@ def dutch_book(credences: Credences, *, minimise: bool = True) -> DutchBook | No
     ``None`` is returned only together with an exactly verified probability measure having
     been found (see :func:`check_credences`); this helper raises
     :class:`~coherence.errors.CertificationError` when neither side verifies.
+
+    >>> dutch_book(Credences(["a", "b"], [(["a"], "1/2"), (["b"], "1/2")])) is None
+    True
     """
     v = check_credences(credences, minimise=minimise)
     return v.certificate if isinstance(v.certificate, DutchBook) else None
 
 
-def check_credences(credences: Credences, *, minimise: bool = True) -> Verdict:
-    """Dutch book or consistent probability measure for ``credences`` (de Finetti).
+def _book(c: Credences, stakes_found: Sequence[Fraction]) -> DutchBook:
+    """The book with the stakes found scaled to coprime integers, and its exact sure loss."""
+    stakes = _scale_to_integers([Fraction(s) for s in stakes_found])
+    sup = [j for j, v in enumerate(stakes) if v != 0]
+    pay = c.payoff_matrix[:, sup].dot(np.asarray([stakes[j] for j in sup], dtype=object))
+    return DutchBook(c, tuple(stakes), -max(Fraction(v) for v in pay))
 
-    One margin-maximising LP decides (:func:`coherence._exact.lp.gordan`); a book is then made
+
+def check_credences(credences: Credences, *, minimise: bool = True) -> Verdict:
+    """Dutch book or consistent probability measure for ``credences`` (de Finetti 1937).
+
+    One margin-maximising LP decides (:func:`coherence._exact.gordan`); a book is then made
     small (at most ``|Ω|`` bets, irreducible, the fewest when cheap to prove) and verified
-    exactly; a coherent answer carries a probability measure verified exactly.
+    exactly; a coherent answer carries a probability measure verified exactly. A book's
+    verdict carries ``bets_in_book`` and ``book_size`` (``"fewest"``, ``"irreducible"`` or
+    ``"none"`` when not minimised).
 
     Cost: one HiGHS LP on ``|Ω| × bets`` plus, for a book, at most ``|Ω|`` pruning LPs on
     ``|Ω| × |Ω|``; exact verification O(|Ω| · bets).
 
     Raises:
         CertificationError: if neither certificate could be verified exactly.
+
+    >>> v = check_credences(Credences(["rain", "sun"], [(["rain"], "0.6"), (["sun"], "3/5")]))
+    >>> v.coherent, v.certificate.stakes, v.certificate.sure_loss
+    (False, (Fraction(1, 1), Fraction(1, 1)), Fraction(1, 5))
+    >>> check_credences(Credences(["a", "b"], [(["a"], "1/4")])).certificate.probability
+    (Fraction(1, 4), Fraction(3, 4))
     """
     c = credences
-    Gx = c.payoff_matrix
     if c.n_bets == 0:
         pi = (Fraction(1),) + (Fraction(0),) * (c.n_states - 1)
-        cert: Certificate = ProbabilityMeasure(c, pi)
-        return Verdict(True, cert, "credences")
+        return Verdict.certify(ProbabilityMeasure(c, pi), "credences")
+    Gx = c.payoff_matrix
     res = None
     minimal = "none"
     if minimise and _has_book(np.vectorize(float, otypes=[float])(Gx)):
@@ -506,18 +560,11 @@ def check_credences(credences: Credences, *, minimise: bool = True) -> Verdict:
             res, minimal = None, "none"
     if res is None:
         res = gordan(Gx)
-    if res is None:
-        raise CertificationError("credences: neither a Dutch book nor a probability verified")
-    if res.weights is not None:
-        cert = ProbabilityMeasure(c, tuple(res.weights))
-        if not cert.verify():
-            raise CertificationError("credences: probability measure failed verification")
-        return Verdict(True, cert, "credences")
-    stakes = _scale_to_integers([Fraction(s) for s in res.stakes])
-    sup = [j for j, v in enumerate(stakes) if v != 0]
-    pay = Gx[:, sup].dot(np.asarray([stakes[j] for j in sup], dtype=object))
-    book = DutchBook(c, tuple(stakes), -max(Fraction(v) for v in pay))
-    if not book.verify():
-        raise CertificationError("credences: Dutch book failed verification")
-    q = {"bets_in_book": len(book.support), "book_size": minimal}
-    return Verdict(False, book, "credences", q)
+    if res is not None and res.weights is not None:
+        return Verdict.certify(ProbabilityMeasure(c, res.weights), "credences")
+    if res is None or res.stakes is None:
+        raise CertificationError("credences: neither a Dutch book nor a probability was found")
+    book = _book(c, res.stakes)
+    return Verdict.certify(
+        book, "credences", bets_in_book=len(book.support), book_size=minimal
+    )

@@ -163,7 +163,9 @@ def test_cli_contract_probability(tmp_path, capsys):
     assert main(["credences", path, "--json"]) == 0
     doc = json.loads(capsys.readouterr().out)
     assert doc == {**doc, "coherent": True}
-    assert doc["certificate"] == {"kind": "probability", "probability": {"a": "1/4", "b": "3/4"}}
+    cert = doc["certificate"]
+    assert cert["kind"] == "probability" and cert["probability"] == {"a": "1/4", "b": "3/4"}
+    assert cert["credences"] == {"states": ["a", "b"], "bets": [{"event": ["a"], "price": "1/4"}]}
 
 
 @pytest.mark.parametrize("doc", ['{"states": [], "bets": []}', "nope",

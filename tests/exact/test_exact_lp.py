@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from coherence._exact.lp import (
+from coherence._exact import (
     LinearSystem,
     as_fraction,
     find_point,
@@ -101,14 +101,14 @@ def test_gordan_exactly_one_side_verified(k, m, data):
 
 
 def test_exact_simplex_fallback_is_verified():
-    from coherence._exact.lp import _exact_solve
+    from coherence._exact.simplex import exact_solve
 
     sys_ = LinearSystem(
         n=2, A_ub=np.array([[1, 1]], dtype=object), b_ub=np.array([Fraction(1, 3)], dtype=object),
         A_eq=np.array([[1, -2]], dtype=object), b_eq=np.array([0], dtype=object),
         lb=(Fraction(0), Fraction(0)), strict=[True],
     )
-    x = _exact_solve(sys_)
+    x = exact_solve(sys_)
     assert x is not None and sys_.satisfied(x)
 
 
@@ -123,9 +123,26 @@ def test_from_type_resolves_registered_types():
 
 
 def test_exact_simplex_infeasible_and_unbounded():
-    from coherence._exact.lp import _simplex
+    from coherence._exact.simplex import simplex
 
     one, zero = Fraction(1), Fraction(0)
-    assert _simplex([[one, one]], [-one], [zero, zero]) is None  # x + y = −1, x, y ≥ 0
-    assert _simplex([[one, -one]], [zero], [-one, zero]) is None  # min −x, x = y: unbounded
-    assert _simplex([[one, one]], [one], [one, Fraction(2)]) == [one, zero]
+    assert simplex([[one, one]], [-one], [zero, zero]) is None  # x + y = −1, x, y ≥ 0
+    assert simplex([[one, -one]], [zero], [-one, zero]) is None  # min −x, x = y: unbounded
+    assert simplex([[one, one]], [one], [one, Fraction(2)]) == [one, zero]
+
+
+def test_former_lp_path_names_the_same_objects():
+    import coherence._exact as exact
+    import coherence._exact.lp as lp
+
+    assert lp.__all__ and all(getattr(lp, name) is getattr(exact, name) for name in lp.__all__)
+
+
+def test_active_set_snaps_a_rounded_vertex():
+    from coherence._exact.simplex import active_set_solve
+
+    # x + y + z = 1, x = 2y, float hint off by 1e-8: the exact vertex is found
+    sys_ = LinearSystem(n=3, A_eq=np.array([[1, 1, 1], [1, -2, 0]], dtype=object),
+                        b_eq=np.array([1, 0], dtype=object), lb=(Fraction(0),) * 3)
+    x = active_set_solve(sys_, np.array([2 / 3 + 1e-8, 1 / 3 - 1e-8, 0.0]))
+    assert x is not None and sys_.satisfied(x) and x[2] == 0
