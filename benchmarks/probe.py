@@ -21,7 +21,8 @@ from fractions import Fraction
 import numpy as np
 
 from coherence import PreferenceRelation, check_relation, probe
-from coherence.agents._adapter import adapt, limit_session
+from coherence.agents import adapt
+from coherence.agents._limits import limit_session
 
 
 def planted(n: int) -> tuple[list[str], object, object]:

@@ -1,6 +1,12 @@
 """Assertion helpers for tests: ``assert_coherent``, ``assert_exploitable`` and, for agents
 probed with :func:`coherence.probe`, ``assert_agent_coherent`` and ``assert_agent_exploitable``.
 
+The "coherent" helpers pass on a coherence certificate and also on a verdict of status
+``"no_exploit_found"`` (a trader whose search found no pump): that is evidence, not proof, in
+the way a property test passes when it finds no counterexample. The returned verdict says so
+(``verdict.conclusive`` is false and ``verdict.explain()`` reads "no exploit found (evidence,
+not proof)").
+
 Every verdict the helpers compute is handed to :func:`coherence.reporting.notify`, so the pytest
 plugin's ``--coherence-report`` lists it.
 
@@ -25,8 +31,6 @@ __all__ = [
 ]
 
 
-
-
 def _verdict(obj: Any, *args: Any, **kwargs: Any) -> Verdict:
     if isinstance(obj, Verdict):
         return obj
@@ -40,8 +44,20 @@ def _verdict(obj: Any, *args: Any, **kwargs: Any) -> Verdict:
 def assert_coherent(obj: Any, *args: Any, **kwargs: Any) -> Verdict:
     """Assert that ``obj`` (or a ready :class:`Verdict`) is coherent; return the verdict.
 
-    On failure raises :class:`CoherenceAssertionError` whose message tells the exploit as a
-    story ("holding A, the agent pays ε to trade for B …").
+    ``obj`` goes to :func:`coherence.check` with the other arguments. Passes on a coherence
+    certificate or on "no exploit found" evidence. On failure raises
+    :class:`CoherenceAssertionError` whose message tells the exploit as a story ("holding A,
+    the agent pays ε to trade for B …").
+
+    >>> from coherence import PreferenceRelation
+    >>> assert_coherent(PreferenceRelation.from_pairs([("a", "b"), ("b", "c")])).status
+    'coherent'
+    >>> cyclic = PreferenceRelation.from_pairs([("a", "b"), ("b", "c"), ("c", "a")])
+    >>> try:
+    ...     assert_coherent(cyclic)
+    ... except CoherenceAssertionError as exc:
+    ...     print(str(exc).splitlines()[:2])
+    ['preference relation: EXPLOITABLE', 'Money pump in 3 trades:']
     """
     __tracebackhide__ = True
     verdict = _verdict(obj, *args, **kwargs)
@@ -51,7 +67,21 @@ def assert_coherent(obj: Any, *args: Any, **kwargs: Any) -> Verdict:
 
 
 def assert_exploitable(obj: Any, *args: Any, **kwargs: Any) -> Verdict:
-    """Assert that ``obj`` is exploitable (a verified exploit exists); return the verdict."""
+    """Assert that ``obj`` is exploitable (a verified exploit exists); return the verdict.
+
+    Fails on a coherence certificate, on "no exploit found" evidence and on an agent fault.
+
+    >>> from coherence import PreferenceRelation
+    >>> v = assert_exploitable(PreferenceRelation.from_pairs([("a", "b"), ("b", "a")]))
+    Traceback (most recent call last):
+    ...
+    coherence.errors.CoherenceAssertionError: expected an exploit, but the check says:
+    preference relation: coherent
+    ...
+    >>> cyclic = PreferenceRelation.from_pairs([("a", "b"), ("b", "c"), ("c", "a")])
+    >>> assert_exploitable(cyclic).certificate.kind
+    'money_pump'
+    """
     __tracebackhide__ = True
     verdict = _verdict(obj, *args, **kwargs)
     if verdict.status != "exploitable":
@@ -70,9 +100,25 @@ def _replay_hint(kwargs: dict[str, Any]) -> str:
 def assert_agent_coherent(agent: Any, *, items: Any, **probe_kwargs: Any) -> Verdict:
     """Probe ``agent`` (see :func:`coherence.probe`) and assert no exploit was found.
 
-    Fails with :class:`CoherenceAssertionError` when an exploit is found (the message tells
-    the shrunk pump as a story) or when the agent faulted (raised, hung, contradicted itself).
-    Returns the verdict.
+    Passes on a coherence certificate (status ``"coherent"``) and on a trader's
+    :class:`~coherence.agents.NoPumpFound` (status ``"no_exploit_found"``: evidence, not
+    proof, as a property test passes when it finds no counterexample). Fails with
+    :class:`CoherenceAssertionError` when an exploit is found (the message tells the shrunk
+    pump as a story and how to replay it) or when the agent faulted (raised, hung,
+    contradicted itself). Returns the verdict.
+
+    >>> class Ranked:
+    ...     def prefers(self, a, b):
+    ...         return a > b
+    >>> assert_agent_coherent(Ranked(), items=[1, 2, 3], seed=0).status
+    'coherent'
+    >>> class Upgrader:  # pays up to 1 to swap for a later letter: no pump, but no proof
+    ...     def accept(self, holding, offered, price):
+    ...         return offered > holding and price <= 1
+    >>> v = assert_agent_coherent(Upgrader, items=list("abc"), seed=0, max_examples=5,
+    ...                           max_steps=5)
+    >>> v.status, v.conclusive
+    ('no_exploit_found', False)
     """
     __tracebackhide__ = True
     from coherence.agents import probe
@@ -86,11 +132,21 @@ def assert_agent_coherent(agent: Any, *, items: Any, **probe_kwargs: Any) -> Ver
         raise CoherenceAssertionError(
             "the agent faulted, so nothing can be concluded:\n" + verdict.explain(), verdict
         )
-    return verdict
+    return verdict  # "coherent", or "no_exploit_found" (evidence, not proof)
 
 
 def assert_agent_exploitable(agent: Any, *, items: Any, **probe_kwargs: Any) -> Verdict:
-    """Probe ``agent`` and assert a verified exploit was found; returns the verdict."""
+    """Probe ``agent`` and assert a verified exploit was found; returns the verdict.
+
+    Fails on a coherence certificate, on "no exploit found" evidence and on an agent fault.
+
+    >>> beats = {("rock", "scissors"), ("scissors", "paper"), ("paper", "rock")}
+    >>> def prefers(a, b):
+    ...     return (a, b) in beats
+    >>> v = assert_agent_exploitable(prefers, items=["rock", "paper", "scissors"], seed=0)
+    >>> v.status, len(v.certificate.cycle)
+    ('exploitable', 3)
+    """
     __tracebackhide__ = True
     from coherence.agents import probe
 

@@ -36,7 +36,19 @@ def check(obj: Any, *args: Any, **kwargs: Any) -> Verdict:
     The verdict holds an exploit certificate (money pump, Dutch book, dominating policy, ...)
     or a coherence certificate (utility, prior, order, ...); both verify exactly. Supported
     types are listed in the API reference; an unsupported object raises
-    :class:`~coherence.errors.InputError`.
+    :class:`~coherence.errors.InputError`. Extra arguments go to the checker (e.g. the
+    efficiency of :func:`~coherence.budgets.check_garp`). Costs what the checker costs.
+
+    >>> from coherence import PreferenceRelation
+    >>> v = check(PreferenceRelation.from_pairs([("a", "b"), ("b", "c"), ("c", "a")]))
+    >>> v.status, v.certificate.kind, v.verify()
+    ('exploitable', 'money_pump', True)
+    >>> check(PreferenceRelation.from_pairs([("a", "b"), ("b", "c")])).status
+    'coherent'
+    >>> check(42)
+    Traceback (most recent call last):
+    ...
+    coherence.errors.InputError: don't know how to check an object of type int
     """
     raise InputError(f"don't know how to check an object of type {type(obj).__name__}")
 

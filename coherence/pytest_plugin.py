@@ -4,10 +4,12 @@
 * ``--coherence-report=PATH`` writes every certificate found in the run (verdicts of
   :func:`coherence.probe`, of the assertion helpers and of the fixtures below) to PATH: HTML
   when it ends in ``.html``, JSON otherwise.
-* A ``coherence`` section in the terminal summary lists the exploits and agent faults
+* A ``coherence`` section in the terminal summary counts the verdicts (exploitable, agent
+  fault, no exploit found, coherent) and lists the exploits and agent faults
   (``--coherence-summary=counts`` shows only the counts, ``none`` hides the section).
 * Suite-level JUnit XML properties ``coherence_exploitable``, ``coherence_faults``,
-  ``coherence_coherent`` (and ``coherence_report``) when ``--junitxml`` is used.
+  ``coherence_no_exploit_found``, ``coherence_coherent`` (and ``coherence_report``) when
+  ``--junitxml`` is used.
 * The ``coherence`` marker declares an agent check::
 
       @pytest.mark.coherence(agent=MyTrader, items=["a", "b", "c"], expect="coherent")
@@ -15,8 +17,11 @@
           ...  # optional further checks of the verdict
 
   The agent is probed before the test body runs (``coherence_verdict`` is the verdict); the
-  test fails, with the exploit told as a story, when the verdict's status is not ``expect``
-  (``"coherent"`` by default; also ``"exploitable"``, ``"fault"``, or ``None`` for no check).
+  test fails, with the exploit told as a story, unless the verdict meets ``expect``:
+  ``"coherent"`` (the default) passes a coherence certificate and also a trader's "no
+  exploit found" (evidence, as a property test passes when it finds no counterexample);
+  ``"no_exploit_found"``, ``"exploitable"`` and ``"fault"`` need exactly that status;
+  ``None`` checks nothing.
   Other keyword arguments (``max_examples``, ``seed``, ``timeout``, ``protocol``, ``prices``)
   go to :func:`coherence.probe`.
 * Fixtures: ``coherence_probe`` (the :func:`coherence.probe` function), ``coherence_record``
@@ -36,7 +41,7 @@ import pytest
 pytest.register_assert_rewrite("coherence.assertions")
 
 _STASH: pytest.StashKey[_Collector] = pytest.StashKey()
-_EXPECT = ("coherent", "exploitable", "fault", None)
+_EXPECT = ("coherent", "no_exploit_found", "exploitable", "fault", None)
 _MAX_LISTED = 20  # findings listed in the terminal summary
 #: collectors of the sessions in progress; only the innermost records (pytester nests runs)
 _ACTIVE: list[_Collector] = []
@@ -61,8 +66,9 @@ class _Collector:
         self.findings.append(Finding.from_verdict(verdict, name))
 
     def counts(self) -> dict[str, int]:
-        return {s: sum(f.status == s for f in self.findings)
-                for s in ("exploitable", "fault", "coherent")}
+        from coherence.reporting import count_statuses
+
+        return count_statuses(self.findings)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -149,6 +155,15 @@ def _marker_options(marker: pytest.Mark) -> tuple[Any, dict[str, Any], Any]:
     return agent, kwargs, expect
 
 
+def _meets(verdict: Any, expect: str | None) -> bool:
+    """Whether a verdict meets a marker's ``expect`` (``"coherent"`` accepts no exploit found)."""
+    if expect is None:
+        return True
+    if expect == "coherent":
+        return verdict.status in ("coherent", "no_exploit_found")
+    return bool(verdict.status == expect)
+
+
 @pytest.fixture
 def coherence_probe() -> Callable[..., Any]:
     """The :func:`coherence.probe` function; its verdicts go into ``--coherence-report``."""
@@ -196,7 +211,7 @@ def pytest_runtest_call(item: pytest.Item) -> Generator[None, object, object]:
         __tracebackhide__ = True
         _, _, expect = _marker_options(marker)
         verdict = funcargs["coherence_verdict"]
-        if expect is not None and verdict.status != expect:
+        if not _meets(verdict, expect):
             from coherence.assertions import CoherenceAssertionError
 
             raise CoherenceAssertionError(
@@ -222,6 +237,7 @@ def _coherence_junit_properties(request: pytest.FixtureRequest) -> Generator[Non
     counts = collector.counts()
     record("coherence_exploitable", counts["exploitable"])
     record("coherence_faults", counts["fault"])
+    record("coherence_no_exploit_found", counts["no_exploit_found"])
     record("coherence_coherent", counts["coherent"])
     path = request.config.getoption("coherence_report")
     if path:
@@ -255,9 +271,11 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
     tr = terminalreporter
     counts = collector.counts()
     tr.write_sep("=", "coherence")
-    tr.write_line(f"{counts['exploitable']} exploitable, {counts['fault']} agent fault(s), "
-                  f"{counts['coherent']} coherent")
-    bad = [f for f in collector.findings if f.status != "coherent"] if mode == "all" else []
+    from coherence.reporting import describe_counts
+
+    tr.write_line(describe_counts(counts))
+    bad = ([f for f in collector.findings if f.status in ("exploitable", "fault")]
+           if mode == "all" else [])
     for shown, f in enumerate(bad):
         if shown == _MAX_LISTED:
             more = len(bad) - shown

@@ -6,7 +6,10 @@ keeps what it holds. Many pairs are incomparable, so where it ends up depends on
 the offers (path dependence), but no sequence of trades brings it back to a home it held
 with less money: it cannot be pumped, and no single utility describes its choices.
 
-    coherence check examples/path_dependent_trader.py:agent   # exit 0, no pump found
+    coherence check examples/path_dependent_trader.py:agent   # exit 0, no exploit found
+
+The verdict is evidence, not proof (status ``no_exploit_found``): a trader may remember,
+so no finite search covers every history.
 """
 
 from fractions import Fraction

@@ -1,32 +1,13 @@
-"""Agent protocols and the adapter that makes user code probe-able.
+"""The adapter that makes user code probe-able: :func:`adapt` and :class:`Agent`.
 
-A user's decision-maker is any object (or plain function) offering one of five methods
-(contract):
-
-=========  ============================================  ===================================
-protocol   method                                        what it answers
-=========  ============================================  ===================================
-compare    ``prefers(a, b) -> bool``                     does it *strictly* prefer ``a``?
-choose     ``choose(menu) -> item``                      which item of the menu does it take?
-trade      ``accept(holding, offered, price) -> bool``   holding one item, does it pay
-                                                         ``price`` to swap it for another?
-                                                         (may remember earlier offers)
-bet        ``price(event) -> number``                    the most it pays for a ticket worth 1
-                                                         if ``event`` happens
-act        ``act(problem) -> action``                    what it does in a decision problem
-=========  ============================================  ===================================
-
-:func:`adapt` wraps any of these into an :class:`Agent` whose calls are *guarded*: an agent
-that raises, or exceeds the per-call time limit, stops the probe with an
-:class:`AgentFaulted` exception carrying an :class:`~coherence.verdict.AgentFault` (the
-evidence), and an answer of the wrong type (a non-boolean, an item outside the menu, a
-non-number) raises :class:`AgentProtocolError`, an :class:`~coherence.errors.InputError`. No
-fault ever turns into an exploit.
-
-Per-call time limits use a real-time interval timer (``SIGALRM``) when called from the main
-thread of a Unix process with no other alarm pending, which interrupts a hung agent; elsewhere
-the call runs on a daemon worker thread that is abandoned when it hangs. The overhead of a
-guarded call is a few microseconds (``benchmarks/probe.py``).
+A user's decision-maker is any object (or plain function) offering one of the protocol
+methods of :mod:`coherence.agents` (``prefers``, ``choose``, ``accept``, ``price``, ``act``).
+:func:`adapt` wraps it into an :class:`Agent` whose calls are *guarded*: an agent that raises,
+or exceeds the per-call time limit, stops the probe with an :class:`AgentFaulted` exception
+carrying an :class:`~coherence.verdict.AgentFault` (the evidence), and an answer of the wrong
+type (a non-boolean, an item outside the menu, a non-number) raises
+:class:`AgentProtocolError`, an :class:`~coherence.errors.InputError`. No fault ever turns
+into an exploit. The overhead of a guarded call is a few microseconds (``benchmarks/probe.py``).
 """
 
 from __future__ import annotations
@@ -34,103 +15,19 @@ from __future__ import annotations
 import copy
 import inspect
 import numbers
-import queue
-import signal
-import threading
-from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Any, Protocol, runtime_checkable
+from typing import Any
 
 import numpy as np
 
+from coherence.agents._limits import CallTimedOut, call_with_limit
+from coherence.agents._protocols import ARITY, PROTOCOLS, SIGNATURES, expected
 from coherence.errors import AgentFaulted, AgentProtocolError, InputError, NotAnAgentError
 from coherence.verdict import AgentFault
 
-__all__ = [
-    "PROTOCOLS",
-    "Actor",
-    "Agent",
-    "AgentFaulted",
-    "AgentProtocolError",
-    "Bettor",
-    "Chooser",
-    "Comparer",
-    "NotAnAgentError",
-    "Trader",
-    "adapt",
-]
-
-#: protocol method names (contract), in the order :func:`adapt` tries them
-PROTOCOLS: tuple[str, ...] = ("prefers", "choose", "accept", "price", "act")
-
-_SIGNATURES = {
-    "prefers": "prefers(a, b) -> bool",
-    "choose": "choose(menu) -> item",
-    "accept": "accept(holding, offered, price) -> bool",
-    "price": "price(event) -> number",
-    "act": "act(problem) -> action",
-}
-_ARITY = {"prefers": 2, "choose": 1, "accept": 3, "price": 1, "act": 1}
-
-
-@runtime_checkable
-class Comparer(Protocol):
-    """Answers pairwise comparisons: ``prefers(a, b)`` iff ``a`` is strictly preferred."""
-
-    def prefers(self, a: Any, b: Any, /) -> bool: ...
-
-
-@runtime_checkable
-class Chooser(Protocol):
-    """Chooses one item from a non-empty menu (a list)."""
-
-    def choose(self, menu: Sequence[Any], /) -> Any: ...
-
-
-@runtime_checkable
-class Trader(Protocol):
-    """Holding ``holding``, accepts or refuses to pay ``price`` to swap it for ``offered``.
-
-    ``price`` is a :class:`fractions.Fraction`; a negative price means the agent is paid.
-    Traders may remember earlier offers (the probe gives each run a fresh copy). A trader may
-    also define ``votes(holding, offered) -> Mapping[str, bool]`` (how each member of a
-    committee voted); the votes are shown in the certificate and in reports.
-    """
-
-    def accept(self, holding: Any, offered: Any, price: Fraction, /) -> bool: ...
-
-
-@runtime_checkable
-class Bettor(Protocol):
-    """Prices a ticket that pays 1 if ``event`` happens (its credence in the event)."""
-
-    def price(self, event: Any, /) -> Any: ...
-
-
-@runtime_checkable
-class Actor(Protocol):
-    """Picks an action in a decision problem."""
-
-    def act(self, problem: Any, /) -> Any: ...
-
-
-
-
-
-
-
-
-class _CallTimedOut(BaseException):
-    """Raised inside a hung agent by the alarm handler (a BaseException so that an agent's
-    ``except Exception`` cannot swallow it)."""
-
-
-def _expected(protocol: str | None = None) -> str:
-    if protocol is not None:
-        return f"a method {_SIGNATURES[protocol]}"
-    return "one of the methods " + ", ".join(_SIGNATURES[p] for p in PROTOCOLS)
+__all__ = ["Agent", "adapt"]
 
 
 def _describe(obj: Any) -> str:
@@ -150,109 +47,6 @@ def _call_repr(method: str, args: tuple[Any, ...]) -> str:
     return f"{method}({shown})"
 
 
-# --------------------------------------------------------------------------- time limits
-def _alarm_handler(signum: int, frame: Any) -> None:
-    raise _CallTimedOut
-
-
-def _alarm_usable() -> bool:
-    if not hasattr(signal, "setitimer"):
-        return False
-    if threading.current_thread() is not threading.main_thread():
-        return False
-    handler = signal.getsignal(signal.SIGALRM)
-    if handler not in (signal.SIG_DFL, signal.SIG_IGN, None, _alarm_handler):
-        return False  # someone else (e.g. a test-timeout plugin) owns the alarm
-    return signal.getitimer(signal.ITIMER_REAL)[0] == 0.0
-
-
-class _Worker:
-    """A reusable daemon thread that runs agent calls for one calling thread."""
-
-    def __init__(self) -> None:
-        self.jobs: queue.SimpleQueue[Any] = queue.SimpleQueue()
-        self.thread = threading.Thread(target=self._loop, name="coherence-agent-call",
-                                       daemon=True)
-        self.thread.start()
-
-    def _loop(self) -> None:
-        while True:
-            fn, args, done, box = self.jobs.get()
-            try:
-                box["value"] = fn(*args)
-            except BaseException as exc:  # handed back to the caller
-                box["error"] = exc
-            done.set()
-
-    def run(self, fn: Callable[..., Any], args: tuple[Any, ...], limit: float) -> Any:
-        box: dict[str, Any] = {}
-        done = threading.Event()
-        self.jobs.put((fn, args, done, box))
-        if not done.wait(limit):
-            raise _CallTimedOut
-        if "error" in box:
-            raise box["error"]
-        return box["value"]
-
-
-_LOCAL = threading.local()
-
-
-def _call_on_thread(fn: Callable[..., Any], args: tuple[Any, ...], limit: float) -> Any:
-    worker = getattr(_LOCAL, "worker", None)
-    if worker is None:
-        worker = _LOCAL.worker = _Worker()
-    try:
-        return worker.run(fn, args, limit)
-    except _CallTimedOut:
-        _LOCAL.worker = None  # it is stuck in the hung call: abandon it
-        raise
-
-
-_SESSION = {"depth": 0}
-_MAIN = threading.main_thread().ident
-
-
-@contextmanager
-def limit_session() -> Iterator[None]:
-    """Hold the ``SIGALRM`` handler for a whole probe, so each limited call only arms and
-    disarms the timer (about 1 µs). Does nothing off the main thread or when another
-    alarm is in use; nests."""
-    if _SESSION["depth"] or not _alarm_usable():
-        yield
-        return
-    old = signal.signal(signal.SIGALRM, _alarm_handler)
-    _SESSION["depth"] += 1
-    try:
-        yield
-    finally:
-        _SESSION["depth"] -= 1
-        signal.setitimer(signal.ITIMER_REAL, 0.0)
-        signal.signal(signal.SIGALRM, old)
-
-
-def call_with_limit(fn: Callable[..., Any], args: tuple[Any, ...], limit: float | None) -> Any:
-    """Call ``fn(*args)``; raise ``_CallTimedOut`` after ``limit`` seconds (``None``: no limit)."""
-    if limit is None:
-        return fn(*args)
-    if _SESSION["depth"] and threading.get_ident() == _MAIN:
-        signal.setitimer(signal.ITIMER_REAL, limit)
-        try:
-            return fn(*args)
-        finally:
-            signal.setitimer(signal.ITIMER_REAL, 0.0)
-    if _alarm_usable():
-        old = signal.signal(signal.SIGALRM, _alarm_handler)
-        signal.setitimer(signal.ITIMER_REAL, limit)
-        try:
-            return fn(*args)
-        finally:
-            signal.setitimer(signal.ITIMER_REAL, 0.0)
-            signal.signal(signal.SIGALRM, old)
-    return _call_on_thread(fn, args, limit)
-
-
-# --------------------------------------------------------------------------- the adapter
 @dataclass(eq=False)
 class Agent:
     """A user's agent behind guarded, validated protocol calls (built by :func:`adapt`).
@@ -270,7 +64,7 @@ class Agent:
     name: str
     timeout: float | None = 1.0
     factory: Callable[[], Any] | None = field(default=None, repr=False)
-    _method: Callable[..., Any] = field(default=None, repr=False)  # type: ignore[assignment]
+    _method: Callable[..., Any] | None = field(default=None, repr=False)
     _votes: Callable[..., Any] | None = field(default=None, repr=False)
     _pristine: Any = field(default=None, repr=False)
     _counter: list[int] = field(default_factory=lambda: [0], repr=False)
@@ -292,7 +86,7 @@ class Agent:
         self._counter[0] += 1
         try:
             return call_with_limit(fn, args, self.timeout)
-        except _CallTimedOut:
+        except CallTimedOut:
             what = _call_repr(method, args)
             raise AgentFaulted(
                 AgentFault(
@@ -366,7 +160,7 @@ class Agent:
         if self.factory is not None:
             try:
                 obj = call_with_limit(self.factory, (), self.timeout)
-            except _CallTimedOut:
+            except CallTimedOut:
                 raise AgentFaulted(
                     AgentFault("timeout", f"{self.name}: the factory did not return in time")
                 ) from None
@@ -403,7 +197,11 @@ def _as_number(ans: Any, method: str, args: tuple[Any, ...]) -> Fraction:
             f"{_call_repr(method, args)} returned {ans!r}, expected a number"
         )
     try:
-        return ans if isinstance(ans, Fraction) else Fraction(ans)
+        if isinstance(ans, numbers.Rational):
+            if isinstance(ans, Fraction):
+                return ans
+            return Fraction(int(ans.numerator), int(ans.denominator))
+        return Fraction(float(ans))  # exact: a binary float is a dyadic rational
     except (ValueError, OverflowError, TypeError):
         raise AgentProtocolError(
             f"{_call_repr(method, args)} returned {ans!r}, expected a finite number"
@@ -414,7 +212,7 @@ def _bind(obj: Any, protocol: str, name: str, timeout: float | None,
           factory: Callable[[], Any] | None, pristine: Any, counter: list[int]) -> Agent:
     method = obj if _is_plain_callable(obj) else getattr(obj, protocol, None)
     if not callable(method):
-        raise NotAnAgentError(f"{name} has no method {_SIGNATURES[protocol]}")
+        raise NotAnAgentError(f"{name} has no method {SIGNATURES[protocol]}")
     votes = getattr(obj, "votes", None) if protocol == "accept" else None
     return Agent(obj, protocol, name, timeout, factory, method,
                  votes if callable(votes) else None, pristine, counter)
@@ -442,12 +240,12 @@ def _required_positional(fn: Callable[..., Any]) -> int | None:
 def _protocol_of_object(obj: Any, protocol: str | None, name: str) -> str:
     if protocol is not None:
         if not callable(getattr(obj, protocol, None)):
-            raise NotAnAgentError(f"{name} is not an agent: expected {_expected(protocol)}")
+            raise NotAnAgentError(f"{name} is not an agent: expected {expected(protocol)}")
         return protocol
     for p in PROTOCOLS:
         if callable(getattr(obj, p, None)):
             return p
-    raise NotAnAgentError(f"{name} is not an agent: expected {_expected()}")
+    raise NotAnAgentError(f"{name} is not an agent: expected {expected()}")
 
 
 def adapt(obj: Any, *, protocol: str | None = None, timeout: float | None = 1.0,
@@ -473,6 +271,17 @@ def adapt(obj: Any, *, protocol: str | None = None, timeout: float | None = 1.0,
     Raises:
         NotAnAgentError: the object offers no protocol method; the message names them.
         InputError: bad ``protocol`` or ``timeout``; a factory or constructor that raises.
+
+    O(1), plus one call of a class or factory and a deep copy of a trader.
+
+    >>> class Sweet:
+    ...     def prefers(self, a, b):
+    ...         return len(a) > len(b)
+    >>> agent = adapt(Sweet())
+    >>> agent.protocol, agent.name, agent.prefers("cake", "pie"), agent.calls
+    ('prefers', 'Sweet', True, 1)
+    >>> adapt(lambda holding, offered, price: price <= 0).protocol
+    'accept'
     """
     if isinstance(obj, Agent):
         if protocol is not None and protocol != obj.protocol:
@@ -484,12 +293,10 @@ def adapt(obj: Any, *, protocol: str | None = None, timeout: float | None = 1.0,
         raise InputError(f"timeout must be a positive number of seconds or None, got {timeout!r}")
     label = name or _describe(obj)
     counter = [0]
-
     if isinstance(obj, type):  # a class: instantiate with no arguments
         proto = _protocol_of_object(obj, protocol, label)
         instance = _construct(obj, label, timeout)
         return _bind(instance, proto, label, timeout, obj, None, counter)
-
     if any(callable(getattr(obj, p, None)) for p in PROTOCOLS) and not inspect.isroutine(obj):
         proto = _protocol_of_object(obj, protocol, label)
         try:
@@ -497,46 +304,49 @@ def adapt(obj: Any, *, protocol: str | None = None, timeout: float | None = 1.0,
         except Exception:
             pristine = None
         return _bind(obj, proto, label, timeout, None, pristine, counter)
-
     if callable(obj):
-        fn_name = getattr(obj, "__name__", "")
-        arity = _required_positional(obj)
-        if protocol is None and fn_name in PROTOCOLS:
-            protocol = fn_name
-        if protocol is None and arity == 0:  # a zero-argument factory
-            instance = _construct(obj, label, timeout)
-            if callable(instance) and _required_positional(instance) == 0:
-                raise NotAnAgentError(
-                    f"{label} returned another zero-argument callable, not an agent: "
-                    f"expected {_expected()}"
-                )
-            inner = adapt(instance, timeout=timeout, name=label)
-            return _bind(inner.target, inner.protocol, label, timeout, obj, None, counter)
-        if protocol is None:
-            by_arity = {2: "prefers", 3: "accept"}
-            if arity in by_arity:
-                protocol = by_arity[arity]
-            else:
-                raise NotAnAgentError(
-                    f"cannot tell which protocol the function {label} implements from its "
-                    f"signature: name it after one of {', '.join(PROTOCOLS)} or pass protocol="
-                )
-        if arity is not None and arity > _ARITY[protocol]:
-            raise NotAnAgentError(
-                f"{label} needs {arity} arguments but {_SIGNATURES[protocol]} passes "
-                f"{_ARITY[protocol]}"
-            )
-        return Agent(obj, protocol, label, timeout, None, obj, None, None, counter)
-
+        return _adapt_callable(obj, protocol, label, timeout, counter)
     raise NotAnAgentError(
-        f"{label} (a {type(obj).__name__}) is not an agent: expected {_expected()}"
+        f"{label} (a {type(obj).__name__}) is not an agent: expected {expected()}"
     )
+
+
+def _adapt_callable(fn: Callable[..., Any], protocol: str | None, label: str,
+                    timeout: float | None, counter: list[int]) -> Agent:
+    """A plain function (the protocol told by its name or arity) or a zero-argument factory."""
+    fn_name = getattr(fn, "__name__", "")
+    arity = _required_positional(fn)
+    if protocol is None and fn_name in PROTOCOLS:
+        protocol = fn_name
+    if protocol is None and arity == 0:  # a zero-argument factory
+        instance = _construct(fn, label, timeout)
+        if callable(instance) and _required_positional(instance) == 0:
+            raise NotAnAgentError(
+                f"{label} returned another zero-argument callable, not an agent: "
+                f"expected {expected()}"
+            )
+        inner = adapt(instance, timeout=timeout, name=label)
+        return _bind(inner.target, inner.protocol, label, timeout, fn, None, counter)
+    if protocol is None:
+        by_arity = {2: "prefers", 3: "accept"}
+        if arity not in by_arity:
+            raise NotAnAgentError(
+                f"cannot tell which protocol the function {label} implements from its "
+                f"signature: name it after one of {', '.join(PROTOCOLS)} or pass protocol="
+            )
+        protocol = by_arity[arity]
+    if arity is not None and arity > ARITY[protocol]:
+        raise NotAnAgentError(
+            f"{label} needs {arity} arguments but {SIGNATURES[protocol]} passes "
+            f"{ARITY[protocol]}"
+        )
+    return Agent(fn, protocol, label, timeout, None, fn, None, None, counter)
 
 
 def _construct(factory: Callable[[], Any], label: str, timeout: float | None) -> Any:
     try:
         return call_with_limit(factory, (), timeout if timeout is None else max(timeout, 10.0))
-    except _CallTimedOut:
+    except CallTimedOut:
         raise InputError(f"{label}() did not return in time") from None
     except TypeError as exc:
         raise InputError(f"cannot create the agent with {label}(): {exc}") from None

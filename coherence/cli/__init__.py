@@ -1,7 +1,8 @@
 """The ``coherence`` command line.
 
-Exit status (contract): 0 coherent, 1 exploit or violation found, 2 bad input or usage,
-3 a probed agent faulted (inconclusive). Errors print one line on stderr, never a traceback.
+Exit status (contract): 0 coherent (or, for a probed trader, no exploit found: evidence,
+not proof), 1 exploit or violation found, 2 bad input or usage, 3 a probed agent faulted
+(inconclusive). Errors print one line on stderr, never a traceback.
 Every subcommand takes ``--json`` and then prints exactly one JSON document on stdout.
 
 Subcommands live in ``coherence.cli._<name>`` modules, each with ``register(subparsers)``
@@ -14,6 +15,7 @@ import argparse
 import importlib
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from coherence.errors import CommandError, InputError
 
@@ -34,10 +36,8 @@ COMMANDS: tuple[str, ...] = (
 )
 
 
-
-
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # one line, exit 2
+    def error(self, message: str) -> NoReturn:  # one line, exit 2
         raise CommandError(f"{self.prog}: {message}", 2)
 
 
@@ -47,8 +47,8 @@ def build_parser() -> argparse.ArgumentParser:
         prog="coherence",
         description=(
             "Check decision-makers for exploitability (money pumps, Dutch books, dominated "
-            "strategies). Exit status: 0 coherent, 1 exploit found, 2 bad input, "
-            "3 agent fault."
+            "strategies). Exit status: 0 coherent or no exploit found, 1 exploit found, "
+            "2 bad input, 3 agent fault."
         ),
     )
     from coherence import __version__

@@ -3,8 +3,10 @@
 TARGET is ``path/to/file.py:object`` or ``package.module:object``: an agent (an object with
 ``prefers``, ``choose``, ``accept``, ``price`` or ``act``), a class, or a zero-argument
 factory. ITEMS is a comma-separated list or ``@FILE`` (one item per line); by default the
-target module's ``ITEMS``. Exit 0 when no exploit is found, 1 when one is, 2 on bad input,
-3 when the agent faulted (raised, hung, contradicted itself).
+target module's ``ITEMS``. Exit 0 when the agent is coherent (a verified certificate) or no
+exploit was found (a trader's search: evidence, not proof; the JSON status is
+``"no_exploit_found"``), 1 when an exploit is found, 2 on bad input, 3 when the agent faulted
+(raised, hung, contradicted itself).
 """
 
 from __future__ import annotations
@@ -113,8 +115,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="probe an agent design (MODULE:OBJECT) for money pumps and other exploits",
         description=(
             "Probe an agent for exploits. TARGET is path/to/file.py:object or "
-            "package.module:object (an agent, a class or a zero-argument factory). Exit 0 no "
-            "exploit found, 1 exploit found, 2 bad input, 3 the agent faulted."
+            "package.module:object (an agent, a class or a zero-argument factory). Exit 0 "
+            "coherent or no exploit found (evidence, not proof), 1 exploit found, 2 bad "
+            "input, 3 the agent faulted."
         ),
     )
     p.add_argument("target", metavar="TARGET")

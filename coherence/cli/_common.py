@@ -54,7 +54,8 @@ def read_csv_rows(path: str, required: tuple[str, ...]) -> list[dict[str, str]]:
         for lineno, row in enumerate(reader, start=2):
             if None in row:
                 raise InputError(f"{path}:{lineno}: more fields than header columns")
-            clean = {k.strip(): (v.strip() if v is not None else None) for k, v in row.items()}
+            clean = {str(k).strip(): (v.strip() if v is not None else "")
+                     for k, v in row.items()}
             if any(clean.get(c) in (None, "") for c in required):
                 raise InputError(f"{path}:{lineno}: missing value")
             rows.append(clean)

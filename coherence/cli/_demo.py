@@ -1,8 +1,10 @@
 """``coherence demo``: probe the example agent designs and print what was found.
 
 Each example module in ``examples/`` defines ``agent`` (an agent, class or factory), ``ITEMS``
-and ``EXPECTED`` (``"coherent"`` or ``"exploitable"``). The demo probes every one with a fixed
-seed, prints the certificates and exits 0 when every verdict is the expected one (1 if not).
+and ``EXPECTED`` (a verdict status: ``"coherent"``, ``"exploitable"``, ``"no_exploit_found"``
+or ``"fault"``). The demo probes every one with a fixed seed, prints the certificates (and
+the evidence, for a trader with no pump found) and exits 0 when every verdict has the
+expected status (1 if not).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import coherence
 from coherence.agents import load_module
 from coherence.cli import CommandError
 from coherence.cli._common import add_json_flag, emit
+from coherence.verdict import Verdict
 
 
 def examples_dir() -> Path:
@@ -27,7 +30,7 @@ def examples_dir() -> Path:
 
 def _run(args: argparse.Namespace) -> int:
     from coherence.agents import probe
-    from coherence.reporting import Finding, write_report
+    from coherence.reporting import Finding, count_statuses, describe_counts, write_report
 
     folder = Path(args.examples) if args.examples else examples_dir()
     if not folder.is_dir():
@@ -54,19 +57,27 @@ def _run(args: argparse.Namespace) -> int:
                      title="coherence demo")
     if args.json:
         emit({"examples": [{"example": n, "expected": e, **v.to_json()}
-                           for n, v, e in results]})
+                           for n, v, e in results],
+              "counts": count_statuses(v for _, v, _ in results)})
     else:
         for name, v, expected in results:
             print(f"== {name} ==")
             print(v.explain())
-            note = "" if expected in (None, v.status) else f"; EXPECTED {expected}"
-            if v.conclusive:
-                print(f"(certificate verified exactly: {v.verify()}{note})\n")
-            else:
-                print(f"(evidence, no certificate to verify{note})\n")
+            print(_note(v, expected) + "\n")
+        print(describe_counts(count_statuses(v for _, v, _ in results)))
         if surprises:
             print(f"unexpected verdicts: {', '.join(surprises)}")
     return 1 if surprises else 0
+
+
+def _note(v: Verdict, expected: str | None) -> str:
+    """The line under each example: what backs the verdict, and a surprise if there is one."""
+    surprise = "" if expected in (None, v.status) else f"; EXPECTED {expected}"
+    if v.conclusive:
+        return f"(certificate verified exactly: {v.verify()}{surprise})"
+    if v.status == "no_exploit_found":
+        return f"(evidence, not proof: no certificate to verify{surprise})"
+    return f"(agent fault: nothing can be concluded{surprise})"
 
 
 def register(sub: argparse._SubParsersAction) -> None:

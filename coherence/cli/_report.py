@@ -1,31 +1,74 @@
-"""``coherence report VERDICTS.json -o out.html``: render saved verdicts as one HTML page."""
+"""``coherence report VERDICTS.json -o out.html``: render saved verdicts as one HTML page.
+
+``--check-rendering OUT.png`` then renders the page in a headless Chromium, writes the
+screenshot and counts the pixels drawn in the pictures' colours: exit 1 when nothing was
+drawn, 2 when no Chromium is on ``PATH``. Given a report that is already HTML (``coherence
+demo --report demo.html``), only the rendering is checked.
+"""
 
 from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import Any
 
 from coherence.cli._common import add_json_flag, emit
+from coherence.errors import CommandError, InputError
+
+_HTML = (".html", ".htm")
+
+
+def _rendering(html: Path, png: str) -> dict[str, Any]:
+    """Screenshot ``html`` into ``png`` and count the pump- and coherent-coloured pixels."""
+    from coherence.reporting import check_rendering, find_chromium
+
+    if not Path(png).resolve().parent.is_dir():
+        raise InputError(f"--check-rendering: folder {Path(png).parent} does not exist")
+    if find_chromium() is None:
+        raise CommandError("--check-rendering needs Chromium on PATH (apt-get install chromium)")
+    try:
+        drawn = check_rendering(html, png)
+    except Exception as exc:  # the browser failed: no screenshot, a timeout, an exit status
+        raise CommandError(f"--check-rendering: the browser failed: {exc}") from None
+    return {"png": png, **drawn, "visible": drawn["pump"] + drawn["coherent"] > 0}
 
 
 def _run(args: argparse.Namespace) -> int:
-    from coherence.reporting import load_findings, write_report
+    from coherence.reporting import count_statuses, describe_counts, load_findings, write_report
 
-    findings = load_findings(args.file)
-    out = Path(args.output) if args.output else Path(args.file).with_suffix(".html")
-    if not out.parent.is_dir():
-        from coherence.errors import InputError
-
-        raise InputError(f"-o: folder {out.parent} does not exist")
-    write_report(out, findings, title=args.title)
-    counts = {s: sum(f.status == s for f in findings) for s in ("exploitable", "fault",
-                                                                "coherent")}
-    if args.json:
-        emit({"output": str(out), "findings": len(findings), **counts})
+    source = Path(args.file)
+    doc: dict[str, Any] = {}
+    if source.suffix.lower() in _HTML:
+        if not args.check_rendering:
+            raise InputError(f"{args.file} is HTML already; pass --check-rendering OUT.png")
+        if not source.is_file():
+            raise InputError(f"{args.file}: no such file")
+        out, line = source, ""
     else:
-        print(f"wrote {out}: {len(findings)} finding(s), {counts['exploitable']} exploitable, "
-              f"{counts['fault']} agent fault(s), {counts['coherent']} coherent")
-    return 0
+        findings = load_findings(args.file)
+        out = Path(args.output) if args.output else source.with_suffix(".html")
+        if not out.parent.is_dir():
+            raise InputError(f"-o: folder {out.parent} does not exist")
+        if args.check_rendering and out.suffix.lower() not in _HTML:
+            raise InputError("--check-rendering needs an HTML output (-o OUT.html)")
+        write_report(out, findings, title=args.title)
+        counts = count_statuses(findings)
+        doc.update({"findings": len(findings), **counts})
+        line = f"wrote {out}: {len(findings)} finding(s), {describe_counts(counts)}"
+    doc = {"output": str(out), **doc}
+    code = 0
+    if args.check_rendering:
+        drawn = _rendering(out, args.check_rendering)
+        doc["rendering"] = drawn
+        code = 0 if drawn["visible"] else 1
+        line += ("\n" if line else "") + (
+            f"{drawn['png']}: {drawn['pump']} pixels in the pump colour, {drawn['coherent']} "
+            "in the coherent colour" + ("" if drawn["visible"] else ": NOTHING WAS DRAWN"))
+    if args.json:
+        emit(doc)
+    else:
+        print(line)
+    return code
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -34,13 +77,18 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="render saved verdicts (JSON) as a self-contained HTML report with pictures",
         description=(
             "Render verdicts saved as JSON (coherence check --json, coherence demo --json, or "
-            "a pytest --coherence-report file) as one self-contained HTML page. Exit 0 when "
-            "written, 2 on bad input."
+            "a pytest --coherence-report file) as one self-contained HTML page. With "
+            "--check-rendering, also screenshot the page in a headless Chromium and count the "
+            "pixels of its pictures (for an HTML input, only that). Exit 0 when written (and "
+            "drawn), 1 when the check saw nothing drawn, 2 on bad input or no Chromium."
         ),
     )
     p.add_argument("file", metavar="VERDICTS.json")
     p.add_argument("-o", "--output", metavar="OUT.html",
                    help="where to write (default: VERDICTS.html next to the input)")
     p.add_argument("--title", default="coherence report", help="page title")
+    p.add_argument("--check-rendering", metavar="OUT.png", default=None,
+                   help="screenshot the HTML in headless Chromium to OUT.png and check that "
+                        "the pictures were drawn")
     add_json_flag(p)
     p.set_defaults(func=_run)

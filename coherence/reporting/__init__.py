@@ -4,35 +4,41 @@
 from __future__ import annotations
 
 from coherence.reporting._browser import (
+    check_rendering,
     count_colour,
     decode_png,
     find_chromium,
     screenshot,
 )
-from coherence.reporting._report import (
+from coherence.reporting._findings import (
+    STATUSES,
     Finding,
-    add_observer,
+    count_statuses,
+    describe_counts,
     load_findings,
-    notify,
-    remove_observer,
-    render_html,
     story,
-    write_report,
 )
+from coherence.reporting._html import render_html
+from coherence.reporting._observers import add_observer, notify, remove_observer
 from coherence.reporting._svg import (
     bars_svg,
     cycle_svg,
     ordering_svg,
     votes_svg,
 )
+from coherence.reporting._writer import write_report
 
 __all__ = [
+    "STATUSES",
     "Finding",
     "add_observer",
     "bars_svg",
+    "check_rendering",
     "count_colour",
+    "count_statuses",
     "cycle_svg",
     "decode_png",
+    "describe_counts",
     "find_chromium",
     "load_findings",
     "notify",

@@ -1,13 +1,14 @@
 """Render a report in a headless Chromium and check that its pictures were drawn.
 
-Usage (documented in the agents guide)::
+From the command line::
 
     coherence demo --report demo.html
-    python -m coherence.reporting._browser demo.html demo.png
+    coherence report demo.html --check-rendering demo.png
 
 prints the number of pixels drawn in the pump colour and exits 0 when the pictures are
-visible (1 when not, 2 when no Chromium is installed). The PNG decoder below handles the
-8-bit RGB/RGBA, non-interlaced images Chromium writes, so no imaging library is needed.
+visible (1 when not, 2 when no Chromium is installed); :func:`check_rendering` does the same
+in Python. The PNG decoder below handles the 8-bit RGB/RGBA, non-interlaced images Chromium
+writes, so no imaging library is needed.
 """
 
 from __future__ import annotations
@@ -20,13 +21,19 @@ import tempfile
 import zlib
 from pathlib import Path
 
-__all__ = ["count_colour", "decode_png", "find_chromium", "screenshot"]
+__all__ = ["check_rendering", "count_colour", "decode_png", "find_chromium", "screenshot"]
 
 _NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome")
 
 
 def find_chromium() -> str | None:
-    """Path of a Chromium/Chrome executable on ``PATH``, or ``None``."""
+    """Path of a Chromium/Chrome executable on ``PATH``, or ``None``.
+
+    >>> import os
+    >>> path = find_chromium()
+    >>> path is None or os.access(path, os.X_OK)
+    True
+    """
     for name in _NAMES:
         path = shutil.which(name)
         if path:
@@ -36,7 +43,15 @@ def find_chromium() -> str | None:
 
 def screenshot(html: str | Path, png: str | Path, *, width: int = 1200, height: int = 2400,
                timeout: float = 60.0) -> Path:
-    """Render ``html`` headlessly into ``png`` (raises ``RuntimeError`` without a browser)."""
+    """Render ``html`` headlessly into ``png`` (raises ``RuntimeError`` without a browser).
+
+    Runs ``chromium --headless --no-sandbox --disable-gpu --screenshot`` with a fresh
+    profile; returns the PNG's path.
+
+    >>> png = screenshot("report.html", "report.png")  # doctest: +SKIP
+    >>> decode_png(png.read_bytes())[:2]  # doctest: +SKIP
+    (1200, 2400)
+    """
     browser = find_chromium()
     if browser is None:
         raise RuntimeError("no chromium executable found on PATH")
@@ -55,7 +70,19 @@ def screenshot(html: str | Path, png: str | Path, *, width: int = 1200, height: 
 
 
 def decode_png(data: bytes) -> tuple[int, int, int, bytes]:
-    """``(width, height, channels, pixels)`` of an 8-bit RGB or RGBA non-interlaced PNG."""
+    r"""``(width, height, channels, pixels)`` of an 8-bit RGB or RGBA non-interlaced PNG.
+
+    O(pixels). A one-pixel red image:
+
+    >>> import struct, zlib
+    >>> def chunk(kind, body):
+    ...     crc = struct.pack(">I", zlib.crc32(kind + body))
+    ...     return struct.pack(">I", len(body)) + kind + body + crc
+    >>> png = (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0))
+    ...        + chunk(b"IDAT", zlib.compress(b"\x00\xff\x00\x00")) + chunk(b"IEND", b""))
+    >>> decode_png(png)
+    (1, 1, 3, b'\xff\x00\x00')
+    """
     if data[:8] != b"\x89PNG\r\n\x1a\n":
         raise ValueError("not a PNG")
     pos, idat, head = 8, b"", None
@@ -102,7 +129,20 @@ def decode_png(data: bytes) -> tuple[int, int, int, bytes]:
 
 
 def count_colour(png: str | Path, rgb: tuple[int, int, int], *, tolerance: int = 24) -> int:
-    """Number of pixels within ``tolerance`` (per channel) of the colour ``rgb``."""
+    r"""Number of pixels within ``tolerance`` (per channel) of the colour ``rgb``. O(pixels).
+
+    >>> import pathlib, struct, tempfile, zlib
+    >>> def chunk(kind, body):
+    ...     crc = struct.pack(">I", zlib.crc32(kind + body))
+    ...     return struct.pack(">I", len(body)) + kind + body + crc
+    >>> rows = b"\x00" + bytes([214, 39, 40, 255, 255, 255])  # one pump-red, one white pixel
+    >>> png = pathlib.Path(tempfile.mkdtemp()) / "two.png"
+    >>> _ = png.write_bytes(b"\x89PNG\r\n\x1a\n"
+    ...                     + chunk(b"IHDR", struct.pack(">IIBBBBB", 2, 1, 8, 2, 0, 0, 0))
+    ...                     + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
+    >>> count_colour(png, (0xD6, 0x27, 0x28))
+    1
+    """
     _, _, channels, px = decode_png(Path(png).read_bytes())
     r0, g0, b0 = rgb
     n = 0
@@ -113,22 +153,42 @@ def count_colour(png: str | Path, rgb: tuple[int, int, int], *, tolerance: int =
     return n
 
 
+def check_rendering(html: str | Path, png: str | Path, *, width: int = 1200,
+                    height: int = 2400) -> dict[str, int]:
+    """Screenshot ``html`` into ``png`` and count the pixels drawn in the pictures' colours.
+
+    Returns ``{"pump": n, "coherent": m}``: pixels in the pump colour (arrows of paid trades,
+    exploit badges, votes against) and in the coherent colour (badges, votes for). Both are 0
+    when nothing was drawn. Raises ``RuntimeError`` when no Chromium is on ``PATH``.
+    O(pixels), plus one browser run (a few seconds).
+
+    >>> check_rendering("demo.html", "demo.png")  # doctest: +SKIP
+    {'pump': 25528, 'coherent': 0}
+    """
+    from coherence.reporting._svg import PUMP, YES
+
+    shot = screenshot(html, png, width=width, height=height)
+    out = {}
+    for name, colour in (("pump", PUMP), ("coherent", YES)):
+        r, g, b = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
+        out[name] = count_colour(shot, (r, g, b))
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
+    """``python -m coherence.reporting._browser REPORT.html OUT.png`` (kept for old scripts;
+    ``coherence report REPORT.html --check-rendering OUT.png`` is the documented command)."""
     args = sys.argv[1:] if argv is None else argv
     if len(args) != 2:
-        print("usage: python -m coherence.reporting._browser REPORT.html OUT.png", file=sys.stderr)
+        print("usage: coherence report REPORT.html --check-rendering OUT.png", file=sys.stderr)
         return 2
     if find_chromium() is None:
         print("no chromium on PATH (apt-get install chromium)", file=sys.stderr)
         return 2
-    from coherence.reporting._svg import PUMP, YES
-
-    shot = screenshot(args[0], args[1])
-    hexrgb = [tuple(int(c[i:i + 2], 16) for i in (1, 3, 5)) for c in (PUMP, YES)]
-    red = count_colour(shot, hexrgb[0])  # type: ignore[arg-type]
-    green = count_colour(shot, hexrgb[1])  # type: ignore[arg-type]
-    print(f"{shot}: {red} pixels in the pump colour, {green} in the coherent colour")
-    return 0 if red + green > 0 else 1
+    drawn = check_rendering(args[0], args[1])
+    print(f"{args[1]}: {drawn['pump']} pixels in the pump colour, {drawn['coherent']} in the "
+          "coherent colour")
+    return 0 if drawn["pump"] + drawn["coherent"] > 0 else 1
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -45,6 +45,11 @@ def cycle_svg(cycle: Sequence[Any], fees: Sequence[Any] | None = None, *,
 
     ``cycle[t]`` is held before trade ``t``, which swaps it for ``cycle[t + 1]`` (the last
     trade returns to ``cycle[0]``); paid trades are drawn in red, free ones in grey.
+    O(len(cycle)).
+
+    >>> svg = cycle_svg(["rock", "paper", "scissors"], ["1", "0", "1"])
+    >>> svg.startswith("<svg"), svg.count('class="trade"'), svg.count(f'stroke="{PUMP}"')
+    (True, 3, 2)
     """
     k = len(cycle)
     if k == 0:
@@ -71,39 +76,10 @@ def cycle_svg(cycle: Sequence[Any], fees: Sequence[Any] | None = None, *,
     node_r = 24.0
     extent: list[tuple[float, float]] = []
     for t in range(k):
-        (x0, y0), (x1, y1) = pos[t], pos[(t + 1) % k]
-        dx, dy = x1 - x0, y1 - y0
-        dist = math.hypot(dx, dy) or 1.0
-        ux, uy = dx / dist, dy / dist
-        # bend each arrow away from the centre (a 2-cycle then shows two arrows)
-        mx0, my0 = (x0 + x1) / 2, (y0 + y1) / 2
-        ox, oy = mx0 - cx, my0 - cy
-        norm = math.hypot(ox, oy)
-        if norm < 1e-6:
-            ox, oy = uy, -ux
-        else:
-            ox, oy = ox / norm, oy / norm
-        bend = 0.22 * dist
-        sx, sy = x0 + ux * node_r, y0 + uy * node_r
-        ex, ey = x1 - ux * node_r, y1 - uy * node_r
-        mx, my = mx0 + ox * bend, my0 + oy * bend
-        extent.append((mx, my))
         fee = fees[t] if t < len(fees) else ""
-        paid = _is_paid(fee)
-        colour, marker = (PUMP, "arrow-paid") if paid else (FREE, "arrow-free")
-        body.append(
-            f'<path class="trade" d="M{sx:.1f},{sy:.1f} Q{mx:.1f},{my:.1f} {ex:.1f},{ey:.1f}" '
-            f'fill="none" stroke="{colour}" stroke-width="2.5" marker-end="url(#{marker})">'
-            f"<title>{escape(f'trade {t + 1}: {cycle[t]} → {cycle[(t + 1) % k]}, fee {fee}')}"
-            "</title></path>"
-        )
-        lx, ly = (sx + 2 * mx + ex) / 4 + ox * 14, (sy + 2 * my + ey) / 4 + oy * 14 + 4
-        anchor = "start" if ox > 0.3 else "end" if ox < -0.3 else "middle"
-        label = f"{t + 1}: pays {fee}" if paid else f"{t + 1}: free"
-        body.append(
-            f'<text x="{lx:.1f}" y="{ly:.1f}" text-anchor="{anchor}" '
-            f'fill="{colour}">{escape(label)}</text>'
-        )
+        parts, middle = _trade_arrow(t, cycle, pos, (cx, cy), fee, node_r)
+        body.extend(parts)
+        extent.append(middle)
     extent.extend(pos)
     for t, (x, y) in enumerate(pos):
         body.append(
@@ -121,6 +97,42 @@ def cycle_svg(cycle: Sequence[Any], fees: Sequence[Any] | None = None, *,
                 origin=(max(0.0, x_lo), max(0.0, y_lo)))
 
 
+def _trade_arrow(t: int, cycle: Sequence[Any], pos: list[tuple[float, float]],
+                 centre: tuple[float, float], fee: Any,
+                 node_r: float) -> tuple[list[str], tuple[float, float]]:
+    """The arrow of trade ``t`` (bent away from the centre) and its label; and its middle."""
+    k = len(cycle)
+    (x0, y0), (x1, y1) = pos[t], pos[(t + 1) % k]
+    dx, dy = x1 - x0, y1 - y0
+    dist = math.hypot(dx, dy) or 1.0
+    ux, uy = dx / dist, dy / dist
+    # bend each arrow away from the centre (a 2-cycle then shows two arrows)
+    mx0, my0 = (x0 + x1) / 2, (y0 + y1) / 2
+    ox, oy = mx0 - centre[0], my0 - centre[1]
+    norm = math.hypot(ox, oy)
+    if norm < 1e-6:
+        ox, oy = uy, -ux
+    else:
+        ox, oy = ox / norm, oy / norm
+    bend = 0.22 * dist
+    sx, sy = x0 + ux * node_r, y0 + uy * node_r
+    ex, ey = x1 - ux * node_r, y1 - uy * node_r
+    mx, my = mx0 + ox * bend, my0 + oy * bend
+    paid = _is_paid(fee)
+    colour, marker = (PUMP, "arrow-paid") if paid else (FREE, "arrow-free")
+    lx, ly = (sx + 2 * mx + ex) / 4 + ox * 14, (sy + 2 * my + ey) / 4 + oy * 14 + 4
+    anchor = "start" if ox > 0.3 else "end" if ox < -0.3 else "middle"
+    label = f"{t + 1}: pays {fee}" if paid else f"{t + 1}: free"
+    return [
+        f'<path class="trade" d="M{sx:.1f},{sy:.1f} Q{mx:.1f},{my:.1f} {ex:.1f},{ey:.1f}" '
+        f'fill="none" stroke="{colour}" stroke-width="2.5" marker-end="url(#{marker})">'
+        f"<title>{escape(f'trade {t + 1}: {cycle[t]} → {cycle[(t + 1) % k]}, fee {fee}')}"
+        "</title></path>",
+        f'<text x="{lx:.1f}" y="{ly:.1f}" text-anchor="{anchor}" '
+        f'fill="{colour}">{escape(label)}</text>',
+    ], (mx, my)
+
+
 def _is_paid(fee: Any) -> bool:
     text = str(fee).strip()
     if text in ("", "0", "0ε"):
@@ -133,6 +145,12 @@ def votes_svg(trades: Sequence[Mapping[str, Any]], *, title: str = "committee vo
 
     ``trades`` are certificate trade dicts with ``holding``, ``offered`` and ``votes``
     (member → bool); trades without votes are shown as empty columns.
+    O(trades × members).
+
+    >>> trades = [{"holding": "A", "offered": "B", "votes": {"ann": True, "bob": False}},
+    ...           {"holding": "B", "offered": "A", "votes": {"ann": False, "bob": True}}]
+    >>> votes_svg(trades).count('class="vote"')
+    4
     """
     members: list[str] = []
     for t in trades:
@@ -183,6 +201,11 @@ def ordering_svg(utility: Mapping[str, Any], *, title: str = "utility ordering",
 
     Values are compared as numbers when they parse as such (``"3/2"`` included), else as
     text. At most ``max_levels`` bands and ``per_row`` items per band are drawn.
+    O(n log n).
+
+    >>> svg = ordering_svg({"apple": 3, "banana": 1, "cherry": "3"})
+    >>> svg.count('class="item"'), svg.index("u = 3") < svg.index("u = 1")
+    (3, True)
     """
     from fractions import Fraction
 
@@ -236,7 +259,11 @@ def bars_svg(values: Mapping[str, Any], *, title: str = "values", max_bars: int 
     """A bar per key (e.g. a Dutch book's net payoff in each state, or a probability).
 
     Values are numbers or exact strings such as ``"-1/5"``; negative bars point down in red,
-    positive ones up in green. At most ``max_bars`` bars are drawn.
+    positive ones up in green. At most ``max_bars`` bars are drawn. O(bars).
+
+    >>> svg = bars_svg({"rain": "-1/5", "sun": "-1/5", "snow": "1/10"})
+    >>> svg.count('class="bar"'), svg.count(f'fill="{NO}"')
+    (3, 2)
     """
     from fractions import Fraction
 

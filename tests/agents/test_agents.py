@@ -10,15 +10,15 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
-from coherence.agents._adapter import (
+from coherence.agents import (
     PROTOCOLS,
     Agent,
     AgentFaulted,
     AgentProtocolError,
     NotAnAgentError,
     adapt,
-    call_with_limit,
 )
+from coherence.agents._limits import call_with_limit
 from coherence.errors import InputError
 
 
@@ -108,6 +108,13 @@ def test_answers_are_validated():
     with pytest.raises(AgentProtocolError, match="finite"):
         adapt(lambda e: float("nan"), protocol="price").price(frozenset())
     assert adapt(lambda e: 0.1, protocol="price").price(frozenset()) == Fraction(0.1)
+    # numpy numbers are read exactly too, whatever their width
+    assert adapt(lambda e: np.float32(0.1), protocol="price").price(frozenset()) == Fraction(
+        float(np.float32(0.1)))
+    assert adapt(lambda e: np.int64(3), protocol="price").price(frozenset()) == 3
+    assert adapt(lambda e: Fraction(1, 3), protocol="price").price(frozenset()) == Fraction(1, 3)
+    with pytest.raises(AgentProtocolError, match="finite"):
+        adapt(lambda e: np.float32("inf"), protocol="price").price(frozenset())
 
 
 def test_menu_given_to_agent_is_a_copy():

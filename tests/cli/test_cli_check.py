@@ -161,11 +161,15 @@ def test_demo_prints_a_pump_and_a_utility_and_exits_0(capsys, tmp_path):
     assert code == 0
     assert "Money pump in 3 trades" in out and "u('apple') = 3" in out
     assert "Dutch book" in out and "EXPECTED" not in out
+    assert "(evidence, not proof: no certificate to verify)" in out
+    assert "3 exploitable, 0 agent fault(s), 1 no exploit found, 1 coherent" in out
     assert (tmp_path / "demo.html").read_text().count('class="finding ') == 5
     code, out, _ = _run(capsys, "demo", "--max-examples", "20", "--json")
     statuses = {e["example"]: e["status"] for e in json.loads(out)["examples"]}
     assert statuses["majority_committee.py"] == "exploitable"
     assert statuses["path_dependent_trader.py"] == "no_exploit_found"
+    assert json.loads(out)["counts"] == {"exploitable": 3, "fault": 0, "no_exploit_found": 1,
+                                         "coherent": 1}
 
 
 def test_progress_bar_only_on_a_terminal():
@@ -205,3 +209,32 @@ def test_console_script_subprocess():
     proc = subprocess.run([CONSOLE_SCRIPT, "check", "nope:agent"], capture_output=True, text=True,
                           timeout=120)
     assert proc.returncode == 2 and proc.stderr.startswith("coherence: error:")
+
+
+def test_report_checks_rendering_in_a_browser(capsys, tmp_path, monkeypatch):
+    import coherence.reporting as reporting
+
+    saved = tmp_path / "verdict.json"
+    code, out, _ = _run(capsys, "check", f"{EXAMPLES}/cyclic_chooser.py:agent", "--json")
+    saved.write_text(out)
+    html, png = tmp_path / "r.html", tmp_path / "r.png"
+    monkeypatch.setattr(reporting, "find_chromium", lambda: None)
+    code, _, err = _run(capsys, "report", str(saved), "-o", str(html), "--check-rendering",
+                        str(png))
+    assert code == 2 and "Chromium" in err and len(err.strip().splitlines()) == 1
+    drawn = {"pump": 120, "coherent": 0}
+    monkeypatch.setattr(reporting, "find_chromium", lambda: "/usr/bin/chromium")
+    monkeypatch.setattr(reporting, "check_rendering", lambda h, p: dict(drawn))
+    code, out, _ = _run(capsys, "report", str(saved), "-o", str(html), "--check-rendering",
+                        str(png), "--json")
+    doc = json.loads(out)
+    assert code == 0 and doc["exploitable"] == 1 and doc["rendering"]["visible"] is True
+    assert doc["rendering"]["pump"] == 120
+    drawn["pump"] = 0  # a page whose pictures did not draw
+    code, out, _ = _run(capsys, "report", str(html), "--check-rendering", str(png))
+    assert code == 1 and "NOTHING WAS DRAWN" in out
+    code, _, err = _run(capsys, "report", str(html))
+    assert code == 2 and "--check-rendering" in err
+    code, _, err = _run(capsys, "report", str(saved), "-o", str(tmp_path / "r.json"),
+                        "--check-rendering", str(png))
+    assert code == 2 and "HTML output" in err

@@ -12,7 +12,7 @@ import coherence.agents._probe
 # The in-process runs below forget every module first imported while they run; import the
 # lazily loaded parts of the package now so that the outer session keeps the same classes.
 import coherence.assertions
-import coherence.reporting._report  # noqa: F401
+import coherence.reporting._writer  # noqa: F401
 
 pytest_plugins = ["pytester"]
 
@@ -40,6 +40,10 @@ class Committee:
 class Raises:
     def prefers(self, a, b):
         raise RuntimeError("boom")
+
+class Dominance:
+    def accept(self, holding, offered, price):
+        return ITEMS.index(offered) < ITEMS.index(holding) and price <= 1
 '''
 
 
@@ -51,7 +55,7 @@ def user_suite(pytester: pytest.Pytester) -> pytest.Pytester:
 import pytest
 import coherence
 from coherence import PreferenceRelation
-from my_agents import ITEMS, Committee, Cyclic, Ranked, Raises
+from my_agents import ITEMS, Committee, Cyclic, Dominance, Ranked, Raises
 
 
 def test_ranked_is_coherent():
@@ -70,6 +74,11 @@ def test_committee_is_pumped(coherence_verdict):
 @pytest.mark.coherence(agent=Committee, items=list("ABC"), seed=3)
 def test_committee_declared_coherent():
     pass
+
+
+@pytest.mark.coherence(agent=Dominance, items=ITEMS, seed=2, max_examples=20)
+def test_trader_without_a_pump_passes_as_coherent(coherence_verdict):
+    assert coherence_verdict.status == "no_exploit_found"
 
 
 @pytest.mark.coherence(Raises(), items=ITEMS, expect="fault")
@@ -92,7 +101,7 @@ def test_record_fixture(coherence_record):
 
 def test_outcomes_and_failure_messages(user_suite: pytest.Pytester) -> None:
     result = user_suite.runpytest("-p", "no:cacheprovider")
-    result.assert_outcomes(passed=5, failed=2)
+    result.assert_outcomes(passed=6, failed=2)
     out = result.stdout.str()
     # readable failure: the pump as a story, not a bare assert
     assert "Money pump in 3 trades" in out
@@ -102,6 +111,8 @@ def test_outcomes_and_failure_messages(user_suite: pytest.Pytester) -> None:
     assert "EXPLOIT test_user.py::test_cyclic_is_coherent" in out
     assert "FAULT test_user.py::test_raising_agent_is_a_fault" in out
     assert "PytestAssertRewriteWarning" not in out
+    assert "4 exploitable, 1 agent fault(s), 1 no exploit found, 2 coherent" in out
+    assert "test_trader_without_a_pump_passes_as_coherent" not in out  # not listed as bad
 
 
 def test_report_json_lists_every_certificate(user_suite: pytest.Pytester) -> None:
@@ -112,9 +123,12 @@ def test_report_json_lists_every_certificate(user_suite: pytest.Pytester) -> Non
     assert doc["coherence_report"] == 1
     names = [f["name"] for f in doc["findings"]]
     kinds = sorted(f["verdict"]["certificate"]["kind"] for f in doc["findings"])
-    # ranked, cyclic, committee x2, raising, relation, recorded relation
-    assert len(names) == 7
-    assert kinds.count("money_pump") + kinds.count("trading_pump") == 4 and kinds.count("agent_fault") == 1
+    # ranked, cyclic, committee x2, trader, raising, relation, recorded relation
+    assert len(names) == 8
+    assert kinds.count("money_pump") + kinds.count("trading_pump") == 4
+    assert kinds.count("agent_fault") == 1 and kinds.count("no_pump_found") == 1
+    statuses = sorted(f["verdict"]["status"] for f in doc["findings"])
+    assert statuses.count("no_exploit_found") == 1
     assert any("three-cycle" in n for n in names)
     committee = next(f for f in doc["findings"] if "test_committee_is_pumped" in f["name"])
     assert all("votes" in t for t in committee["verdict"]["certificate"]["trades"])
@@ -124,7 +138,7 @@ def test_report_json_lists_every_certificate(user_suite: pytest.Pytester) -> Non
 def test_report_missing_folder_is_reported_not_a_crash(user_suite: pytest.Pytester) -> None:
     result = user_suite.runpytest("-p", "no:cacheprovider", "--coherence-report=nope/r.json")
     assert "could not write nope/r.json" in result.stdout.str()
-    result.assert_outcomes(passed=5, failed=2)
+    result.assert_outcomes(passed=6, failed=2)
 
 
 def test_report_html(user_suite: pytest.Pytester) -> None:
@@ -145,6 +159,7 @@ def test_junit_suite_properties(user_suite: pytest.Pytester) -> None:
     props = {p.get("name"): p.get("value") for p in suite.iter("property")}
     assert props["coherence_exploitable"] == "4"
     assert props["coherence_faults"] == "1"
+    assert props["coherence_no_exploit_found"] == "1"
     assert props["coherence_coherent"] == "2"
 
 
@@ -181,4 +196,4 @@ def test_summary_can_be_shortened(user_suite: pytest.Pytester, mode: str) -> Non
     out = result.stdout.str()
     assert "EXPLOIT test_user.py::test_cyclic_is_coherent" not in out
     assert ("= coherence =" in out) == (mode == "counts")
-    result.assert_outcomes(passed=5, failed=2)
+    result.assert_outcomes(passed=6, failed=2)

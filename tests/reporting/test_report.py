@@ -14,6 +14,7 @@ from coherence.errors import InputError
 from coherence.reporting import (
     Finding,
     count_colour,
+    count_statuses,
     decode_png,
     find_chromium,
     load_findings,
@@ -40,11 +41,11 @@ def _committee_verdict():
     offers = tuple(Offer(h, o, Fraction(1, 10), True, v)
                    for (h, o), v in zip([("A", "C"), ("C", "B"), ("B", "A")], votes,
                                         strict=True))
-    return Verdict(False, TradingPump("A", offers, 0), subject="committee")
+    return Verdict.certify(TradingPump("A", offers, 0), subject="committee")
 
 
 def _fault_verdict():
-    return Verdict(False, AgentFault("timeout", "prefers('<b>', 'x') hung", ("no answer",)))
+    return Verdict.inconclusive(AgentFault("timeout", "prefers('<b>', 'x') hung", ("no answer",)))
 
 
 def _parse(svg: str) -> ET.Element:
@@ -89,6 +90,7 @@ def test_findings_round_trip_through_json(tmp_path):
                                              for k, v in enumerate(verdicts)])
     doc = json.loads(path.read_text())
     assert doc["coherence_report"] == 1 and len(doc["findings"]) == 3
+    assert doc["counts"] == {"exploitable": 2, "fault": 1, "no_exploit_found": 0, "coherent": 0}
     back = load_findings(path)
     assert [f.status for f in back] == ["exploitable", "exploitable", "fault"]
     assert back[0].explanation == verdicts[0].explain()
@@ -119,12 +121,12 @@ def test_write_report_is_atomic_and_checks_the_folder(tmp_path, monkeypatch):
         write_report(tmp_path / "no" / "r.html", [_pump_verdict()])
     target = tmp_path / "r.html"
     target.write_text("old")
-    import coherence.reporting._report as report
+    import coherence.reporting._html as html
 
     def broken(*a, **k):
         raise RuntimeError("render failed")
 
-    monkeypatch.setattr(report, "render_html", broken)
+    monkeypatch.setattr(html, "render_html", broken)
     with pytest.raises(RuntimeError):
         write_report(target, [_pump_verdict()])
     assert target.read_text() == "old"
@@ -158,3 +160,55 @@ def test_report_renders_with_pictures_in_a_headless_browser(tmp_path):
     red = count_colour(png, (0xD6, 0x27, 0x28))  # pump arrows, badges, "against" votes
     green = count_colour(png, (0x2C, 0xA0, 0x2C))  # "for" votes
     assert red > 500 and green > 500
+
+
+def _no_pump_verdict():
+    from coherence.agents import probe
+
+    def accept(holding, offered, price):
+        return offered > holding and price <= 1
+
+    return probe(accept, items=list("abc"), seed=0, max_examples=5, max_steps=5)
+
+
+def _wtp_verdicts():
+    import numpy as np
+
+    from coherence.relations import WillingnessToPay
+
+    inf = float("-inf")
+    pumped = WillingnessToPay(("A", "B"), np.array([[inf, 1.0], [-0.5, inf]]))
+    priced = WillingnessToPay(("A", "B"), np.array([[inf, 1.0], [-1.5, inf]]))
+    return check(pumped), check(priced)
+
+
+def test_no_exploit_found_is_its_own_status_in_reports():
+    v = _no_pump_verdict()
+    assert v.status == "no_exploit_found"
+    html = render_html([("trader", v), ("pumped", _pump_verdict()), ("hung", _fault_verdict())])
+    assert '<span class="badge no_exploit_found">NO EXPLOIT FOUND</span>' in html
+    assert "1 no exploit found" in html and "1 exploitable" in html and "1 agent faults" in html
+    assert "first trades" in html  # the ordering of a fresh agent's first trades, captioned
+    assert html.index("hung") < html.index("trader")  # worst first: faults before evidence
+    assert "evidence: <code>no_pump_found</code>" in html
+    told = story(v.to_json())
+    assert told.startswith("No money pump found") and "evidence, not proof" in told
+    assert count_statuses([v, _pump_verdict(), _utility_verdict()]) == {
+        "exploitable": 1, "fault": 0, "no_exploit_found": 1, "coherent": 1}
+    legacy = {"coherent": True, "certificate": v.to_json()["certificate"]}  # no "status"
+    assert load_findings(legacy)[0].status == "no_exploit_found"
+    assert load_findings({"coherent": False, "certificate": {"kind": "agent_fault"}})[
+        0].status == "fault"
+
+
+def test_cardinal_pump_and_money_utility_are_told_and_drawn():
+    pumped, priced = _wtp_verdicts()
+    assert pumped.certificate.kind == "cardinal_money_pump"
+    assert priced.certificate.kind == "utility_potential"
+    told = story(pumped.to_json())
+    assert told.startswith("Money pump in 2 trades") and "is paid 1/2 to trade" in told
+    assert "pays 1 to trade" in told and "ε" not in told
+    assert "money utility" in story(priced.to_json())
+    html = render_html([("pumped", pumped), ("priced", priced)])
+    assert html.count("<svg") == 2
+    assert "The money utility that rules out every pump" in html
