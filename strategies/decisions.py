@@ -10,6 +10,7 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Any
 
+import numpy as np
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
@@ -34,6 +35,16 @@ def _problem(draw: st.DrawFn, n: int, m: int, max_outcome: int) -> list[list[int
             for _ in range(n)]
 
 
+def _labelled(U: list[list[int]]) -> DecisionProblem:
+    """States ``w0, …`` and acts ``a0, …`` around the states × acts matrix ``U``."""
+    n, m = len(U), len(U[0])
+    return DecisionProblem(
+        tuple(f"w{i}" for i in range(n)),
+        tuple(f"a{j}" for j in range(m)),
+        np.array(U, dtype=object),
+    )
+
+
 def decision_problems(
     *,
     min_states: int = 1,
@@ -43,7 +54,13 @@ def decision_problems(
     max_outcome: int = 10,
 ) -> st.SearchStrategy[DecisionProblem]:
     """Decision problems with states ``"w0", …``, acts ``"a0", …`` and integer outcomes in
-    ``[0, max_outcome]``. Shrinks towards one state, one act, outcome 0."""
+    ``[0, max_outcome]``. Shrinks towards one state, one act, outcome 0.
+
+    >>> from hypothesis import find, settings
+    >>> p = find(decision_problems(), lambda p: p.n_acts > 1, settings=settings(database=None))
+    >>> p.states, p.acts, p.outcomes.tolist()
+    (('w0',), ('a0', 'a1'), [[Fraction(0, 1), Fraction(0, 1)]])
+    """
     _check(min_states, max_states, min_acts, max_acts)
 
     @st.composite
@@ -51,7 +68,7 @@ def decision_problems(
         n = draw(st.integers(min_states, max_states))
         m = draw(st.integers(min_acts, max_acts))
         U = _problem(draw, n, m, max_outcome)
-        return DecisionProblem([f"w{i}" for i in range(n)], [f"a{j}" for j in range(m)], U)
+        return _labelled(U)
 
     return build()
 
@@ -69,7 +86,19 @@ def policies(
     non-negative loss (positive somewhere) and the policy plays ``a0`` (mixed with others
     when ``mixed``); ``dominated=False``: the policy is Bayes-optimal for a drawn strictly
     positive prior (so admissible); ``None``: either. Dominated examples shrink to one state,
-    two acts and a loss of 1."""
+    two acts and a loss of 1.
+
+    >>> from hypothesis import given, settings
+    >>> from coherence import check
+    >>> seen = set()
+    >>> @settings(max_examples=5, database=None, deadline=None)
+    ... @given(policies(dominated=True))
+    ... def record(pp):
+    ...     seen.add(check(*pp).status)
+    >>> record()
+    >>> seen
+    {'exploitable'}
+    """
     _check(min_states, max_states, 2 if dominated else 1, max(max_acts, 2 if dominated else 1))
 
     @st.composite
@@ -82,7 +111,7 @@ def policies(
         loss[w] = max(loss[w], 1)
         for i in range(n):
             U[i][0] = U[i][1] - loss[i]
-        P = DecisionProblem([f"w{i}" for i in range(n)], [f"a{j}" for j in range(m)], U)
+        P = _labelled(U)
         if mixed and m > 2:
             k = draw(st.integers(1, 3))
             return P, {"a0": Fraction(k, k + 1), "a2": Fraction(1, k + 1)}
@@ -96,7 +125,7 @@ def policies(
         prior = draw(st.lists(st.integers(1, 5), min_size=n, max_size=n))
         ev = [sum(prior[i] * U[i][a] for i in range(n)) for a in range(m)]
         best = [a for a in range(m) if ev[a] == max(ev)]
-        P = DecisionProblem([f"w{i}" for i in range(n)], [f"a{j}" for j in range(m)], U)
+        P = _labelled(U)
         if mixed and len(best) > 1:
             return P, {f"a{a}": Fraction(1, len(best)) for a in best}
         return P, f"a{best[0]}"

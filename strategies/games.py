@@ -30,7 +30,19 @@ def normal_form_games(
     strictly dominated strategy for player 1 (``dominated=True``; dominated by a mixture of
     two strategies when ``mixed``); or with no strictly dominated strategy
     (``dominated=False``: each strategy has a top payoff against some opponent profile).
-    Shrinks towards two players with one or two strategies each and payoffs 0."""
+    Shrinks towards two players with one or two strategies each and payoffs 0.
+
+    >>> from hypothesis import given, settings
+    >>> from coherence import check
+    >>> seen = set()
+    >>> @settings(max_examples=5, database=None, deadline=None)
+    ... @given(normal_form_games(dominated=True, mixed=True))
+    ... def record(game):
+    ...     seen.add(check(game).status)
+    >>> record()
+    >>> seen
+    {'exploitable'}
+    """
     if not isinstance(min_players, int) or min_players < 1:
         raise InvalidArgument(f"min_players={min_players!r} must be an integer ≥ 1")
     if not isinstance(max_players, int) or max_players < min_players:

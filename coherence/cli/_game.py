@@ -19,9 +19,18 @@ Exit 0 when nothing is strictly dominated, 1 when something is, 2 bad input.
 from __future__ import annotations
 
 import argparse
+from typing import Any
 
 from coherence.cli._common import add_json_flag, emit, read_with
-from coherence.decisions import Game, eliminate_dominated, eliminate_weakly_dominated
+from coherence.decisions import (
+    Game,
+    WeakDominance,
+    WeakElimination,
+    eliminate_dominated,
+    eliminate_weakly_dominated,
+)
+
+_NOTHING_WEAK = "no strategy is weakly dominated, so the elimination order cannot matter"
 
 
 def game_from_file(path: str) -> Game:
@@ -29,27 +38,25 @@ def game_from_file(path: str) -> Game:
     return read_with(path, Game.from_json)
 
 
-def _weak_json(game: Game) -> dict:
-    run, witness, warning = eliminate_weakly_dominated(game)
-    doc = {
-        "warning": warning,
-        "steps": [s.to_json(game) for s in run.steps],
-        "survivors": {
-            str(game.players[i]): [game.strategies[i][j] for j in a]
-            for i, a in enumerate(run.survivors)
-        },
-    }
-    if witness is not None:
-        doc["order_witness"] = [
-            {
-                "steps": [s.to_json(game) for s in w.steps],
-                "survivors": {
-                    str(game.players[i]): [game.strategies[i][j] for j in a]
-                    for i, a in enumerate(w.survivors)
-                },
-            }
-            for w in (witness.first, witness.second)
-        ]
+def _run_json(game: Game, run: WeakElimination) -> dict[str, Any]:
+    doc = run.to_json(game)
+    return {"steps": doc["steps"], "survivors": doc["survivors"]}
+
+
+def _weak_json(game: Game) -> dict[str, Any]:
+    """``{"status", "warning", "steps", "survivors"[, "order_witness"], "verdict"}``."""
+    verdict = eliminate_weakly_dominated(game)
+    cert = verdict.certificate
+    doc: dict[str, Any] = {"status": verdict.status}
+    if isinstance(cert, WeakDominance):
+        doc.update(warning=cert.warning, **_run_json(game, cert.run))
+        if cert.witness is not None:
+            doc["order_witness"] = [
+                _run_json(game, w) for w in (cert.witness.first, cert.witness.second)
+            ]
+    else:
+        doc.update(warning=_NOTHING_WEAK, steps=[], survivors=cert.to_json()["survivors"])
+    doc["verdict"] = verdict.to_json()
     return doc
 
 

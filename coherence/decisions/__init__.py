@@ -4,29 +4,31 @@ theorem) and normal-form games (iterated elimination of dominated strategies).
 
 from __future__ import annotations
 
-from coherence.decisions._games import (
-    DominanceElimination,
-    EliminationStep,
-    Game,
-    OrderDependence,
-    Rationalisation,
-    WeakElimination,
-    check_game,
-    eliminate_dominated,
-    eliminate_weakly_dominated,
-)
+from coherence.decisions._game import Game
 from coherence.decisions._problems import (
     BayesPrior,
-    Chance,
-    Decide,
     DecisionProblem,
-    DecisionTree,
     DominatingPolicy,
-    Leaf,
     check_policy,
+)
+from coherence.decisions._steps import EliminationStep
+from coherence.decisions._strict import (
+    DominanceElimination,
+    Rationalisation,
+    check_game,
+    eliminate_dominated,
+)
+from coherence.decisions._trees import Chance, Decide, DecisionTree, Leaf
+from coherence.decisions._weak import (
+    AdmissibleBeliefs,
+    OrderDependence,
+    WeakDominance,
+    WeakElimination,
+    eliminate_weakly_dominated,
 )
 
 __all__ = [
+    "AdmissibleBeliefs",
     "BayesPrior",
     "Chance",
     "Decide",
@@ -39,6 +41,7 @@ __all__ = [
     "Leaf",
     "OrderDependence",
     "Rationalisation",
+    "WeakDominance",
     "WeakElimination",
     "check_game",
     "check_policy",

@@ -15,8 +15,8 @@ better) of every act in every state. A policy is a pure act or a mixture of acts
 are exposed by strictly positive weights — Arrow, Barankin and Blackwell 1953 for the general
 convex case.) :func:`check_policy` returns the verified certificate of the side that holds.
 
-Sequential problems given as finite :class:`DecisionTree` s reduce to a decision problem
-whose acts are the tree's plans (a choice at every decision node).
+Sequential problems given as finite decision trees (:mod:`coherence.decisions._trees`)
+reduce to a decision problem whose acts are the tree's plans.
 """
 
 from __future__ import annotations
@@ -25,24 +25,20 @@ from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import cached_property
-from itertools import product
 from typing import Any, ClassVar
 
 import numpy as np
 
 from coherence._exact.lp import LinearSystem, as_fraction, find_point, rational_candidates
 from coherence._exact.solvers import linprog
+from coherence._jsonio import by_label, label_from_json
 from coherence.errors import CertificationError, InputError
 from coherence.verdict import Certificate, Verdict, label_to_json
 
 __all__ = [
     "BayesPrior",
-    "Chance",
-    "Decide",
     "DecisionProblem",
-    "DecisionTree",
     "DominatingPolicy",
-    "Leaf",
     "check_policy",
 ]
 
@@ -58,6 +54,10 @@ class DecisionProblem:
 
     Raises :class:`InputError` on empty or duplicate labels, ragged or mis-shaped matrices,
     NaN or infinite outcomes.
+
+    >>> P = DecisionProblem(["rain", "sun"], ["umbrella", "none"], [[5, 0], [3, 6]])
+    >>> P.value(P.policy_vector({"umbrella": "1/2", "none": "1/2"}))
+    [Fraction(5, 2), Fraction(9, 2)]
     """
 
     states: tuple[Hashable, ...]
@@ -136,11 +136,38 @@ class DecisionProblem:
         ]
 
     def to_json(self) -> dict[str, Any]:
+        """``{"states", "acts", "outcomes"}`` with exact ``"p/q"`` strings."""
         return {
             "states": [label_to_json(s) for s in self.states],
             "acts": [label_to_json(a) for a in self.acts],
             "outcomes": [[str(v) for v in row] for row in self.outcomes],
         }
+
+    @classmethod
+    def from_json(cls, doc: Mapping[str, Any]) -> DecisionProblem:
+        """Read a problem back from :meth:`to_json` (list labels become tuples).
+
+        >>> P = DecisionProblem(["a"], ["x", "y"], [["1/2", 1]])
+        >>> DecisionProblem.from_json(P.to_json()).to_json() == P.to_json()
+        True
+        """
+        if not isinstance(doc, Mapping) or set(doc) != {"states", "acts", "outcomes"}:
+            raise InputError("a decision problem is an object with states, acts and outcomes")
+        return cls(
+            tuple(label_from_json(s) for s in doc["states"]),
+            tuple(label_from_json(a) for a in doc["acts"]),
+            doc["outcomes"],
+        )
+
+    def policy_from_json(self, doc: Mapping[str, Any]) -> tuple[Fraction, ...]:
+        """A mixed policy from its JSON form ``{act label: "p/q"}`` (acts left out are 0)."""
+        keys = {str(label_to_json(a)): j for j, a in enumerate(self.acts)}
+        q = [Fraction(0)] * self.n_acts
+        for key, w in doc.items():
+            if key not in keys:
+                raise InputError(f"policy names an unknown act {key!r}")
+            q[keys[key]] = as_fraction(w, what=f"probability of {key!r}")
+        return tuple(q)
 
 
 def _policy_json(problem: DecisionProblem, q: Sequence[Fraction]) -> dict[str, str]:
@@ -165,7 +192,13 @@ def _valid_mixture(q: Sequence[Any], n: int) -> bool:
 
 @dataclass(frozen=True, eq=False)
 class DominatingPolicy(Certificate):
-    """A (mixed) policy at least as good as ``policy`` in every state, better in one."""
+    """A (mixed) policy at least as good as ``policy`` in every state, better in one.
+
+    >>> P = DecisionProblem(["a", "b"], ["x", "y"], [[1, 1], [0, 1]])
+    >>> cert = DominatingPolicy(P, (Fraction(1), Fraction(0)), (Fraction(0), Fraction(1)))
+    >>> cert.verify(), cert.gains
+    (True, {'a': Fraction(0, 1), 'b': Fraction(1, 1)})
+    """
 
     problem: DecisionProblem
     policy: tuple[Fraction, ...]
@@ -205,12 +238,23 @@ class DominatingPolicy(Certificate):
             "policy": _policy_json(self.problem, self.policy),
             "dominating": _policy_json(self.problem, self.dominating),
             "gains": {str(label_to_json(s)): str(v) for s, v in self.gains.items()},
+            "problem": self.problem.to_json(),
         }
+
+    @classmethod
+    def _from_json(cls, doc: Mapping[str, Any]) -> DominatingPolicy:
+        P = DecisionProblem.from_json(doc["problem"])
+        return cls(P, P.policy_from_json(doc["policy"]), P.policy_from_json(doc["dominating"]))
 
 
 @dataclass(frozen=True, eq=False)
 class BayesPrior(Certificate):
-    """A prior with full support under which ``policy`` maximises expected outcome."""
+    """A prior with full support under which ``policy`` maximises expected outcome.
+
+    >>> P = DecisionProblem(["a", "b"], ["x", "y"], [[2, 0], [0, 2]])
+    >>> BayesPrior(P, (Fraction(1), Fraction(0)), (Fraction(2, 3), Fraction(1, 3))).verify()
+    True
+    """
 
     problem: DecisionProblem
     policy: tuple[Fraction, ...]
@@ -261,7 +305,14 @@ class BayesPrior(Certificate):
             "prior": {str(label_to_json(s)): str(v)
                       for s, v in zip(P.states, self.prior, strict=True)},
             "expected_value": str(max(self.expected())),
+            "problem": P.to_json(),
         }
+
+    @classmethod
+    def _from_json(cls, doc: Mapping[str, Any]) -> BayesPrior:
+        P = DecisionProblem.from_json(doc["problem"])
+        prior = by_label(doc["prior"], P.states, what="prior")
+        return cls(P, P.policy_from_json(doc["policy"]), tuple(prior))
 
 
 def _pure_dominator(problem: DecisionProblem, q: Sequence[Fraction]) -> int | None:
@@ -359,6 +410,14 @@ def check_policy(problem: DecisionProblem, policy: Any) -> Verdict:
     Raises:
         InputError: a malformed policy.
         CertificationError: neither certificate verified.
+
+    >>> P = DecisionProblem(["rain", "sun"], ["umbrella", "none", "hedge"],
+    ...                     [[5, 0, 2], [3, 6, 2]])
+    >>> v = check_policy(P, "hedge")
+    >>> v.coherent, v.certificate.dominating
+    (False, (Fraction(1, 1), Fraction(0, 1), Fraction(0, 1)))
+    >>> check_policy(P, "umbrella").certificate.prior
+    (Fraction(1, 2), Fraction(1, 2))
     """
     q = problem.policy_vector(policy)
     j = _pure_dominator(problem, q)
@@ -374,103 +433,4 @@ def check_policy(problem: DecisionProblem, policy: Any) -> Verdict:
             if prior is None:
                 raise CertificationError("policy: neither a dominating policy nor a prior verified")
             cert = BayesPrior(problem, q, prior)
-    if not cert.verify():
-        raise CertificationError(f"policy: {cert.kind} failed exact verification")
-    return Verdict(not cert.exploit, cert, "policy")
-
-
-# -- decision trees --------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Leaf:
-    """A terminal node: the outcome, one number or a mapping state → number."""
-
-    outcome: Any
-
-
-@dataclass(frozen=True)
-class Decide:
-    """A decision node named ``name``: the agent picks one of ``options`` (label → node)."""
-
-    name: Hashable
-    options: Mapping[Hashable, Any]
-
-
-@dataclass(frozen=True)
-class Chance:
-    """Nature reveals which cell of a partition of the states holds: ``branches`` maps a label
-    to ``(states in that cell, node)``; the cells must partition the states reaching here."""
-
-    branches: Mapping[Hashable, tuple[Sequence[Hashable], Any]]
-
-
-@dataclass(frozen=True, eq=False)
-class DecisionTree:
-    """A finite sequential decision problem over ``states``.
-
-    :meth:`to_problem` enumerates plans — a choice at every decision node — and evaluates each
-    in each state by walking the tree; that is the normal form. Decision-node names must be
-    unique. Cost: O(plans × states × depth); the number of plans is the product of the
-    option counts.
-    """
-
-    states: tuple[Hashable, ...]
-    root: Any
-
-    def _decisions(self) -> dict[Hashable, tuple[Hashable, ...]]:
-        found: dict[Hashable, tuple[Hashable, ...]] = {}
-
-        def walk(node: Any) -> None:
-            if isinstance(node, Decide):
-                if node.name in found:
-                    raise InputError(f"decision node name {node.name!r} is used twice")
-                if not node.options:
-                    raise InputError(f"decision node {node.name!r} has no options")
-                found[node.name] = tuple(node.options)
-                for child in node.options.values():
-                    walk(child)
-            elif isinstance(node, Chance):
-                for _cell, child in node.branches.values():
-                    walk(child)
-            elif not isinstance(node, Leaf):
-                raise InputError(f"unknown tree node {node!r}")
-
-        walk(self.root)
-        return found
-
-    def _outcome(self, plan: Mapping[Hashable, Hashable], state: Hashable) -> Fraction:
-        node = self.root
-        while True:
-            if isinstance(node, Leaf):
-                o = node.outcome
-                if isinstance(o, Mapping):
-                    if state not in o:
-                        raise InputError(f"leaf has no outcome for state {state!r}")
-                    o = o[state]
-                return as_fraction(o, what="leaf outcome")
-            if isinstance(node, Decide):
-                node = node.options[plan[node.name]]
-            else:
-                nxt = [child for cell, child in node.branches.values() if state in set(cell)]
-                if len(nxt) != 1:
-                    raise InputError(f"chance node cells do not partition the states at {state!r}")
-                node = nxt[0]
-
-    def to_problem(self) -> DecisionProblem:
-        """The normal form: acts are plans, labelled ``"node=option; …"`` strings."""
-        states = tuple(self.states)
-        if not states:
-            raise InputError("the state space is empty")
-        dec = self._decisions()
-        names = list(dec)
-        plans = list(product(*(dec[n] for n in names))) if names else [()]
-        acts = []
-        cols = []
-        for p in plans:
-            plan = dict(zip(names, p, strict=True))
-            acts.append("; ".join(f"{n}={o}" for n, o in plan.items()) or "(no choice)")
-            cols.append([self._outcome(plan, s) for s in states])
-        outcomes = np.array(cols, dtype=object).T
-        return DecisionProblem(states, tuple(acts), outcomes)
-
+    return Verdict.certify(cert, "policy")

@@ -1,5 +1,6 @@
 """Decision problems: Wald's complete class theorem as properties."""
 
+import json
 from fractions import Fraction
 from itertools import product
 
@@ -19,6 +20,7 @@ from coherence.decisions import (
     Leaf,
 )
 from coherence.errors import InputError
+from coherence.verdict import from_json
 from strategies.decisions import decision_problems, policies
 
 P = DecisionProblem(["rain", "sun"], ["umbrella", "none", "hedge"], [[5, 0, 2], [3, 6, 2]])
@@ -161,3 +163,43 @@ def test_bad_trees():
 def test_check_needs_a_policy():
     with pytest.raises(InputError):
         check(P)
+
+
+def _roundtrip(cert):
+    doc = json.loads(json.dumps(cert.to_json()))
+    back = from_json(doc)
+    assert type(back) is type(cert) and back.verify() and back.to_json() == cert.to_json()
+    return back
+
+
+def test_policy_certificates_roundtrip_through_json():
+    back = _roundtrip(check(P, "hedge").certificate)
+    assert back.dominating == (1, 0, 0) and back.problem.acts == P.acts
+    back = _roundtrip(check(P, {"umbrella": "1/2", "none": "1/2"}).certificate)
+    assert back.prior == (Fraction(3, 8), Fraction(5, 8))
+
+
+def test_roundtrip_keeps_non_string_labels():
+    Q = DecisionProblem([1, (2, "b")], [("x", 0), "y"], [["1/3", 0], [0, "2/3"]])
+    for policy in [("x", 0), {"y": 1}]:
+        back = _roundtrip(check(Q, policy).certificate)
+        assert back.problem.states == Q.states and back.problem.acts == Q.acts
+
+
+def test_tampered_policy_json_does_not_verify():
+    doc = check(P, "hedge").certificate.to_json()
+    doc["dominating"] = {"none": "1"}
+    assert not from_json(doc).verify()
+    doc["dominating"] = {"nope": "1"}
+    with pytest.raises(InputError):
+        from_json(doc)
+    doc = check(P, "umbrella").certificate.to_json()
+    del doc["prior"]["rain"]
+    with pytest.raises(InputError):
+        from_json(doc)
+
+
+@settings(max_examples=30)
+@given(policies(mixed=True))
+def test_every_policy_certificate_roundtrips(pp):
+    _roundtrip(check(*pp).certificate)

@@ -1,0 +1,400 @@
+"""Dominance by mixtures and best-response beliefs on one player's payoff matrix.
+
+Everything here works on a matrix ``U`` (rows: the player's surviving strategies, columns:
+the surviving opponent profiles). Float LPs (HiGHS) find a dominating mixture or a belief;
+the exact side rounds it to rationals and checks it in integers, or solves exactly
+(:func:`coherence._exact.lp.find_point`). The exact matrices hold Python ints (payoffs times
+their common denominator).
+
+The two sides are one LP duality (Pearce 1984, Lemma 3): a row is strictly dominated by a
+mixture of the others iff it is a best response to no belief over the columns; it is weakly
+dominated iff it is a best response to no belief with full support (the finite complete class
+theorem, Wald 1950, with the columns as states).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from fractions import Fraction
+
+import numpy as np
+
+from coherence._exact.lp import LinearSystem, find_point, rational_candidates
+from coherence._exact.solvers import linprog
+
+__all__ = [
+    "TOL",
+    "best_response",
+    "candidate_beliefs",
+    "common_den",
+    "dominance_lp",
+    "exact_belief",
+    "exact_full_support_belief",
+    "exact_mixture",
+    "mixture_dominates",
+    "pure_strict_dominated",
+]
+
+#: float margin above which an LP's dominance is trusted enough to look for an exact mixture
+TOL = 1e-9
+
+Mixture = tuple[Fraction, ...]
+
+
+def common_den(xs: Iterable[Fraction]) -> int:
+    """The least common denominator of exact numbers.
+
+    >>> common_den([Fraction(1, 2), Fraction(1, 3), Fraction(1)])
+    6
+    """
+    D = 1
+    for v in xs:
+        if v.denominator != 1:
+            D = D * v.denominator // math.gcd(D, v.denominator)
+    return D
+
+
+def mixture_dominates(U: np.ndarray, s: int, sigma: Sequence[Fraction], strict: bool) -> bool:
+    """Exact: does ``σ`` (over U's rows, ``σ_s = 0``) dominate row ``s``? (strict: in every
+    column; weak: ≥ everywhere and > somewhere). ``U`` holds exact numbers (ints).
+
+    O(rows · columns) integer operations.
+
+    >>> U = np.array([[3, 0], [0, 3], [1, 1]], dtype=object)
+    >>> mixture_dominates(U, 2, (Fraction(1, 2), Fraction(1, 2), Fraction(0)), strict=True)
+    True
+    """
+    if len(sigma) != U.shape[0] or sigma[s] != 0:
+        return False
+    sup = [j for j, v in enumerate(sigma) if v != 0]
+    vals = [Fraction(sigma[j]) for j in sup]
+    if any(v < 0 for v in vals) or sum(vals) != 1:
+        return False
+    D = common_den(vals)
+    lhs = sum((int(v * D) * U[j] for j, v in zip(sup, vals, strict=True)),
+              np.zeros(U.shape[1], dtype=object))
+    rhs = U[s] * D
+    if strict:
+        return bool(all(lhs > rhs))
+    return bool(all(lhs >= rhs) and any(lhs > rhs))
+
+
+def best_response(U: np.ndarray, s: int, y: Sequence[Fraction]) -> bool:
+    """Exact: is row ``s`` a best response to the belief ``y`` over U's columns?
+
+    >>> best_response(np.array([[1, 0], [0, 1]], dtype=object), 1, (Fraction(0), Fraction(1)))
+    True
+    """
+    if len(y) != U.shape[1] or any(v < 0 for v in y) or sum(y) != 1:
+        return False
+    D = common_den(y)
+    sup = [t for t, v in enumerate(y) if v != 0]
+    vals = U[:, sup].dot(np.array([int(y[t] * D) for t in sup], dtype=object))
+    return bool(vals[s] >= max(vals))
+
+
+def _unsolved(r: int, c: int) -> tuple[float, np.ndarray, np.ndarray]:
+    return -math.inf, np.zeros(r), np.full(c, 1.0 / c)
+
+
+def _strict_lp(U: np.ndarray, s: int, others: list[int]) -> tuple[float, np.ndarray, np.ndarray]:
+    """``max ε`` s.t. ``σᵀU ≥ U_s + ε`` by constraint generation.
+
+    A restricted LP that finds no margin proves there is none (its duals are a belief on the
+    kept columns); a restricted σ that beats row s on every column is a dominating mixture;
+    otherwise the violated columns are added (16 at a time).
+    """
+    r, c = U.shape
+    Uo = U[others].T  # c × (r-1)
+    gap = U[s] - Uo.max(axis=1)  # how well s does in each column
+    cols = [int(t) for t in np.argsort(-gap)[: min(c, 16)]]
+    while True:
+        res = linprog(
+            np.r_[np.zeros(len(others)), -1.0],
+            A_ub=np.hstack([-Uo[cols], np.ones((len(cols), 1))]),
+            b_ub=-U[s, cols],
+            A_eq=np.r_[np.ones(len(others)), 0.0][None, :],
+            b_eq=[1.0],
+            bounds=[(0, None)] * len(others) + [(None, 1.0)],
+            method="highs",
+            options={"presolve": False},
+        )
+        if res.status != 0:
+            return _unsolved(r, c)
+        val = float(-res.fun)
+        sig = res.x[: len(others)]
+        duals = np.zeros(c)
+        if val <= TOL:
+            duals[cols] = -np.asarray(res.ineqlin.marginals)
+            break
+        slack = Uo @ sig - U[s]
+        bad = np.flatnonzero(slack <= TOL)
+        if not len(bad):
+            val = float(slack.min())
+            break
+        kept = set(cols)
+        cols += [int(t) for t in bad[np.argsort(slack[bad])] if int(t) not in kept][:16]
+    sigma = np.zeros(r)
+    sigma[others] = sig
+    return val, sigma, duals
+
+
+def _weak_lp(U: np.ndarray, s: int, others: list[int]) -> tuple[float, np.ndarray, np.ndarray]:
+    """``max Σ d`` s.t. ``σᵀU ≥ U_s + d``, ``0 ≤ d ≤ 1``: positive iff row s is weakly
+    dominated."""
+    r, c = U.shape
+    Uo = U[others].T
+    res = linprog(
+        np.r_[np.zeros(len(others)), -np.ones(c)],
+        A_ub=np.hstack([-Uo, np.eye(c)]),
+        b_ub=-U[s],
+        A_eq=np.r_[np.ones(len(others)), np.zeros(c)][None, :],
+        b_eq=[1.0],
+        bounds=[(0, None)] * len(others) + [(0, 1)] * c,
+        method="highs",
+    )
+    if res.status != 0:
+        return _unsolved(r, c)
+    sigma = np.zeros(r)
+    sigma[others] = res.x[: len(others)]
+    return float(-res.fun), sigma, -np.asarray(res.ineqlin.marginals)
+
+
+def dominance_lp(U: np.ndarray, s: int, strict: bool) -> tuple[float, np.ndarray, np.ndarray]:
+    """Float LP: best mixture of rows ≠ s against row s. Returns (value, σ, belief duals).
+
+    strict: ``max ε`` s.t. ``σᵀU ≥ U_s + ε``; weak: ``max Σ d`` s.t. ``σᵀU ≥ U_s + d``,
+    ``0 ≤ d ≤ 1``. A positive value means row ``s`` is dominated. Cost: one HiGHS LP of size
+    rows × cols (strict: on a growing subset of the columns).
+
+    >>> val, sigma, _ = dominance_lp(np.array([[3.0, 0.0], [0.0, 3.0], [1.0, 1.0]]), 2, True)
+    >>> round(val, 6), sigma.round(6).tolist()
+    (0.5, [0.5, 0.5, 0.0])
+    """
+    r, c = U.shape
+    others = [k for k in range(r) if k != s]
+    if not others:
+        return _unsolved(r, c)
+    return _strict_lp(U, s, others) if strict else _weak_lp(U, s, others)
+
+
+def _support_candidates(x: np.ndarray, exclude: int | None = None) -> Iterable[list[Fraction]]:
+    """Probability vectors near ``x``: round its support (entries > 1e-12) at increasing
+    precision and renormalise exactly; entries off the support (and ``exclude``) are 0."""
+    x = np.asarray(x, dtype=float)
+    sup = [int(j) for j in np.flatnonzero(x > 1e-12) if j != exclude]
+    if not sup:
+        return
+    zero = Fraction(0)
+    for vals in rational_candidates([float(x[j]) for j in sup]):
+        vals = [max(v, zero) for v in vals]
+        tot = sum(vals)
+        if tot <= 0:
+            continue
+        out = [zero] * len(x)
+        for j, v in zip(sup, vals, strict=True):
+            out[j] = v / tot
+        yield out
+
+
+def exact_mixture(Ue: np.ndarray, s: int, sigma_f: np.ndarray, strict: bool) -> Mixture | None:
+    """Round a float dominating mixture to an exactly verified one (or solve exactly).
+
+    Rounding first (O(rows · cols) per candidate), then an exact feasibility problem
+    ``σ ≥ 0, Σσ = 1, σ_s = 0, σᵀU ≥ U_s`` (strict in every column, or, for weak dominance,
+    in the column where the float σ gains most, trying three). ``None`` when nothing verifies.
+
+    >>> U = np.array([[3, 0], [0, 3], [1, 1]], dtype=object)
+    >>> exact_mixture(U, 2, np.array([0.5000001, 0.4999999, 0.0]), strict=True)
+    (Fraction(1, 2), Fraction(1, 2), Fraction(0, 1))
+    """
+    r, c = Ue.shape
+    for cand in _support_candidates(sigma_f, exclude=s):
+        if mixture_dominates(Ue, s, cand, strict):
+            return tuple(cand)
+    A_ub = np.empty((c, r), dtype=object)
+    for t in range(c):
+        for k in range(r):
+            A_ub[t, k] = -Ue[k, t]
+    lb = tuple(Fraction(0) for _ in range(r))
+    ub = tuple(Fraction(0) if k == s else None for k in range(r))
+    if strict:
+        masks = [np.ones(c, dtype=bool)]
+    else:
+        floats = np.vectorize(float, otypes=[float])(Ue)
+        gains = sigma_f @ floats - floats[s]
+        masks = [np.arange(c) == t for t in np.argsort(-gains)[:3]]
+    for mask in masks:
+        system = LinearSystem(
+            n=r, A_ub=A_ub, b_ub=-Ue[s], A_eq=np.ones((1, r), dtype=object),
+            b_eq=np.array([Fraction(1)], dtype=object), lb=lb, ub=ub, strict=mask,
+        )
+        x = find_point(system, hint=sigma_f)
+        if x is not None and mixture_dominates(Ue, s, x, strict):
+            return tuple(x)
+    return None
+
+
+def _belief_lp(U: np.ndarray, s: int) -> np.ndarray:
+    """Float LP: belief y over columns maximising min_k≠s (U_s − U_k)·y."""
+    r, c = U.shape
+    others = [k for k in range(r) if k != s]
+    if not others:
+        return np.full(c, 1.0 / c)
+    res = linprog(
+        np.r_[np.zeros(c), -1.0],
+        A_ub=np.hstack([U[others] - U[s], np.ones((len(others), 1))]),
+        b_ub=np.zeros(len(others)),
+        A_eq=np.r_[np.ones(c), 0.0][None, :],
+        b_eq=[1.0],
+        bounds=[(0, None)] * c + [(None, 1.0)],
+        method="highs",
+    )
+    return np.full(c, 1.0 / c) if res.status != 0 else np.asarray(res.x[:c])
+
+
+def _best_response_system(Ue: np.ndarray, s: int, *, full_support: bool) -> LinearSystem:
+    """``(U_k − U_s)·y ≤ 0`` for every row k, ``Σ y = 1``, ``y ≥ 0`` (``y > 0`` when
+    ``full_support``: those rows are strict)."""
+    r, c = Ue.shape
+    others = [k for k in range(r) if k != s]
+    extra = c if full_support else 0
+    A_ub = np.empty((len(others) + extra, c), dtype=object)
+    for a, k in enumerate(others):
+        for t in range(c):
+            A_ub[a, t] = Ue[k, t] - Ue[s, t]
+    for w in range(extra):
+        for t in range(c):
+            A_ub[len(others) + w, t] = -1 if w == t else 0
+    strict = np.r_[np.zeros(len(others), dtype=bool), np.ones(extra, dtype=bool)]
+    return LinearSystem(
+        n=c, A_ub=A_ub, b_ub=np.array([Fraction(0)] * (len(others) + extra), dtype=object),
+        A_eq=np.ones((1, c), dtype=object), b_eq=np.array([Fraction(1)], dtype=object),
+        lb=(Fraction(0),) * c, strict=strict,
+    )
+
+
+def exact_belief(Ue: np.ndarray, s: int, U: np.ndarray | None = None) -> Mixture | None:
+    """An exact belief over the columns to which row ``s`` is a best response, or ``None``.
+
+    ``U`` is the float matrix for the LP hint (derived from ``Ue`` when omitted). Cost: one
+    HiGHS LP, then rounding or an exact solve.
+
+    >>> exact_belief(np.array([[2, 0], [0, 2], [1, 1]], dtype=object), 2)
+    (Fraction(1, 2), Fraction(1, 2))
+    """
+    if U is None:
+        U = np.vectorize(float, otypes=[float])(Ue)
+    y_f = _belief_lp(U, s)
+    for cand in _support_candidates(y_f):
+        if best_response(Ue, s, cand):
+            return tuple(cand)
+    x = find_point(_best_response_system(Ue, s, full_support=False), hint=y_f)
+    return tuple(x) if x is not None and best_response(Ue, s, x) else None
+
+
+def exact_full_support_belief(Ue: np.ndarray, s: int) -> Mixture | None:
+    """An exact belief with every column positive to which row ``s`` is a best response.
+
+    Exists iff row ``s`` is not weakly dominated by a mixture of the rows (Wald's complete
+    class theorem with the columns as states). Cost: one exact feasibility problem.
+
+    >>> exact_full_support_belief(np.array([[1, 1], [0, 1]], dtype=object), 0)
+    (Fraction(1, 2), Fraction(1, 2))
+    >>> exact_full_support_belief(np.array([[1, 1], [0, 1]], dtype=object), 1) is None
+    True
+    """
+    c = Ue.shape[1]
+
+    def ok(y: Sequence[Fraction]) -> bool:
+        return all(v > 0 for v in y) and best_response(Ue, s, y)
+
+    uniform = tuple(Fraction(1, c) for _ in range(c))
+    if ok(uniform):
+        return uniform
+    y_f = _full_support_lp(np.vectorize(float, otypes=[float])(Ue), s)
+    for cand in rational_candidates([] if y_f is None else [float(v) for v in y_f]):
+        tot = sum(cand)
+        if tot > 0 and ok([v / tot for v in cand]):
+            return tuple(v / tot for v in cand)
+    x = find_point(_best_response_system(Ue, s, full_support=True), hint=y_f)
+    return tuple(x) if x is not None and ok(x) else None
+
+
+def _full_support_lp(U: np.ndarray, s: int) -> np.ndarray | None:
+    """Float LP: a belief y to which row s is a best response, maximising ``min_t y_t``;
+    ``None`` when its optimum is not positive (row s is then weakly dominated, up to
+    rounding)."""
+    r, c = U.shape
+    others = [k for k in range(r) if k != s]
+    A_ub = np.vstack([
+        np.hstack([U[others] - U[s], np.zeros((len(others), 1))]),
+        np.hstack([-np.eye(c), np.ones((c, 1))]),
+    ])
+    res = linprog(
+        np.r_[np.zeros(c), -1.0],
+        A_ub=A_ub,
+        b_ub=np.zeros(len(others) + c),
+        A_eq=np.r_[np.ones(c), 0.0][None, :],
+        b_eq=[1.0],
+        bounds=[(0, None)] * c + [(None, 1.0)],
+        method="highs",
+    )
+    if res.status != 0 or -res.fun <= 1e-12:
+        return None
+    return np.asarray(res.x[:c])
+
+
+def pure_strict_dominated(U: np.ndarray) -> list[tuple[int, int]]:
+    """(dominated row, dominating row) pairs by pure strategies, vectorised O(r² c).
+
+    >>> pure_strict_dominated(np.array([[3.0, 0.0], [5.0, 1.0]]))
+    [(0, 1)]
+    """
+    gt = np.asarray((U[:, None, :] > U[None, :, :]).all(axis=2))  # gt[k, s]: k beats s
+    np.fill_diagonal(gt, False)
+    out = []
+    for s in range(U.shape[0]):
+        ks = np.flatnonzero(gt[:, s])
+        if len(ks):
+            out.append((s, int(ks[0])))
+    return out
+
+
+def candidate_beliefs(
+    U: np.ndarray, rows: Sequence[int], seed: int = 0
+) -> dict[int, tuple[int, ...]]:
+    """Rows (among ``rows``) that are float best responses to a uniform belief on one, two or
+    three columns, with that support. Vectorised: O(r · (c + K)) for K sampled supports.
+
+    >>> candidate_beliefs(np.array([[1.0, 0.0], [0.0, 1.0]]), [0, 1])
+    {0: (0,), 1: (1,)}
+    """
+    _r, c = U.shape
+    out: dict[int, tuple[int, ...]] = {}
+    todo = set(rows)
+    best = U.max(axis=0)
+    br = best - 1e-9 * (1.0 + np.abs(best)) <= U
+    for s in sorted(todo):
+        cols = np.flatnonzero(br[s])
+        if len(cols):
+            out[s] = (int(cols[0]),)
+            todo.discard(s)
+    rng = np.random.default_rng(seed)
+    for size in (2, 3):
+        if not todo or c < size:
+            break
+        K = min(4000, math.comb(c, size) * 2)
+        idx = np.stack([rng.integers(0, c, K) for _ in range(size)])
+        V = U[:, idx].sum(axis=1)  # r × K
+        bestV = V.max(axis=0)
+        brV = bestV - 1e-9 * (1.0 + np.abs(bestV)) <= V
+        for s in sorted(todo):
+            for k in np.flatnonzero(brV[s]):
+                sup = tuple(sorted({int(t) for t in idx[:, k]}))
+                if len(sup) == size:
+                    out[s] = sup
+                    todo.discard(s)
+                    break
+    return out
