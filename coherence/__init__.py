@@ -60,6 +60,7 @@ from coherence.budgets import (
     violation_counts,
 )
 from coherence.decisions import (
+    AdmissibleBeliefs,
     BayesPrior,
     Chance,
     Decide,
@@ -70,6 +71,7 @@ from coherence.decisions import (
     Game,
     Leaf,
     Rationalisation,
+    WeakDominance,
     check_game,
     check_policy,
     eliminate_dominated,
@@ -132,6 +134,7 @@ def __dir__() -> list[str]:
     return sorted(set(globals()) | set(_LAZY))
 
 __all__ = [
+    "AdmissibleBeliefs",
     "AfriatUtility",
     "AgentFault",
     "AgentProtocolError",
@@ -177,6 +180,7 @@ __all__ = [
     "UtilityPotential",
     "VNMReport",
     "Verdict",
+    "WeakDominance",
     "WeakUtility",
     "WillingnessToPay",
     "__version__",
