@@ -57,6 +57,7 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:  # pragma: no cover
+    from strategies._hypothesis_hook import register_loaded_types
     from strategies.beliefs import (
         credences,
     )
