@@ -50,7 +50,7 @@ def main() -> None:
         fail("CUDA is not available on this machine; this benchmark needs an NVIDIA GPU "
              "(use benchmarks/bridge_cpu.py for the CPU figures)")
     import coherence.bridge as B
-    from coherence.bridge.metrics import row_blocks
+    from coherence.bridge.probabilities import row_blocks
 
     dev = torch.device("cuda" if torch.cuda.is_available() and not args.allow_cpu else "cpu")
     cuda = dev.type == "cuda"

@@ -47,7 +47,12 @@ def _check_range(lo: int, hi: int, what: str, least: int) -> None:
 
 def rules(*, members: int | None = None) -> st.SearchStrategy[Rule]:
     """Decision rules; shrinks towards :class:`~subagents.rules.Unanimity`. Rules that name a
-    member (dictator, lexicographic order) need ``members``; without it they are left out."""
+    member (dictator, lexicographic order) need ``members``; without it they are left out.
+
+    >>> from hypothesis import find, settings
+    >>> find(rules(members=3), lambda r: r.voting, settings=settings(database=None))
+    Unanimity()
+    """
     options: list[st.SearchStrategy[Rule]] = [
         st.just(Unanimity()),
         st.sampled_from([Majority(), Majority(quota=Fraction(2, 3))]),
@@ -84,6 +89,26 @@ def _restrict(keys: list[list[int]], min_items: int) -> list[list[int]]:
     return [[k[j] for j in used] for k in keys]
 
 
+def _ballot_keys(
+    ballots: list[tuple[int, list[int]]], counts: bool, min_members: int, max_members: int
+) -> tuple[list[list[int]], list[int] | None]:
+    """Members' keys and counts from drawn ``(count, keys)`` blocks, one per distinct ballot.
+
+    The shrinker lowers equal counts together and deletes whole blocks, so voters go in step.
+    Without ``counts`` a block of count ``c`` stands for ``c`` identical members."""
+    if counts:
+        keys = [k for _, k in ballots]
+        cnt: list[int] | None = [c for c, _ in ballots]
+    else:
+        keys = [k for c, k in ballots for _ in range(c)]
+        cnt = None
+    if len(keys) < min_members:
+        keys += [keys[-1]] * (min_members - len(keys))
+        if cnt is not None:
+            cnt += [1] * (min_members - len(cnt))
+    return keys[:max_members], None if cnt is None else cnt[:max_members]
+
+
 def committees(
     *,
     min_members: int = 1,
@@ -110,6 +135,12 @@ def committees(
 
     Shrinks towards fewer members, fewer items, identical members ranking items in their
     natural order, count 1, and the first rule of :func:`rules` (unanimity).
+
+    >>> from hypothesis import find, settings
+    >>> c = find(committees(max_members=2, max_items=3), lambda c: c.m == 2,
+    ...          settings=settings(database=None, max_examples=20))
+    >>> c.rule, [member.tiers for member in c.members]
+    (Unanimity(), [((0,), (1,)), ((0,), (1,))])
     """
     _check_range(min_members, max_members, "members", 1)
     _check_range(min_items, max_items, "items", 1)
@@ -119,30 +150,17 @@ def committees(
         raise InvalidArgument(f"rule must be a Rule or a strategy of rules, got {rule!r}")
     key_range = max(max_items - 1, 1) if kind != "utility" else 2 * max_items
 
+    ballots = st.lists(
+        st.tuples(
+            st.integers(1, 3),
+            st.lists(st.integers(0, key_range), min_size=max_items, max_size=max_items),
+        ),
+        min_size=1, max_size=max_members,
+    )
+
     @st.composite
     def build(draw: Any) -> Committee:
-        # one block per distinct ballot: a count, then a key for every potential item. The
-        # shrinker lowers equal counts together and deletes whole blocks, so voters go in step.
-        ballots = draw(st.lists(
-            st.tuples(
-                st.integers(1, 3),
-                st.lists(st.integers(0, key_range), min_size=max_items, max_size=max_items),
-            ),
-            min_size=1, max_size=max_members,
-        ))
-        if counts:
-            keys = [k for _, k in ballots]
-            cnt: list[int] | None = [c for c, _ in ballots]
-        else:
-            keys = [k for c, k in ballots for _ in range(c)]
-            cnt = None
-        if len(keys) < min_members:
-            keys += [keys[-1]] * (min_members - len(keys))
-            if cnt is not None:
-                cnt += [1] * (min_members - len(cnt))
-        keys = keys[:max_members]
-        if cnt is not None:
-            cnt = cnt[:max_members]
+        keys, cnt = _ballot_keys(draw(ballots), counts, min_members, max_members)
         keys = _restrict(keys, min_items)
         n = len(keys[0])
         m = len(keys)
@@ -176,6 +194,12 @@ def profiles(
     ``ties`` allows ``{a,b}`` ties, ``incomplete`` ballots that rank only a prefix; the data
     type is ``soc``/``soi``/``toc``/``toi`` accordingly. Shrinks towards one ballot of count 1
     ranking the alternatives in their natural order.
+
+    >>> from hypothesis import find, settings
+    >>> e = find(profiles(max_voters=2, max_alternatives=3), lambda e: e.voters >= 2,
+    ...          settings=settings(database=None))
+    >>> e.ballots, e.data_type  # one ballot of count 2 ranking 1 above 2
+    (((2, ((1,), (2,))),), 'soc')
     """
     _check_range(min_voters, max_voters, "voters", 1)
     _check_range(min_alternatives, max_alternatives, "alternatives", 1)
@@ -213,6 +237,12 @@ def expected_utility_agents(
     and integer utilities over ``outcomes`` (acts are tuples of outcomes, one per state).
 
     Shrinks towards one state, a uniform prior and utility 0 for every outcome.
+
+    >>> from hypothesis import find, settings
+    >>> a = find(expected_utility_agents(), lambda a: a.states == 2,
+    ...          settings=settings(database=None))
+    >>> a.prior, a.utility
+    ((Fraction(1, 2), Fraction(1, 2)), {'bad': 0, 'fair': 0, 'good': 0})
     """
     _check_range(min_states, max_states, "states", 1)
     outs = tuple(outcomes)

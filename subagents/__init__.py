@@ -27,6 +27,7 @@ from subagents.rules import (
     Rule,
     Unanimity,
     WeightedSum,
+    rule_from_json,
 )
 from subagents.trading import (
     CompletionEffect,
@@ -69,6 +70,7 @@ __all__ = [
     "parse_preflib",
     "path_dependence",
     "read_preflib",
+    "rule_from_json",
     "simulate",
     "to_pref_voting",
     "width",

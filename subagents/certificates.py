@@ -13,17 +13,17 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Hashable
+from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import numpy as np
 
 from coherence.dispatch import check
-from coherence.errors import CertificationError
-from coherence.relations import check_relation
-from coherence.verdict import Certificate, Verdict, jsonable, label_to_json
-from subagents.committee import Committee
+from coherence.errors import CertificationError, InputError
+from coherence.relations import MoneyPump, check_relation
+from coherence.verdict import Certificate, Verdict, label_to_json
+from subagents.committee import Committee, label_from_json
 from subagents.rules import Market, Unanimity
 
 __all__ = [
@@ -39,7 +39,7 @@ _MAX_LISTED = 64  # members listed one by one in explanations
 def _member_label(c: Committee, k: int) -> str:
     name = getattr(c.members[k], "name", None)
     base = name if name else f"member {k}"
-    cnt = int(c.counts[k])  # type: ignore[index]
+    cnt = int(c.counts[k])
     return base if cnt == 1 else f"{base} (×{cnt})"
 
 
@@ -60,7 +60,7 @@ class CommitteePump(Certificate):
 
     @property
     def labels(self) -> tuple[Hashable, ...]:
-        return tuple(self.committee.items[i] for i in self.cycle)  # type: ignore[index]
+        return tuple(self.committee.items[i] for i in self.cycle)
 
     def _steps(self) -> list[tuple[int, int]]:
         k = len(self.cycle)
@@ -73,11 +73,11 @@ class CommitteePump(Certificate):
         for h, o in self._steps():
             votes = c.votes(o, h)
             tally: Counter[str] = Counter()
-            for v, w in zip(votes, c.counts.tolist(), strict=True):  # type: ignore[union-attr]
+            for v, w in zip(votes, c.counts.tolist(), strict=True):
                 tally[v] += w
             out.append({
-                "holding": c.items[h],  # type: ignore[index]
-                "offered": c.items[o],  # type: ignore[index]
+                "holding": c.items[h],
+                "offered": c.items[o],
                 "strict": not c.rule.accepts(c, h, o),
                 "votes": votes,
                 "tally": {k: tally.get(k, 0) for k in ("for", "against", "indifferent", "abstain")},
@@ -151,8 +151,15 @@ class CommitteePump(Certificate):
             "trades": trades,
             "extracted_per_loop": str(sum(t["strict"] for t in trades)),
             "fee_unit": "epsilon",
-            "counts": self.committee.counts.tolist(),  # type: ignore[union-attr]
+            "counts": self.committee.counts.tolist(),
+            "committee": self.committee.to_json(),
         }
+
+    @classmethod
+    def _from_json(cls, doc: Mapping[str, Any]) -> CommitteePump:
+        committee = Committee.from_json(doc["committee"])
+        cycle = tuple(committee.index(label_from_json(x)) for x in doc["cycle"])
+        return cls(committee, cycle)
 
 
 @dataclass(frozen=True, eq=False)
@@ -174,7 +181,7 @@ class MultiUtility(Certificate):
     def utilities(self) -> list[dict[Hashable, Any]]:
         """One exact utility per member: item → value."""
         c = self.committee
-        return [dict(zip(c.items, row, strict=True)) for row in c.values.tolist()]  # type: ignore[arg-type]
+        return [dict(zip(c.items, row, strict=True)) for row in c.values.tolist()]
 
     def verify(self) -> bool:
         """Exact comparison of every member's values on every ordered pair (Python ints /
@@ -187,8 +194,8 @@ class MultiUtility(Certificate):
         for i in range(c.n):
             ge = np.asarray(V[:, [i]] >= V, dtype=bool).all(axis=0)
             gt = np.asarray(V[:, [i]] > V, dtype=bool).any(axis=0)
-            pareto = ge & gt
-            row = W[i].copy()
+            pareto = np.array(ge & gt, dtype=bool)
+            row = np.array(W[i], dtype=bool)
             row[i] = False
             pareto[i] = False
             if not np.array_equal(row, pareto):
@@ -212,14 +219,22 @@ class MultiUtility(Certificate):
         return "\n".join(lines)
 
     def to_json(self) -> dict[str, Any]:
-        c = self.committee
+        doc = self.committee.to_json()
         return {
             "kind": self.kind,
-            "rule": c.rule.to_json(),
-            "items": [label_to_json(x) for x in c.items],  # type: ignore[union-attr]
-            "utilities": jsonable(c.values.tolist()),
-            "counts": c.counts.tolist(),  # type: ignore[union-attr]
+            "rule": doc["rule"],
+            "items": doc["items"],
+            "utilities": doc["values"],
+            "counts": doc["counts"],
+            "unranked": doc["unranked"],
+            "names": doc["names"],
         }
+
+    @classmethod
+    def _from_json(cls, doc: Mapping[str, Any]) -> MultiUtility:
+        keys = ("rule", "items", "counts", "unranked", "names")
+        committee = Committee.from_json({"values": doc["utilities"], **{k: doc[k] for k in keys}})
+        return cls(committee)
 
 
 def minimal_subcommittee(c: Committee, cycle: tuple[int, ...]) -> tuple[int, ...] | None:
@@ -227,20 +242,26 @@ def minimal_subcommittee(c: Committee, cycle: tuple[int, ...]) -> tuple[int, ...
     accept every trade of ``cycle`` with one strict; ``None`` if the full committee does not.
 
     Greedy deletion: O(m) re-decisions of the cycle's trades, each O(m·|cycle|).
+
+    >>> from subagents.rules import Majority
+    >>> ballots = [["a", "b", "c"], ["b", "c", "a"], ["c", "a", "b"], [{"a", "b", "c"}]]
+    >>> c = Committee.from_rankings(ballots, Majority())
+    >>> minimal_subcommittee(c, check_committee(c).certificate.cycle)
+    (0, 1, 2)
     """
     keep = list(range(c.m))
 
     def pumps(idx: list[int]) -> bool:
         if not idx:
             return False
-        sub = Committee(
-            [c.members[k] for k in idx], c.rule, c.items,
-            [int(c.counts[k]) for k in idx], c.unranked,  # type: ignore[index]
-        )
         try:
-            return CommitteePump(sub, cycle).verify()
-        except Exception:
+            sub = Committee(
+                [c.members[k] for k in idx], c.rule, c.items,
+                [int(c.counts[k]) for k in idx], c.unranked,
+            )
+        except InputError:  # the rule cannot apply to this sub-committee
             return False
+        return CommitteePump(sub, cycle).verify()
 
     if not c.rule.voting or not pumps(keep):
         return None
@@ -259,25 +280,30 @@ def check_committee(committee: Committee) -> Verdict:
     :class:`MultiUtility` for unanimity/market committees of complete members, otherwise the
     weak utility of the committee's relation. Every certificate is verified exactly before it
     is returned (:class:`~coherence.errors.CertificationError` otherwise).
+
+    >>> from subagents.rules import Majority
+    >>> condorcet = [["a", "b", "c"], ["b", "c", "a"], ["c", "a", "b"]]
+    >>> v = check_committee(Committee.from_rankings(condorcet, Majority()))
+    >>> v.status, v.certificate.kind, len(v.certificate.cycle)
+    ('exploitable', 'committee_pump', 3)
+    >>> check_committee(Committee.from_rankings(condorcet)).certificate.kind
+    'multi_utility'
     """
     c = committee
     base = check_relation(c.relation())
     subject = f"committee ({c.rule.name}, {c.m} members, {c.voters} voters)"
     quantities: dict[str, Any] = {"members": c.m, "voters": c.voters, "items": c.n}
-    if base.coherent:
-        is_pareto = isinstance(c.rule, Unanimity) or (
-            isinstance(c.rule, Market) and not c.rule.transfers
-        )
-        cert: Certificate = MultiUtility(c) if is_pareto and c.complete else base.certificate
-        verdict = Verdict(True, cert, subject=subject, quantities=quantities)
-    else:
-        cycle = tuple(base.certificate.cycle)  # type: ignore[attr-defined]
-        pump = CommitteePump(c, cycle)
+    held = base.certificate
+    if isinstance(held, MoneyPump):
         quantities.update(base.quantities)
-        verdict = Verdict(False, pump, subject=subject, quantities=quantities)
-    if not verdict.certificate.verify():
-        raise CertificationError(f"{verdict.certificate.kind} failed exact verification")
-    return verdict
+        return Verdict.certify(CommitteePump(c, tuple(held.cycle)), subject, **quantities)
+    if not isinstance(held, Certificate):
+        raise CertificationError(f"the relation check returned {held.kind} evidence")
+    is_pareto = isinstance(c.rule, Unanimity) or (
+        isinstance(c.rule, Market) and not c.rule.transfers
+    )
+    cert = MultiUtility(c) if is_pareto and c.complete else held
+    return Verdict.certify(cert, subject, **quantities)
 
 
 @check.register(Committee)

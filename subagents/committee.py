@@ -16,8 +16,9 @@ Unranked items (partial ballots) are read in one of two ways, fixed at construct
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from fractions import Fraction
 from typing import Any, Literal, overload
 
 import numpy as np
@@ -26,10 +27,11 @@ from coherence.errors import InputError
 from coherence.graphs import shortest_cycle_through
 from coherence.relations import PreferenceRelation
 from coherence.validation import validate_items
+from coherence.verdict import jsonable, label_to_json
 from subagents.members import Member, OrderMember, UtilityMember, exact_number
-from subagents.rules import Rule, Unanimity
+from subagents.rules import Rule, Unanimity, rule_from_json
 
-__all__ = ["Committee", "Unranked"]
+__all__ = ["Committee", "Unranked", "label_from_json", "number_from_json"]
 
 Unranked = Literal["ignore", "below"]
 _INT64_SAFE = 2**53
@@ -84,6 +86,27 @@ def _as_counts(counts: Iterable[Any] | None, m: int) -> np.ndarray:
     return np.array(out, dtype=np.int64)
 
 
+def label_from_json(value: Any) -> Hashable:
+    """An item label read back from JSON: lists (tuples on the way out) become tuples again.
+
+    >>> label_from_json(["a", [1, 2]])
+    ('a', (1, 2))
+    """
+    if isinstance(value, list):
+        return tuple(label_from_json(v) for v in value)
+    return value
+
+
+def number_from_json(value: Any) -> int | Fraction:
+    """An exact number read back from JSON (``"p/q"`` strings, integers or floats).
+
+    >>> number_from_json("3/4"), number_from_json(2)
+    (Fraction(3, 4), 2)
+    """
+    q = Fraction(value) if isinstance(value, str) else value
+    return exact_number(q, what="number")
+
+
 def _pack_values(vals: np.ndarray) -> np.ndarray:
     """Object array of exact numbers → int64 when every entry is a small int."""
     flat = vals.ravel().tolist()
@@ -102,7 +125,60 @@ def _fill_below(values: np.ndarray, ranked: np.ndarray) -> np.ndarray:
     return out
 
 
-@dataclass(frozen=True, eq=False)
+def _infer_items(
+    members: tuple[Member, ...], given: tuple[Hashable, ...] | None
+) -> tuple[Hashable, ...]:
+    """The committee's items: ``given`` (checked against the members) or the ranked ones."""
+    if given is not None:
+        items = validate_items(given)
+        known = set(items)
+        for k, mem in enumerate(members):
+            rated = mem.rated_items()
+            if rated is not None and not rated <= known:
+                extra = next(iter(rated - known))
+                raise InputError(f"member {k} ranks unknown item {extra!r}")
+        return items
+    sets = [mem.rated_items() for mem in members]
+    first = sets[0]
+    for k, s in enumerate(sets):
+        if s is None or first is None:
+            raise InputError("items must be given for members that rank acts")
+        if s != first:
+            diff = next(iter(s ^ first))
+            raise InputError(
+                f"members rank different items: member 0 and member {k} differ on {diff!r} "
+                "(pass items=... to allow partial rankings)"
+            )
+    assert first is not None
+    labels: list[Any] = list(first)
+    try:
+        return validate_items(sorted(labels))
+    except TypeError:
+        m0 = members[0]
+        if isinstance(m0, OrderMember):
+            return validate_items(x for t in m0.tiers for x in t)
+        if isinstance(m0, UtilityMember):
+            return validate_items(m0.utility)
+        return validate_items(first)
+
+
+def _compile(
+    members: tuple[Member, ...], items: tuple[Hashable, ...]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Exact values ``(m, n)`` and the ranked mask of ``members`` over ``items``. O(m·n)."""
+    m, n = len(members), len(items)
+    vals = np.zeros((m, n), dtype=object)
+    ranked = np.zeros((m, n), dtype=bool)
+    for k, mem in enumerate(members):
+        for j, x in enumerate(items):
+            v = mem.value(x)
+            if v is not None:
+                vals[k, j] = exact_number(v, what=f"value of {x!r} to member {k}")
+                ranked[k, j] = True
+    return _pack_values(vals), ranked
+
+
+@dataclass(frozen=True, eq=False, init=False)
 class Committee:
     """A committee of subagents with a decision rule (immutable).
 
@@ -111,30 +187,44 @@ class Committee:
         rule: the decision rule (default :class:`~subagents.rules.Unanimity`).
         items: the items traded; default: the items the members rank, which must then be the
             same for every member.
-        counts: positive integers, how many identical voters each member stands for.
+        counts: positive integers, how many identical voters each member stands for
+            (default one each).
         unranked: ``"ignore"`` or ``"below"`` (see the module docstring).
 
     Raises:
         InputError: no members, members over different item sets, unknown items, counts that
             are not positive integers, or a rule that cannot apply.
+
+    >>> c = Committee.from_rankings([["a", "b", "c"], ["b", "c", "a"], ["c", "a", "b"]])
+    >>> c.m, c.n, c.voters, c.accepts("a", "b")
+    (3, 3, 3, False)
     """
 
     members: Sequence[Member]
-    rule: Rule = field(default_factory=Unanimity)
-    items: tuple[Hashable, ...] | None = None
-    counts: np.ndarray | None = field(default=None, repr=False)
-    unranked: Unranked = "ignore"
-    values: np.ndarray = field(init=False, repr=False)
-    ranked: np.ndarray = field(init=False, repr=False)
+    rule: Rule
+    items: tuple[Hashable, ...]
+    counts: np.ndarray = field(repr=False)
+    unranked: Unranked
+    values: np.ndarray = field(repr=False)
+    ranked: np.ndarray = field(repr=False)
 
-    def __post_init__(self) -> None:
-        if not isinstance(self.rule, Rule):
-            raise InputError(f"rule must be a Rule (e.g. Majority()), got {self.rule!r}")
-        if self.unranked not in ("ignore", "below"):
-            raise InputError(f"unranked must be 'ignore' or 'below', got {self.unranked!r}")
-        members = self.members
+    def __init__(
+        self,
+        members: Sequence[Member],
+        rule: Rule | None = None,
+        items: Iterable[Hashable] | None = None,
+        counts: Iterable[Any] | None = None,
+        unranked: Unranked = "ignore",
+    ) -> None:
+        rule = Unanimity() if rule is None else rule
+        if not isinstance(rule, Rule):
+            raise InputError(f"rule must be a Rule (e.g. Majority()), got {rule!r}")
+        if unranked not in ("ignore", "below"):
+            raise InputError(f"unranked must be 'ignore' or 'below', got {unranked!r}")
+        object.__setattr__(self, "rule", rule)
+        object.__setattr__(self, "unranked", unranked)
         if isinstance(members, _RankRows):
-            items = members._items
+            labels = members._items
             values, ranked = members._ranks, members._ranked
         else:
             if isinstance(members, Member):
@@ -145,67 +235,19 @@ class Committee:
             for k, mem in enumerate(members):
                 if not isinstance(mem, Member):
                     raise InputError(f"member {k} is not a Member: {mem!r}")
-            items = self._infer_items(members)
-            values, ranked = self._compile(members, items)
-            object.__setattr__(self, "members", members)
-        m = len(members)
-        object.__setattr__(self, "items", items)
-        object.__setattr__(self, "counts", _readonly(_as_counts(self.counts, m)))
-        if self.unranked == "below" and not ranked.all():
+            labels = _infer_items(members, None if items is None else tuple(items))
+            values, ranked = _compile(members, labels)
+        object.__setattr__(self, "members", members)
+        object.__setattr__(self, "items", labels)
+        object.__setattr__(self, "counts", _readonly(_as_counts(counts, len(members))))
+        if unranked == "below" and not ranked.all():
             values = _fill_below(values, ranked)
             ranked = np.ones_like(ranked)
         object.__setattr__(self, "values", _readonly(values))
         object.__setattr__(self, "ranked", _readonly(ranked.astype(bool)))
-        self.rule.validate(self)
+        rule.validate(self)
 
     # ---------------------------------------------------------------- construction
-    def _infer_items(self, members: tuple[Member, ...]) -> tuple[Hashable, ...]:
-        if self.items is not None:
-            items = validate_items(self.items)
-            known = set(items)
-            for k, mem in enumerate(members):
-                rated = mem.rated_items()
-                if rated is not None and not rated <= known:
-                    extra = next(iter(rated - known))
-                    raise InputError(f"member {k} ranks unknown item {extra!r}")
-            return items
-        sets = [mem.rated_items() for mem in members]
-        if any(s is None for s in sets):
-            raise InputError("items must be given for members that rank acts")
-        first = sets[0]
-        assert first is not None
-        for k, s in enumerate(sets[1:], start=1):
-            if s != first:
-                diff = next(iter(s ^ first))  # type: ignore[operator]
-                raise InputError(
-                    f"members rank different items: member 0 and member {k} differ on {diff!r} "
-                    "(pass items=... to allow partial rankings)"
-                )
-        try:
-            return validate_items(sorted(first))  # type: ignore[type-var]
-        except TypeError:
-            m0 = members[0]
-            if isinstance(m0, OrderMember):
-                return validate_items(x for t in m0.tiers for x in t)
-            if isinstance(m0, UtilityMember):
-                return validate_items(m0.utility)
-            return validate_items(first)
-
-    @staticmethod
-    def _compile(
-        members: tuple[Member, ...], items: tuple[Hashable, ...]
-    ) -> tuple[np.ndarray, np.ndarray]:
-        m, n = len(members), len(items)
-        vals = np.zeros((m, n), dtype=object)
-        ranked = np.zeros((m, n), dtype=bool)
-        for k, mem in enumerate(members):
-            for j, x in enumerate(items):
-                v = mem.value(x)
-                if v is not None:
-                    vals[k, j] = exact_number(v, what=f"value of {x!r} to member {k}")
-                    ranked[k, j] = True
-        return _pack_values(vals), ranked
-
     @classmethod
     def of(
         cls,
@@ -301,6 +343,55 @@ class Committee:
         """The same members and counts under another rule."""
         return Committee(self.members, rule, self.items, self.counts, self.unranked)
 
+    # ---------------------------------------------------------------- JSON
+    def to_json(self) -> dict[str, Any]:
+        """Items, exact values (``None`` where unranked; ``"p/q"`` for fractions), counts, the
+        rule, the ``unranked`` reading and member names: enough to rebuild the committee's
+        every decision with :meth:`from_json`. O(m·n).
+
+        >>> doc = Committee.from_utilities([[2, 1, 0]]).to_json()
+        >>> doc["items"], doc["values"], doc["rule"]
+        ([0, 1, 2], [[2, 1, 0]], {'rule': 'unanimity'})
+        """
+        rows = zip(self.values.tolist(), self.ranked.tolist(), strict=True)
+        if isinstance(self.members, _RankRows):
+            names: list[str | None] = [None] * self.m
+        else:
+            names = [getattr(mem, "name", None) for mem in self.members]
+        return {
+            "items": [label_to_json(x) for x in self.items],
+            "values": [
+                [jsonable(v) if r else None for v, r in zip(row, mask, strict=True)]
+                for row, mask in rows
+            ],
+            "counts": self.counts.tolist(),
+            "rule": self.rule.to_json(),
+            "unranked": self.unranked,
+            "names": names,
+        }
+
+    @classmethod
+    def from_json(cls, doc: Mapping[str, Any]) -> Committee:
+        """Rebuild a committee from :meth:`to_json`: one utility member per row of values.
+
+        >>> c = Committee.from_rankings([["a", "b"], ["b", "a"]])
+        >>> Committee.from_json(c.to_json()).relation() == c.relation()
+        True
+        """
+        items = tuple(label_from_json(x) for x in doc["items"])
+        names = doc.get("names") or [None] * len(doc["values"])
+        members = [
+            UtilityMember(
+                {x: number_from_json(v) for x, v in zip(items, row, strict=True) if v is not None},
+                None if name is None else str(name),
+            )
+            for row, name in zip(doc["values"], names, strict=True)
+        ]
+        return cls(
+            members, rule_from_json(doc["rule"]), items, doc["counts"],
+            doc.get("unranked", "ignore"),
+        )
+
     # ---------------------------------------------------------------- basic facts
     @property
     def m(self) -> int:
@@ -310,12 +401,12 @@ class Committee:
     @property
     def n(self) -> int:
         """Number of items."""
-        return len(self.items)  # type: ignore[arg-type]
+        return len(self.items)
 
     @property
     def voters(self) -> int:
         """Total number of voters (sum of counts)."""
-        return int(self.counts.sum())  # type: ignore[union-attr]
+        return int(self.counts.sum())
 
     @property
     def complete(self) -> bool:
@@ -325,7 +416,7 @@ class Committee:
     def index(self, item: Hashable) -> int:
         """Position of ``item``."""
         try:
-            return self.items.index(item)  # type: ignore[union-attr]
+            return self.items.index(item)
         except ValueError:
             raise InputError(f"unknown item {item!r}") from None
 
@@ -360,8 +451,8 @@ class Committee:
                 break
         F = np.zeros((n, n), dtype=np.int64)
         complete = bool(ranked.all())
-        unit = bool((c == 1).all())  # type: ignore[union-attr]
-        cf = c.astype(np.float64)  # type: ignore[union-attr]
+        unit = bool((c == 1).all())
+        cf = c.astype(np.float64)
         for i in range(n):
             gt = S[:, i : i + 1] > S
             if not complete:
@@ -383,7 +474,7 @@ class Committee:
         """The committee's trading relation: ``x ≽ y`` iff holding ``y`` it accepts ``x``."""
         cache = self.__dict__.get("_relation")
         if cache is None:
-            cache = PreferenceRelation(self.items, self.rule.weak_matrix(self))  # type: ignore[arg-type]
+            cache = PreferenceRelation(self.items, self.rule.weak_matrix(self))
             object.__setattr__(self, "_relation", cache)
         return cache
 
@@ -409,12 +500,12 @@ class Committee:
         off = ~np.eye(self.n, dtype=bool)
         wins = ((M > 0) | ~off).all(axis=1)
         idx = np.flatnonzero(wins)
-        return self.items[int(idx[0])] if idx.size else None  # type: ignore[index]
+        return self.items[int(idx[0])] if idx.size else None
 
     def weak_condorcet_winners(self) -> tuple[Hashable, ...]:
         """Items that no other item beats by a strict majority. O(n²)."""
         M = self.margins()
-        return tuple(self.items[i] for i in np.flatnonzero((M >= 0).all(axis=1)))  # type: ignore[index]
+        return tuple(self.items[i] for i in np.flatnonzero((M >= 0).all(axis=1)))
 
     def majority_cycle(self) -> tuple[Hashable, ...] | None:
         """A shortest cycle of the strict majority relation, each item beating the next and
@@ -422,7 +513,7 @@ class Committee:
         cyc = shortest_cycle_through(self.margins() > 0)
         if cyc is None:
             return None
-        return tuple(self.items[i] for i in cyc)  # type: ignore[index]
+        return tuple(self.items[i] for i in cyc)
 
     def __len__(self) -> int:
         return self.m

@@ -29,18 +29,19 @@ their intersection is ``P``) before it is returned.
 from __future__ import annotations
 
 import time
-from collections.abc import Hashable
+from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import maximum_bipartite_matching
 
 from coherence.errors import CertificationError, InputError
+from coherence.graphs import transitive_closure
 from coherence.relations import PreferenceRelation
-from coherence.verdict import label_to_json
-from subagents.committee import Committee
+from coherence.verdict import Certificate, label_to_json, verified
+from subagents.committee import Committee, label_from_json
 from subagents.members import OrderMember
 from subagents.rules import Unanimity
 
@@ -63,6 +64,10 @@ def strict_partial_order(relation: PreferenceRelation, *, close: bool = False) -
     Raises:
         InputError: the relation has an indifference, a strict cycle (it is pumpable) or is
             not transitive. O(n³) via one boolean matrix product.
+
+    >>> rel = PreferenceRelation.from_pairs([("a", "b"), ("b", "c")])
+    >>> strict_partial_order(rel, close=True).astype(int).tolist()
+    [[0, 1, 1], [0, 0, 1], [0, 0, 0]]
     """
     if not isinstance(relation, PreferenceRelation):
         raise InputError(f"expected a PreferenceRelation, got {type(relation).__name__}")
@@ -75,10 +80,7 @@ def strict_partial_order(relation: PreferenceRelation, *, close: bool = False) -
     P = relation.strict.copy()
     np.fill_diagonal(P, False)
     if close:
-        n = P.shape[0]
-        C = P.copy()
-        for _ in range(max(1, int(np.ceil(np.log2(max(n, 2)))))):  # repeated squaring
-            C = C | ((C.astype(np.int64) @ C.astype(np.int64)) > 0)
+        C = transitive_closure(P)
         if np.diag(C).any():
             raise InputError("the relation has a strict cycle (it is pumpable), so no committee "
                              "of linear orders realises it")
@@ -100,7 +102,12 @@ def strict_partial_order(relation: PreferenceRelation, *, close: bool = False) -
 def critical_pairs(P: np.ndarray) -> list[tuple[int, int]]:
     """Ordered incomparable pairs ``(x, y)`` with ``D(x) ⊆ D(y)`` and ``U(y) ⊆ U(x)``, where
     ``D``/``U`` are strict down/up-sets: some order of a realizer must put ``x`` above ``y``.
-    O(n³) vectorised."""
+    O(n³) vectorised.
+
+    >>> P = strict_partial_order(PreferenceRelation.from_pairs([("a", "b"), ("c", "d")]))
+    >>> critical_pairs(P)  # b above c and d above a: two orders are needed
+    [(1, 2), (3, 0)]
+    """
     Pi = P.astype(np.int64)
     inc = ~P & ~P.T
     np.fill_diagonal(inc, False)
@@ -115,7 +122,11 @@ def critical_pairs(P: np.ndarray) -> list[tuple[int, int]]:
 def width(P: np.ndarray) -> tuple[int, list[list[int]]]:
     """Width of a strict partial order and a minimum chain partition (Dilworth 1950;
     Fulkerson 1956: ``n`` minus a maximum matching of ``x → y`` for ``x ≻ y``).
-    O(m·√n) with Hopcroft–Karp in scipy. Chains are listed top first."""
+    O(m·√n) with Hopcroft–Karp in scipy. Chains are listed top first.
+
+    >>> width(strict_partial_order(PreferenceRelation.from_pairs([("a", "b"), ("c", "d")])))
+    (2, [[0, 1], [2, 3]])
+    """
     n = P.shape[0]
     match = maximum_bipartite_matching(csr_matrix(P.astype(np.int8)), perm_type="column")
     nxt = {int(x): int(y) for x, y in enumerate(match) if y >= 0}
@@ -287,8 +298,12 @@ def _chain_realizer(P: np.ndarray, chains: list[list[int]]) -> list[list[int]]:
 
 
 @dataclass(frozen=True, eq=False)
-class Decomposition:
+class Decomposition(Certificate):
     """A realizer of a strict partial order: linear orders whose intersection is the order.
+
+    A coherence certificate: the unanimity committee of the orders has exactly the relation
+    as its trading relation, and a unanimity committee of utility maximisers is never pumped
+    (the sum of its members' utilities rises along every accepted trade).
 
     Attributes:
         relation: the decomposed relation.
@@ -305,6 +320,9 @@ class Decomposition:
     lower_bound: int
     method: str
     bound: str
+
+    kind: ClassVar[str] = "realizer"
+    exploit: ClassVar[bool] = False
 
     @property
     def size(self) -> int:
@@ -325,33 +343,62 @@ class Decomposition:
         )
 
     def verify(self) -> bool:
-        """Exact check: each order lists every item once and extends ``P``; for every pair,
-        ``x ≻ y`` in ``P`` iff every order puts ``x`` above ``y``; and the committee's
-        relation is ``P``. O(d·n²)."""
+        """Exact check that the unanimity committee of the orders has the relation as its own.
+
+        Each order lists every item once and extends the strict part ``P``; ``x ≻ y`` in ``P``
+        iff every order puts ``x`` above ``y``; and the committee's weak relation equals the
+        input's off the diagonal (so the input has no indifference either). O(d·n²).
+        """
         rel = self.relation
         n = rel.n
-        P = rel.strict
+        P = rel.strict & ~np.eye(n, dtype=bool)
         all_above = np.ones((n, n), dtype=bool)
+        if not self.orders:
+            return False
         for order in self.orders:
             if len(order) != n or set(order) != set(rel.items):
                 return False
-            pos = np.array([0] * n)
+            pos = np.zeros(n, dtype=np.int64)
             for r, x in enumerate(order):
                 pos[rel.index(x)] = r
             above = pos[:, None] < pos[None, :]
             if (P & ~above).any():
                 return False
             all_above &= above
-        if not self.orders:
-            return False
-        if not np.array_equal(all_above, P & ~np.eye(n, dtype=bool)):
+        if not np.array_equal(all_above, P):
             return False
         C = self.committee.relation()
         ix = [C.index(x) for x in rel.items]
-        return bool(np.array_equal(C.strict[np.ix_(ix, ix)], P))
+        off = ~np.eye(n, dtype=bool)
+        return bool(np.array_equal(C.weak[np.ix_(ix, ix)] & off, rel.weak & off))
+
+    def explain(self) -> str:
+        """The orders, best first, and why their unanimity committee cannot be pumped."""
+        size = f"{self.size} linear order" + ("" if self.size == 1 else "s")
+        how = "the order dimension" if self.exact else f"not proven minimal: {self.bound}"
+        lines = [
+            f"No money pump: the strict partial order on {self.relation.n} items is the "
+            f"intersection of {size} ({how}; {self.method}). A committee of these orders that "
+            "trades only on unanimous approval has exactly this relation, and the sum of its "
+            "members' utilities rises along every accepted trade."
+        ]
+        for k, order in enumerate(self.orders[:12]):
+            shown = " > ".join(repr(x) for x in order[:16])
+            lines.append(f"  order {k}: {shown}{' > …' if len(order) > 16 else ''}")
+        if self.size > 12:
+            lines.append(f"  … and {self.size - 12} more orders")
+        return "\n".join(lines)
 
     def to_json(self) -> dict[str, Any]:
+        """The orders, the bounds, and the relation itself (``items`` and its ``pairs``)."""
+        rel = self.relation
         return {
+            "kind": self.kind,
+            "items": [label_to_json(x) for x in rel.items],
+            "pairs": [
+                [label_to_json(rel.items[i]), label_to_json(rel.items[j])]
+                for i, j in np.argwhere(rel.weak).tolist()
+            ],
             "orders": [[label_to_json(x) for x in o] for o in self.orders],
             "size": self.size,
             "exact": self.exact,
@@ -359,6 +406,76 @@ class Decomposition:
             "method": self.method,
             "bound": self.bound,
         }
+
+    @classmethod
+    def _from_json(cls, doc: Mapping[str, Any]) -> Decomposition:
+        items = [label_from_json(x) for x in doc["items"]]
+        pairs = [(label_from_json(a), label_from_json(b)) for a, b in doc["pairs"]]
+        return cls(
+            PreferenceRelation.from_pairs(pairs, items),
+            tuple(tuple(label_from_json(x) for x in o) for o in doc["orders"]),
+            bool(doc["exact"]), int(doc["lower_bound"]), str(doc["method"]), str(doc["bound"]),
+        )
+
+
+def _exact_classes(
+    pairs: list[tuple[int, int]], base: list[int], P: np.ndarray, w: int,
+    want_exact: bool, max_nodes: int, time_limit: float,
+) -> tuple[list[list[int]] | None, bool, int, str]:
+    """Colour classes proven minimal, or ``None``; with whether proven, the lower bound and
+    the method. Dimension 1 and 2 first, then the budgeted exact search when wanted."""
+    if not pairs:
+        return [base], True, 1, "exact search"
+    two_possible, two = _two_colouring(pairs, base, P)
+    if two is not None:  # a chain has no critical pairs, so dim ≥ 2: proven
+        return two, True, 2, "2-colouring of the conflict graph"
+    lower = 2 if two_possible else 3
+    if not want_exact:
+        return None, False, lower, "exact search"
+    budget = [max_nodes]
+    deadline = time.monotonic() + time_limit
+    try:
+        for d in range(lower, w + 1):
+            got = _colour(pairs, base, d, budget, deadline)
+            if got is not None:
+                return got, True, d, "exact search"
+            lower = d + 1
+    except _Budget:
+        pass
+    return None, False, lower, "exact search"
+
+
+def _heuristic_orders(
+    pairs: list[tuple[int, int]], base: list[int], P: np.ndarray, chains: list[list[int]],
+    lower: int, *, restarts: int, seed: int, max_nodes: int, time_limit: float,
+) -> tuple[list[list[int]], bool, int, str]:
+    """Randomised first-fit colourings improved by a one-second search below their size, or
+    the chain-partition realizer when that is smaller; with whether the size is proven."""
+    rng = np.random.default_rng(seed)
+    best = _first_fit(pairs, base)
+    for _ in range(restarts):
+        perm = rng.permutation(len(pairs))
+        got = _first_fit([pairs[int(i)] for i in perm], base)
+        if len(got) < len(best):
+            best = got
+    method = "first-fit colouring of critical pairs"
+    deadline = time.monotonic() + min(time_limit, 1.0)
+    d = len(best) - 1
+    while d >= lower:  # descending: each success is a smaller realizer
+        try:
+            cand = _colour(pairs, base, d, [max_nodes], deadline)
+        except _Budget:
+            break
+        if cand is None:
+            lower = d + 1  # exhausted without success: dimension > d
+            break
+        best, method = cand, "budgeted colouring search"
+        d = len(best) - 1
+    if len(best) <= len(chains):
+        orders = [_order_from(c) for c in best]
+    else:
+        orders, method = _chain_realizer(P, chains), "chain-partition realizer"
+    return orders, len(orders) == lower, lower, method
 
 
 def decompose(
@@ -388,84 +505,38 @@ def decompose(
     Complexity: critical pairs O(n³); the exact search is exponential in the worst case (the
     dimension problem is NP-complete for dimension ≥ 3, Yannakakis 1982) but small in
     practice for n ≤ 16; the heuristic is O(restarts · c · n) for c critical pairs plus the
-    O(n² √n) matching.
+    O(n² √n) matching. The realizer is verified exactly before it is returned.
+
+    >>> rel = PreferenceRelation.from_pairs([("a", "b"), ("c", "d")])
+    >>> dec = decompose(rel)
+    >>> dec.dimension, dec.orders, dec.verify()
+    (2, (('a', 'b', 'c', 'd'), ('c', 'd', 'a', 'b')), True)
     """
     P = strict_partial_order(relation, close=close)
     if close:
         relation = PreferenceRelation(relation.items, P | np.eye(relation.n, dtype=bool))
-    n = relation.n
     pairs = critical_pairs(P)
     base = _base_down(P)
     w, chains = width(P)
-    lower = 1 if not pairs else 2
-    classes: list[list[int]] | None = None
-    proven = False
-    method = "exact search"
-    want_exact = (n <= EXACT_MAX_ITEMS) if exact is None else exact
-    if not pairs:
-        classes, proven = [base], True
-    else:
-        two_possible, two = _two_colouring(pairs, base, P)
-        if two is not None:  # a chain has no critical pairs, so dim ≥ 2: proven
-            classes, proven, method = two, True, "2-colouring of the conflict graph"
-        elif not two_possible:
-            lower = 3
-    if classes is None and want_exact:
-        budget = [max_nodes]
-        deadline = time.monotonic() + time_limit
-        try:
-            for d in range(lower, w + 1):
-                got = _colour(pairs, base, d, budget, deadline)
-                if got is not None:
-                    classes, proven = got, True
-                    break
-                lower = d + 1
-        except _Budget:
-            proven = False
-    if classes is None:
-        rng = np.random.default_rng(seed)
-        best = _first_fit(pairs, base)
-        for _ in range(restarts):
-            perm = rng.permutation(len(pairs))
-            got = _first_fit([pairs[int(i)] for i in perm], base)
-            if len(got) < len(best):
-                best = got
-        method_best = "first-fit colouring of critical pairs"
-        # improve with the (budgeted) colouring search below the first-fit size
-        deadline = time.monotonic() + min(time_limit, 1.0)
-        d = len(best) - 1
-        while d >= lower:  # descending: each success is a smaller realizer
-            try:
-                got = _colour(pairs, base, d, [max_nodes], deadline)
-            except _Budget:
-                break
-            if got is None:
-                lower = d + 1  # exhausted without success: dimension > d
-                break
-            best, method_best = got, "budgeted colouring search"
-            d = len(best) - 1
-        if len(best) <= w:
-            classes, method = best, method_best
-        orders_idx = (
-            [_order_from(c) for c in classes] if classes is not None
-            else _chain_realizer(P, chains)
-        )
-        if classes is None:
-            method = "chain-partition realizer"
-        if len(orders_idx) == lower:  # the heuristic met the proven lower bound
-            proven = True
-    else:
+    want_exact = (relation.n <= EXACT_MAX_ITEMS) if exact is None else exact
+    classes, proven, lower, method = _exact_classes(
+        pairs, base, P, w, want_exact, max_nodes, time_limit
+    )
+    if classes is not None:
         orders_idx = [_order_from(c) for c in classes]
-    items = relation.items
+    else:
+        orders_idx, proven, lower, method = _heuristic_orders(
+            pairs, base, P, chains, lower,
+            restarts=restarts, seed=seed, max_nodes=max_nodes, time_limit=time_limit,
+        )
     bound = (
         f"dimension = {len(orders_idx)} (every smaller number of orders was ruled out)"
         if proven else
         f"size ≤ width = {w} (Dilworth 1950); dimension ≥ {lower}"
     )
+    items = relation.items
     dec = Decomposition(
         relation, tuple(tuple(items[i] for i in o) for o in orders_idx), proven,
         len(orders_idx) if proven else lower, method, bound,
     )
-    if not dec.verify():
-        raise CertificationError("realizer failed exact verification")
-    return dec
+    return verified(dec, "decompose")

@@ -34,13 +34,19 @@ def _import() -> Any:
 
 def to_pref_voting(committee: Committee) -> Any:
     """A ``Profile`` (complete strict rankings) or ``ProfileWithTies`` with the committee's
-    ballots and counts. O(m·n log n)."""
+    ballots and counts. O(m·n log n).
+
+    >>> c = Committee.from_rankings([["a", "b", "c"], ["b", "c", "a"]], counts=[2, 1])
+    >>> profile = to_pref_voting(c)
+    >>> int(profile.num_voters), profile.cmap
+    (3, {0: 'a', 1: 'b', 2: 'c'})
+    """
     pv_profiles, pv_ties = _import()
     S = committee.scores()
     R = committee.ranked
     n = committee.n
-    counts = [int(c) for c in committee.counts]  # type: ignore[union-attr]
-    cmap = {j: str(x) for j, x in enumerate(committee.items)}  # type: ignore[arg-type]
+    counts = [int(c) for c in committee.counts]
+    cmap = {j: str(x) for j, x in enumerate(committee.items)}
     linear = bool(R.all()) and all(len(set(row)) == n for row in S.tolist())
     if linear:
         rankings = [list(np.argsort(-row, kind="stable")) for row in S]
@@ -60,6 +66,11 @@ def from_pref_voting(
 
     ``unranked`` defaults to ``"below"`` for a ``ProfileWithTies`` that uses extended strict
     preference and ``"ignore"`` otherwise. Items are the profile's candidates.
+
+    >>> from pref_voting.profiles import Profile
+    >>> c = from_pref_voting(Profile([[0, 1, 2], [1, 2, 0], [2, 0, 1]]))
+    >>> c.rule.name, c.majority_cycle()
+    ('majority', (0, 1, 2))
     """
     pv_profiles, pv_ties = _import()
     rule = rule if rule is not None else Majority()
@@ -87,11 +98,12 @@ def from_pref_voting(
                     ranks[k, col[c]] = top + 1 - v
         if unranked is None:
             unranked = "below" if profile.using_extended_strict_preference else "ignore"
-        keep = (ranks >= 0).any(axis=1)
-        if not keep.any():
+        keep = [bool(v) for v in np.any(ranks >= 0, axis=1).tolist()]
+        if not any(keep):
             raise InputError("the profile has no ranked candidates")
         return Committee.from_ranks(
             ranks[keep], rule, items=cands,
-            counts=[int(c) for c, k in zip(counts, keep, strict=True) if k], unranked=unranked,
+            counts=[int(c) for c, k in zip(counts, keep, strict=True) if k],
+            unranked=unranked,
         )
     raise InputError(f"expected a pref_voting Profile or ProfileWithTies, got {type(profile)}")

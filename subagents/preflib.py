@@ -186,6 +186,10 @@ def parse_preflib(text: str, *, source: str = "<text>", data_type: str | None = 
         InputError: a malformed line (with its line number), an unknown or repeated
             alternative, a negative count, a tie or a missing alternative where the
             data type forbids it, or a ``NUMBER VOTERS`` header that disagrees with the counts.
+
+    >>> e = parse_preflib("# DATA TYPE: soc\\n2: 1,2,3\\n1: 3,1,2\\n")
+    >>> e.alternatives, e.voters, e.committee().condorcet_winner()
+    ({1: '1', 2: '2', 3: '3'}, 3, 1)
     """
     meta: dict[str, str] = {}
     names: dict[int, str] = {}
@@ -251,7 +255,15 @@ def parse_preflib(text: str, *, source: str = "<text>", data_type: str | None = 
 
 def read_preflib(path: str | Path, *, data_type: str | None = None) -> Election:
     """Read a PrefLib file. The data type comes from ``data_type``, else the ``# DATA TYPE``
-    header, else the file extension."""
+    header, else the file extension.
+
+    >>> import pathlib, tempfile
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "votes.soi"
+    >>> _ = path.write_text("3: 1,2\\n2: 2\\n")
+    >>> e = read_preflib(path)
+    >>> e.data_type, e.ballots
+    ('soi', ((3, ((1,), (2,))), (2, ((2,),))))
+    """
     p = Path(path)
     if not p.is_file():
         raise InputError(f"{path}: no such file")

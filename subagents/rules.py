@@ -22,7 +22,7 @@ independent per-pair :meth:`Rule.accepts` that certificates use to re-check each
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -43,7 +43,10 @@ __all__ = [
     "Rule",
     "Unanimity",
     "WeightedSum",
+    "rule_from_json",
 ]
+
+_RULES: dict[str, type[Rule]] = {}
 
 
 def _tally_pair(c: Committee, offered: int, holding: int) -> tuple[int, int, int]:
@@ -68,6 +71,11 @@ class Rule(ABC):
     #: ``True`` for rules that accept only on a strict vote (ties reject the trade)
     voting: ClassVar[bool] = True
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "name" in cls.__dict__:
+            _RULES[cls.name] = cls
+
     def validate(self, committee: Committee) -> None:
         """Raise :class:`InputError` when the rule cannot apply to ``committee``."""
         return None
@@ -85,7 +93,24 @@ class Rule(ABC):
         return self.name
 
     def to_json(self) -> dict[str, Any]:
+        """``{"rule": name, ...parameters}``; :func:`rule_from_json` reads it back."""
         return {"rule": self.name}
+
+    @classmethod
+    def _from_json(cls, doc: Mapping[str, Any]) -> Rule:
+        return cls()
+
+
+def rule_from_json(doc: Mapping[str, Any]) -> Rule:
+    """The rule that :meth:`Rule.to_json` wrote; exact parameters come back exactly. O(m).
+
+    >>> rule_from_json(Majority(Fraction(2, 3)).to_json())
+    Majority(quota=Fraction(2, 3))
+    """
+    cls = _RULES.get(str(doc.get("rule")))
+    if cls is None:
+        raise InputError(f"unknown decision rule {doc.get('rule')!r}")
+    return cls._from_json(doc)
 
 
 @dataclass(frozen=True)
@@ -156,6 +181,10 @@ class Majority(Rule):
     def to_json(self) -> dict[str, Any]:
         return {"rule": self.name, "quota": str(self.quota)}
 
+    @classmethod
+    def _from_json(cls, doc: Mapping[str, Any]) -> Majority:
+        return cls(Fraction(doc.get("quota", "1/2")))
+
 
 def _aggregate(committee: Committee, weights: Sequence[Any] | None) -> np.ndarray:
     """Exact ``U[i] = Σ_k λ_k · count_k · value_k(i)`` as an object array. O(m·n)."""
@@ -224,6 +253,11 @@ class WeightedSum(Rule):
             "weights": None if self.weights is None else [str(w) for w in self.weights],
         }
 
+    @classmethod
+    def _from_json(cls, doc: Mapping[str, Any]) -> WeightedSum:
+        ws = doc.get("weights")
+        return cls(None if ws is None else tuple(Fraction(w) for w in ws))
+
 
 @dataclass(frozen=True)
 class Dictator(Rule):
@@ -258,6 +292,10 @@ class Dictator(Rule):
 
     def to_json(self) -> dict[str, Any]:
         return {"rule": self.name, "member": self.member}
+
+    @classmethod
+    def _from_json(cls, doc: Mapping[str, Any]) -> Dictator:
+        return cls(int(doc.get("member", 0)))
 
 
 @dataclass(frozen=True)
@@ -315,6 +353,11 @@ class Lexicographic(Rule):
     def to_json(self) -> dict[str, Any]:
         return {"rule": self.name, "order": None if self.order is None else list(self.order)}
 
+    @classmethod
+    def _from_json(cls, doc: Mapping[str, Any]) -> Lexicographic:
+        order = doc.get("order")
+        return cls(None if order is None else tuple(int(k) for k in order))
+
 
 @dataclass(frozen=True)
 class Market(Rule):
@@ -359,3 +402,7 @@ class Market(Rule):
 
     def to_json(self) -> dict[str, Any]:
         return {"rule": self.name, "transfers": self.transfers}
+
+    @classmethod
+    def _from_json(cls, doc: Mapping[str, Any]) -> Market:
+        return cls(bool(doc.get("transfers", False)))

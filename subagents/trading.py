@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
@@ -25,7 +25,8 @@ import numpy as np
 
 from coherence.errors import InputError
 from coherence.relations import PreferenceRelation
-from subagents.committee import Committee
+from coherence.verdict import label_to_json
+from subagents.committee import Committee, label_from_json
 from subagents.rules import WeightedSum
 
 __all__ = [
@@ -96,6 +97,10 @@ def simulate(agent: Agent, start: Hashable, offers: Sequence[Hashable]) -> Traje
     ``agent`` is a :class:`~subagents.committee.Committee`, a
     :class:`~coherence.relations.PreferenceRelation`, or a callable ``prefers(offered, holding)``
     returning a bool ("does it strictly prefer the offer?").
+
+    >>> rel = PreferenceRelation.from_pairs([("b", "a"), ("c", "b")])
+    >>> simulate(rel, "a", ["c", "b"]).holdings
+    ('a', 'b')
     """
     offers = tuple(offers)
     U = _universe(start, offers)
@@ -154,6 +159,13 @@ class PathDependence:
         return True
 
     def explain(self) -> str:
+        """Plain text: one final holding for every order, or two orders that disagree.
+
+        >>> pd = path_dependence(PreferenceRelation.from_pairs([("b", "a"), ("c", "a")]),
+        ...                      "a", ["b", "c"])
+        >>> print(pd.explain()[:60])
+        Path dependent: starting from 'a', the offers in the order [
+        """
         if not self.path_dependent:
             f = next(iter(self.finals))
             scope = "every order" if self.exhaustive else f"{self.orders_considered} sampled orders"
@@ -165,6 +177,40 @@ class PathDependence:
             f"Path dependent: starting from {self.start!r}, the offers in the order {list(w[0])} "
             f"end with {f1!r}, but in the order {list(w[1])} end with {f2!r}. "
             f"Reachable final holdings: {list(self.finals)}."
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        """Start, offers and each reachable final holding with an order leading there.
+
+        >>> rel = PreferenceRelation.from_pairs([("b", "a"), ("c", "a")])
+        >>> doc = path_dependence(rel, "a", ["b", "c"]).to_json()
+        >>> doc["finals"], doc["path_dependent"]
+        ([['b', [0, 1]], ['c', [1, 0]]], True)
+        """
+        return {
+            "start": label_to_json(self.start),
+            "offers": [label_to_json(x) for x in self.offers],
+            "finals": [[label_to_json(f), list(order)] for f, order in self.finals.items()],
+            "exhaustive": self.exhaustive,
+            "orders_considered": self.orders_considered,
+            "path_dependent": self.path_dependent,
+        }
+
+    @classmethod
+    def from_json(cls, doc: Mapping[str, Any]) -> PathDependence:
+        """Read a result back from :meth:`to_json` (lists become tuples in labels).
+
+        >>> rel = PreferenceRelation.from_pairs([("b", "a"), ("c", "a")])
+        >>> pd = path_dependence(rel, "a", ["b", "c"])
+        >>> PathDependence.from_json(pd.to_json()) == pd
+        True
+        """
+        return cls(
+            label_from_json(doc["start"]),
+            tuple(label_from_json(x) for x in doc["offers"]),
+            {label_from_json(f): tuple(int(t) for t in order) for f, order in doc["finals"]},
+            bool(doc["exhaustive"]),
+            int(doc["orders_considered"]),
         )
 
 
@@ -181,6 +227,11 @@ def path_dependence(
     Exact for up to 16 offers: dynamic programming over (set of offers shown, holding) states,
     O(2^k · k) after the O(n²) relation. Beyond that, ``samples`` random orders (plus the given
     order) are simulated and ``exhaustive`` is ``False``.
+
+    >>> rel = PreferenceRelation.from_pairs([("b", "a"), ("c", "a")])  # b, c incomparable
+    >>> pd = path_dependence(rel, "a", ["b", "c"])
+    >>> pd.path_dependent, sorted(pd.finals), pd.exhaustive
+    (True, ['b', 'c'], True)
     """
     offers = tuple(offers)
     k = len(offers)
@@ -261,12 +312,17 @@ def completion_effect(
     The completed committee maximises one utility, so every order ends at an item of maximal
     aggregate utility among ``start`` and the offers (ties aside, path independence). Orders
     are enumerated exactly for ≤ 8 offers (≤ 40 320 simulations of k steps), else sampled.
+
+    >>> c = Committee.from_utilities([[0, 2, 0], [0, 0, 1]], items=["a", "b", "c"])
+    >>> eff = completion_effect(c, "a", ["b", "c"])
+    >>> eff.before, eff.after, eff.changed, eff.removes_path_dependence
+    (('b', 'c'), ('b',), Fraction(1, 2), True)
     """
     offers = tuple(offers)
     rule = WeightedSum(None if weights is None else tuple(weights))
     done = committee.with_rule(rule)
     U = rule.utility(done)
-    aggregate = {x: U[i] for i, x in enumerate(committee.items)}  # type: ignore[arg-type]
+    aggregate = {x: U[i] for i, x in enumerate(committee.items)}
     pd_before = path_dependence(committee, start, offers, samples=samples, seed=seed)
     pd_after = path_dependence(done, start, offers, samples=samples, seed=seed)
     k = len(offers)

@@ -35,6 +35,7 @@ from coherence.bridge.elicit import (
     elicit_sorted,
     symmetrise,
 )
+from coherence.bridge.exploitability import log_odds_exploitability, max_mean_cycle_torch
 from coherence.bridge.fits import (
     HodgeResidual,
     UtilityFit,
@@ -42,22 +43,16 @@ from coherence.bridge.fits import (
     residual_incoherence,
     thurstonian,
 )
-from coherence.bridge.metrics import (
+from coherence.bridge.majority import find_majority_triad, majority_pump, majority_relation
+from coherence.bridge.probabilities import log_odds, prob_matrix
+from coherence.bridge.transitivity import TransitivityViolations, transitivity_violations
+from coherence.bridge.triads import (
     HardCycles,
-    TransitivityViolations,
     cycle_probability,
     expected_cyclic_triads,
-    find_majority_triad,
     hard_cyclic_triads,
-    log_odds,
-    log_odds_exploitability,
-    majority_pump,
-    majority_relation,
     majority_scores,
-    max_mean_cycle_torch,
-    prob_matrix,
     sampled_triad_estimate,
-    transitivity_violations,
 )
 
 __all__ = [

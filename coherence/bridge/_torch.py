@@ -24,18 +24,16 @@ __all__ = [
 
 INSTALL_HINT = 'pip install "coherence[torch]"'
 
-
-
-
-
-
-
-
 _TORCH: ModuleType | None = None
 
 
 def require_torch() -> ModuleType:
-    """Import and return :mod:`torch`, or raise :class:`TorchMissingError`."""
+    """Import and return :mod:`torch`, or raise :class:`TorchMissingError`. O(1) after the
+    first call.
+
+    >>> require_torch().__name__
+    'torch'
+    """
     global _TORCH
     if _TORCH is None:
         try:
@@ -52,6 +50,13 @@ def resolve_device(device: Any = "auto") -> Any:
 
     ``"auto"`` is CUDA when available, else the CPU. Asking for CUDA without CUDA raises
     :class:`DeviceError` (never a silent fall-back: timings and memory would mislead).
+
+    >>> resolve_device("cpu")
+    device(type='cpu')
+    >>> resolve_device("tpu")
+    Traceback (most recent call last):
+    ...
+    coherence.errors.DeviceError: unknown device 'tpu'; use auto, cpu or cuda
     """
     torch = require_torch()
     if device is None or device == "auto":

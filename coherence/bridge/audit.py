@@ -17,18 +17,14 @@ from typing import Any
 
 from coherence.bridge._torch import require_torch, resolve_device
 from coherence.bridge.elicit import Elicitation, elicit
+from coherence.bridge.exploitability import log_odds_exploitability
 from coherence.bridge.fits import UtilityFit, bradley_terry, residual_incoherence, thurstonian
-from coherence.bridge.metrics import (
-    HardCycles,
-    TransitivityViolations,
-    expected_cyclic_triads,
-    hard_cyclic_triads,
-    log_odds_exploitability,
-    majority_pump,
-    prob_matrix,
-    transitivity_violations,
-)
-from coherence.verdict import Verdict, jsonable, label_to_json
+from coherence.bridge.majority import majority_pump
+from coherence.bridge.probabilities import prob_matrix
+from coherence.bridge.transitivity import TransitivityViolations, transitivity_violations
+from coherence.bridge.triads import HardCycles, expected_cyclic_triads, hard_cyclic_triads
+from coherence.errors import CertificationError, InputError
+from coherence.verdict import Certificate, Verdict, jsonable, label_to_json
 
 __all__ = ["AuditReport", "audit", "audit_matrix"]
 
@@ -163,7 +159,13 @@ def audit_matrix(
     """Every metric and the verdict for a given choice-probability matrix ``P``. O(n²) per
     pass, a few dozen passes (the Newton fits dominate); exact stochastic-transitivity rates
     are O(n³) and switch to sampling above a few hundred items (see
-    :func:`~coherence.bridge.transitivity_violations`)."""
+    :func:`~coherence.bridge.transitivity_violations`).
+
+    >>> bt = [[1/2, 2/3, 4/5], [1/3, 1/2, 2/3], [1/5, 1/3, 1/2]]  # σ(u_i − u_j), e^u = 4, 2, 1
+    >>> report = audit_matrix(bt, ["a", "b", "c"], device="cpu")
+    >>> report.coherent, report.hard.count, round(report.residual_incoherence, 6)
+    (True, 0, 0.0)
+    """
     dev = resolve_device(device)
     timings: dict[str, float] = {}
 
@@ -203,9 +205,9 @@ def audit_matrix(
             "residual_incoherence": res.share,
         }
     )
-    verdict = Verdict(
-        base.coherent, base.certificate, subject="majority preferences of a model", quantities=q
-    )
+    if not isinstance(base.certificate, Certificate):
+        raise CertificationError(f"the majority check returned {base.certificate.kind} evidence")
+    verdict = Verdict.certify(base.certificate, "majority preferences of a model", **q)
     return AuditReport(
         labels,
         kind,
@@ -251,6 +253,13 @@ def audit(
     Returns:
         An :class:`AuditReport`; ``report.verdict`` is a :class:`~coherence.verdict.Verdict`
         whose certificate (a shortest majority pump or an integer utility) verifies exactly.
+
+    >>> from coherence.bridge import PairwiseCallable
+    >>> beats = {("rock", "scissors"), ("scissors", "paper"), ("paper", "rock")}
+    >>> report = audit(PairwiseCallable(lambda a, b: (a, b) in beats),
+    ...                ["rock", "paper", "scissors"], device="cpu", fits=False)
+    >>> report.verdict.status, report.hard.count, round(report.expected_cyclic_triads, 6)
+    ('exploitable', 1, 1.0)
     """
     require_torch()
     t0 = time.perf_counter()
@@ -258,8 +267,6 @@ def audit(
     t_el = time.perf_counter() - t0
     names = el.items if labels is None else tuple(labels)
     if len(names) != el.n:
-        from coherence.errors import InputError
-
         raise InputError(f"{len(names)} labels for {el.n} items")
     rep = audit_matrix(
         el.P,

@@ -30,6 +30,11 @@ def batched_closure(R: Any) -> Any:
 
     ``⌈log₂ T⌉`` squarings ``R ← R ∨ (R·R > 0)``, each a batched matrix product in float32
     (exact: entries are counts ≤ T < 2²⁴). O(S · T³ log T) work.
+
+    >>> import torch
+    >>> chain = torch.tensor([[[False, True, False], [False, False, True], [False, False, False]]])
+    >>> batched_closure(chain).int().tolist()
+    [[[1, 1, 1], [0, 1, 1], [0, 0, 1]]]
     """
     torch = require_torch()
     T = R.shape[-1]
@@ -91,6 +96,13 @@ def garp_ccei(
 
     Complexity: the expenditure batch O(S·T²·K), the test O(S·T³ log T); CCEI adds a
     factor ``log₂(T²)`` (binary search over the sorted candidate ratios, all subjects at once).
+
+    >>> prices = [[1.0, 2.0], [2.0, 1.0]]
+    >>> swapped = garp_ccei(prices, [[0.0, 1.0], [1.0, 0.0]], device="cpu")  # each buys dear
+    >>> swapped.garp.tolist(), swapped.ccei.tolist()
+    ([False], [0.5])
+    >>> garp_ccei(prices, [[1.0, 0.0], [0.0, 1.0]], device="cpu").ccei.tolist()
+    [1.0]
     """
     torch = require_torch()
     dev = resolve_device(device)

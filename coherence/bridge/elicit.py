@@ -26,6 +26,8 @@ import numpy as np
 
 from coherence.bridge._torch import ModelOutputError, require_torch, resolve_device
 from coherence.errors import InputError
+from coherence.relations import PreferenceRelation, check_relation
+from coherence.verdict import Verdict
 
 __all__ = [
     "Comparator",
@@ -71,7 +73,11 @@ def as_model(model: Any) -> Comparator | Scorer | PairwiseCallable:
     """Wrap ``model``: wrappers pass through; a ``torch.nn.Module`` or callable whose
     ``forward``/call takes one positional argument is a :class:`Scorer`, two a
     :class:`Comparator` (a non-module callable with two arguments is a
-    :class:`PairwiseCallable`)."""
+    :class:`PairwiseCallable`).
+
+    >>> type(as_model(lambda a: a.sum(dim=1))).__name__, type(as_model(lambda a, b: 1.0)).__name__
+    ('Scorer', 'PairwiseCallable')
+    """
     if isinstance(model, Comparator | Scorer | PairwiseCallable):
         return model
     if not callable(model):
@@ -96,7 +102,11 @@ def as_model(model: Any) -> Comparator | Scorer | PairwiseCallable:
 
 
 def symmetrise(p_ab: Any, p_ba: Any) -> Any:
-    """``½(p_ab + 1 − p_ba)``: the order-averaged probability that ``a`` beats ``b``."""
+    """``½(p_ab + 1 − p_ba)``: the order-averaged probability that ``a`` beats ``b``. O(size).
+
+    >>> round(symmetrise(0.9, 0.3), 6)  # asked both ways: 0.9, and 1 − 0.3
+    0.8
+    """
     return 0.5 * (p_ab + 1.0 - p_ba)
 
 
@@ -225,6 +235,11 @@ def elicit(
     ``n(n − 1)`` comparator evaluations in batches of ``batch_size`` (``n`` for a scorer).
     Raises :class:`~coherence.bridge.ModelOutputError` on NaN/inf or wrongly shaped output
     and :class:`~coherence.errors.InputError` for fewer than 3 items.
+
+    >>> import torch
+    >>> el = elicit(Scorer(lambda A: A[:, 0]), torch.tensor([[2.0], [1.0], [0.0]]), device="cpu")
+    >>> el.kind, el.queries, [round(p, 4) for p in el.P[0].tolist()]
+    ('scorer', 3, [0.5, 0.7311, 0.8808])
     """
     torch = require_torch()
     dev, m, labels, X, n = _prepare(model, items, device)
@@ -331,10 +346,8 @@ class SampledComparisons:
     p: Any = field(repr=False)
     rounds: int
 
-    def relation(self):
+    def relation(self) -> PreferenceRelation:
         """The observed weak majority relation (unobserved pairs incomparable). O(n²) bools."""
-        from coherence.relations import PreferenceRelation
-
         n = len(self.items)
         W = np.zeros((n, n), dtype=bool)
         i, j, p = self.i.cpu().numpy(), self.j.cpu().numpy(), self.p.cpu().numpy()
@@ -361,6 +374,12 @@ def elicit_sampled(
     few Jacobi sweeps), draws ``candidates`` random pairs per slot and keeps the ones whose
     predicted probability is closest to ½ (``topk``), where an answer tells most. O(pairs)
     model calls, O(pairs · candidates) selection work.
+
+    >>> import torch
+    >>> s = elicit_sampled(Scorer(lambda A: A[:, 0]), torch.arange(6.0).unsqueeze(1),
+    ...                    pairs=8, device="cpu")
+    >>> s.i.numel(), s.relation().n
+    (8, 6)
     """
     torch = require_torch()
     dev, m, labels, X, n = _prepare(model, items, device)
@@ -419,16 +438,86 @@ class SortElicitation:
     window: int
     local_cycles: list[tuple[int, int, int]]
 
-    def pump(self):
+    def pump(self) -> Verdict | None:
         """A verified money pump on the first local cycle (a 3-item restriction), or ``None``."""
         if not self.local_cycles:
             return None
-        from coherence.relations import PreferenceRelation, check_relation
-
         i, j, k = self.local_cycles[0]
         W = np.eye(3, dtype=bool)
         W[0, 1] = W[1, 2] = W[2, 0] = True
         return check_relation(PreferenceRelation((self.items[i], self.items[j], self.items[k]), W))
+
+
+def _parallel_quicksort(f: Callable[[Any, Any], Any], n: int, g: Any, dev: Any) -> tuple[Any, int]:
+    """Item positions sorted best first by ``f``'s majority, and the comparisons asked.
+
+    Each round compares every unsorted item with its segment's random pivot in one batch and
+    fixes every pivot's position, so an intransitive ``f`` still terminates."""
+    torch = require_torch()
+    perm = torch.randperm(n, generator=g).to(dev)
+    seg = torch.zeros(n, dtype=torch.int64, device=dev)  # segment id per position (sorted ids)
+    done = torch.zeros(n, dtype=torch.bool, device=dev)
+    pos = torch.arange(n, device=dev)
+    comparisons = 0
+    for _ in range(4 * (int(math.log2(n)) + 8)):
+        if bool(done.all()):
+            break
+        # segment boundaries in position order
+        first = torch.ones(n, dtype=torch.bool, device=dev)
+        first[1:] = seg[1:] != seg[:-1]
+        start = torch.cummax(torch.where(first, pos, torch.zeros_like(pos)), 0).values
+        sizes = torch.bincount(seg, minlength=int(seg.max()) + 1)
+        done |= sizes[seg] == 1
+        # random pivot offset per segment
+        offs = (torch.rand(sizes.shape[0], generator=g).to(dev) * sizes).long().clamp_max(sizes - 1)
+        piv_pos = start + offs[seg]
+        active = ~done & (pos != piv_pos)
+        a = perm[active]
+        better = torch.zeros(n, dtype=torch.bool, device=dev)
+        if a.numel():
+            better[active] = f(a, perm[piv_pos[active]]) > 0.5
+            comparisons += int(a.numel())
+        # new key: (segment, side) with side 0 = better than pivot, 1 = pivot, 2 = worse
+        side = torch.where(pos == piv_pos, 1, torch.where(better, 0, 2))
+        key = seg * 3 + torch.where(done, 1, side)
+        order = torch.argsort(key * n + pos)
+        perm, key = perm[order], key[order]
+        done = done[order] | (side == 1)[order]
+        seg = torch.zeros(n, dtype=torch.int64, device=dev)
+        seg[1:] = torch.cumsum((key[1:] != key[:-1]).long(), 0)
+    return perm, comparisons
+
+
+def _local_cycles(
+    f: Callable[[Any, Any], Any], perm: Any, d: int
+) -> tuple[list[tuple[int, int, int]], int]:
+    """Majority 3-cycles among items fewer than ``d`` positions apart in ``perm`` (at most
+    1,000 per offset pair), and the ``≈ n·d`` comparisons asked. Vectorised per offset."""
+    torch = require_torch()
+    n = perm.shape[0]
+    cycles: list[tuple[int, int, int]] = []
+    pi_ = torch.arange(n, device=perm.device)
+    Pw = torch.full((n, d), 0.5, dtype=torch.float64, device=perm.device)  # P[t, t+s]
+    comparisons = 0
+    for s in range(1, d):
+        t_ = pi_[: n - s]
+        Pw[: n - s, s] = f(perm[t_], perm[t_ + s])
+        comparisons += n - s
+    for s1 in range(1, d - 1):
+        for s2 in range(s1 + 1, d):
+            T = n - s2
+            if T <= 0:
+                continue
+            pab = Pw[:T, s1]  # t over t+s1
+            pbc = Pw[pi_[:T] + s1, s2 - s1]  # t+s1 over t+s2
+            pac = Pw[:T, s2]  # t over t+s2
+            cyc_fwd = (pab > 0.5) & (pbc > 0.5) & (pac < 0.5)
+            cyc_bwd = (pab < 0.5) & (pbc < 0.5) & (pac > 0.5)
+            for tt in cyc_fwd.nonzero().flatten().tolist()[:1000]:
+                cycles.append((int(perm[tt]), int(perm[tt + s1]), int(perm[tt + s2])))
+            for tt in cyc_bwd.nonzero().flatten().tolist()[:1000]:
+                cycles.append((int(perm[tt]), int(perm[tt + s2]), int(perm[tt + s1])))
+    return cycles, comparisons
 
 
 def elicit_sorted(
@@ -447,6 +536,12 @@ def elicit_sorted(
     ``n · window`` local pairs are asked and every triple within a window is checked for a
     majority cycle (vectorised). An intransitive model still terminates: each round fixes
     every pivot's position.
+
+    >>> rps = {("rock", "scissors"), ("scissors", "paper"), ("paper", "rock")}
+    >>> res = elicit_sorted(PairwiseCallable(lambda a, b: (a, b) in rps),
+    ...                     ["rock", "paper", "scissors"], device="cpu")
+    >>> len(res.local_cycles), res.pump().status
+    (1, 'exploitable')
     """
     torch = require_torch()
     dev, m, labels, X, n = _prepare(model, items, device)
@@ -454,68 +549,6 @@ def elicit_sorted(
         raise InputError("window must be at least 2")
     f = _prob_fn(m, X, labels)
     g = torch.Generator(device="cpu").manual_seed(seed)
-    perm = torch.randperm(n, generator=g).to(dev)
-    seg = torch.zeros(n, dtype=torch.int64, device=dev)  # segment id per position (sorted ids)
-    done = torch.zeros(n, dtype=torch.bool, device=dev)
-    comparisons = 0
-    for _ in range(4 * (int(math.log2(n)) + 8)):
-        if bool(done.all()):
-            break
-        # segment boundaries in position order
-        pos = torch.arange(n, device=dev)
-        first = torch.ones(n, dtype=torch.bool, device=dev)
-        first[1:] = seg[1:] != seg[:-1]
-        start = torch.cummax(torch.where(first, pos, torch.zeros_like(pos)), 0).values
-        sizes = torch.bincount(seg, minlength=int(seg.max()) + 1)
-        size_at = sizes[seg]
-        single = size_at == 1
-        done |= single
-        # random pivot offset per segment
-        offs = (torch.rand(sizes.shape[0], generator=g).to(dev) * sizes).long().clamp_max(sizes - 1)
-        piv_pos = start + offs[seg]
-        active = ~done & (pos != piv_pos)
-        a = perm[active]
-        b = perm[piv_pos[active]]
-        better = torch.zeros(n, dtype=torch.bool, device=dev)
-        if a.numel():
-            better[active] = f(a, b) > 0.5
-            comparisons += int(a.numel())
-        # new key: (segment, side) with side 0 = better than pivot, 1 = pivot, 2 = worse
-        side = torch.where(pos == piv_pos, 1, torch.where(better, 0, 2))
-        side = torch.where(done, 1, side)
-        key = seg * 3 + side
-        order = torch.argsort(key * n + pos)
-        perm, key = perm[order], key[order]
-        pivot_now = (side == 1)[order]
-        done = done[order] | pivot_now
-        newseg = torch.zeros(n, dtype=torch.int64, device=dev)
-        newseg[1:] = torch.cumsum((key[1:] != key[:-1]).long(), 0)
-        seg = newseg
-    # local window: all pairs at distance 1..window-1
-    cycles: list[tuple[int, int, int]] = []
-    d = window
-    if n >= 3:
-        pi_ = torch.arange(n, device=dev)
-        Pw = torch.full(
-            (n, d), 0.5, dtype=torch.float64, device=dev
-        )  # Pw[t, s] = P[perm t, perm t+s]
-        for s in range(1, d):
-            t_ = pi_[: n - s]
-            Pw[: n - s, s] = f(perm[t_], perm[t_ + s])
-            comparisons += n - s
-        for s1 in range(1, d - 1):
-            for s2 in range(s1 + 1, d):
-                T = n - s2
-                if T <= 0:
-                    continue
-                t_ = pi_[:T]
-                pab = Pw[:T, s1]  # t over t+s1
-                pbc = Pw[t_ + s1, s2 - s1]  # t+s1 over t+s2
-                pac = Pw[:T, s2]  # t over t+s2
-                cyc_fwd = (pab > 0.5) & (pbc > 0.5) & (pac < 0.5)
-                cyc_bwd = (pab < 0.5) & (pbc < 0.5) & (pac > 0.5)
-                for tt in cyc_fwd.nonzero().flatten().tolist()[:1000]:
-                    cycles.append((int(perm[tt]), int(perm[tt + s1]), int(perm[tt + s2])))
-                for tt in cyc_bwd.nonzero().flatten().tolist()[:1000]:
-                    cycles.append((int(perm[tt]), int(perm[tt + s2]), int(perm[tt + s1])))
-    return SortElicitation(labels, perm.cpu().numpy(), comparisons, window, cycles)
+    perm, comparisons = _parallel_quicksort(f, n, g, dev)
+    cycles, local = _local_cycles(f, perm, window)
+    return SortElicitation(labels, perm.cpu().numpy(), comparisons + local, window, cycles)

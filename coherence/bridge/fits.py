@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from coherence.bridge._torch import require_torch
-from coherence.bridge.metrics import CLIP, log_odds, prob_matrix, row_blocks
+from coherence.bridge.probabilities import CLIP, log_odds, prob_matrix, row_blocks
 from coherence.errors import CertificationError, InputError
 
 __all__ = ["HodgeResidual", "UtilityFit", "bradley_terry", "residual_incoherence", "thurstonian"]
@@ -123,11 +123,12 @@ def _pass(
                 coef = f * (p / Fz - q / Fm)
                 w = f * f / (Fz * Fm) if dense else None
             coef[r, r + sl.start] = 0.0
-            g[sl] = -coef.sum(dim=1)
-            if dense:
+            if g is not None:
+                g[sl] = -coef.sum(dim=1)
+            if W is not None and w is not None:
                 w[r, r + sl.start] = 0.0
                 W[sl] = w
-    if full:
+    if g is not None:
         g = g + 2 * ridge * u
     Wd = (W.sum(dim=1), W) if W is not None else None
     return g, Wd, loss + ridge * float((u * u).sum())
@@ -321,6 +322,11 @@ def bradley_terry(
     graph Laplacian applied in one streamed O(n²) pass), quadratic convergence, typically
     < 10 outer iterations. ``method="mm"``: Hunter's (2004) minorise–maximise iteration,
     O(n²) per iteration, linear convergence. A tiny ``ridge`` pins the free shift.
+
+    >>> bt = [[1/2, 2/3, 4/5], [1/3, 1/2, 2/3], [1/5, 1/3, 1/2]]  # σ(u_i − u_j), e^u = 4, 2, 1
+    >>> fit = bradley_terry(bt)
+    >>> [round(float(u), 4) for u in fit.utility], fit.converged  # centred: ±log 2
+    ([0.6931, 0.0, -0.6931], True)
     """
     t = prob_matrix(P, device=device, validate=validate)
     if method == "newton":
@@ -349,6 +355,10 @@ def thurstonian(
     once per Fisher–vector product (O(n²)). Thurstone 1927; Mosteller 1951. ``init``: start
     values (default: the least-squares utility of the log-odds, rescaled to the probit link;
     :func:`~coherence.bridge.audit_matrix` passes the Bradley–Terry fit rescaled).
+
+    >>> fit = thurstonian([[1/2, 2/3, 4/5], [1/3, 1/2, 2/3], [1/5, 1/3, 1/2]])
+    >>> [round(float(u), 2) for u in fit.utility], fit.model
+    ([0.6, 0.0, -0.6], 'thurstone')
     """
     t = prob_matrix(P, device=device, validate=validate)
     u, it, ok = _newton(t, "thurstone", max_iter, tol, ridge, init)
@@ -380,6 +390,11 @@ def residual_incoherence(
     On the complete comparison graph the least-squares potential of the antisymmetric
     log-odds ``L`` is ``uᵢ = (1/n) Σⱼ Lᵢⱼ``, and ``‖grad u‖² = 2n‖u‖²`` (Jiang, Lim, Yao &
     Ye 2011, HodgeRank), so one streamed pass gives the exact split.
+
+    >>> round(residual_incoherence([[0.5, 0.8, 0.2], [0.2, 0.5, 0.8], [0.8, 0.2, 0.5]]).share, 6)
+    1.0
+    >>> round(residual_incoherence([[1/2, 2/3, 4/5], [1/3, 1/2, 2/3], [1/5, 1/3, 1/2]]).share, 6)
+    0.0
     """
     torch = require_torch()
     t = prob_matrix(P, device=device, validate=validate)

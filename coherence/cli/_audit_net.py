@@ -110,7 +110,7 @@ def _run(args: argparse.Namespace) -> int:
         emit(report.to_json())
     else:
         print(report.explain())
-    return 0 if report.verdict.coherent else 1
+    return report.verdict.exit_code
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -19,12 +19,11 @@ from coherence.dispatch import check
 
 def analyse(path: str, rule_name: str, unranked: str) -> tuple[dict[str, Any], str, int]:
     """The JSON document, the text report and the exit status for one file."""
-    from subagents.preflib import read_preflib
-    from subagents.rules import Majority, Unanimity
+    from subagents import Majority, Unanimity, read_preflib
 
     election = read_preflib(path)
     rule = Majority() if rule_name == "majority" else Unanimity()
-    committee = election.committee(rule, unranked=unranked)  # type: ignore[arg-type]
+    committee = election.committee(rule, unranked="below" if unranked == "below" else "ignore")
     ids = list(election.alternatives)
     M = committee.margins()
     tied = [

@@ -24,7 +24,7 @@ from coherence.bridge import (  # noqa: E402
     transitivity_violations,
 )
 from coherence.bridge.metrics import triad_cycle_probability_bruteforce  # noqa: E402
-from coherence.relations._wtp import max_mean_cycle  # noqa: E402
+from coherence.relations import max_mean_cycle  # noqa: E402
 from tests.bridge.conftest import random_P  # noqa: E402
 
 
@@ -154,7 +154,7 @@ def test_sampled_estimates_agree_with_exact_on_average():
 
 
 def test_streamed_blocks_give_the_same_answer(monkeypatch):
-    import coherence.bridge.metrics as m
+    import coherence.bridge.probabilities as m
 
     rng = np.random.default_rng(2)
     P = random_P(rng, 50)
@@ -194,6 +194,23 @@ def test_log_odds_max_mean_cycle_matches_core(n, seed):
     if not v_small.coherent:
         assert float(v_big.quantities["exploitability"]) == pytest.approx(
             float(v_small.quantities["exploitability"]), rel=1e-9)
+
+
+def test_max_mean_cycle_streamed_equals_dense(monkeypatch):
+    import coherence.bridge.exploitability as ex
+    import coherence.bridge.probabilities as pr
+
+    P = np.clip(random_P(np.random.default_rng(8), 40), 1e-3, 1 - 1e-3)
+    np.fill_diagonal(P, 0.5)
+    lam, cyc, x = max_mean_cycle_torch(P)
+    monkeypatch.setattr(ex, "DENSE_BYTES", 0)  # recompute the weights in every block
+    monkeypatch.setattr(pr, "BLOCK_ELEMENTS", 40 * 3)  # three rows per block
+    lam2, cyc2, x2 = max_mean_cycle_torch(P)
+    assert lam2 == pytest.approx(lam, abs=1e-12) and sorted(cyc2) == sorted(cyc)
+    np.testing.assert_allclose(x2, x, atol=1e-9)
+    W = -np.log(P / P.T)
+    np.fill_diagonal(W, 0.0)
+    assert lam == pytest.approx(max_mean_cycle(W)[0], abs=1e-9)
 
 
 def test_bradley_terry_matrix_is_not_log_odds_exploitable():

@@ -190,6 +190,21 @@ def test_private_names_stay_in_their_package() -> None:
     assert not bad, "private names imported from outside their package:\n" + "\n".join(bad)
 
 
+#: the only rooms of coherence that may import the packages built on top of it
+ON_TOP = ("coherence.io", "coherence.cli")
+
+
+def test_coherence_does_not_import_the_packages_on_top_of_it() -> None:
+    bad = [
+        f"{mod.path.relative_to(ROOT)}:{line}: {module}"
+        for mod in MODULES.values()
+        if _inside(mod.name, "coherence") and not any(_inside(mod.name, p) for p in ON_TOP)
+        for module, _, line in _imports(mod)
+        if module.split(".")[0] == "subagents"
+    ]
+    assert not bad, "coherence imports subagents:\n" + "\n".join(bad)
+
+
 def _lines(path: Path) -> int:
     return len(path.read_text().splitlines())
 
