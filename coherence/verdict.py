@@ -35,7 +35,7 @@ C = TypeVar("C", bound="Certificate")
 
 
 def label_to_json(label: Hashable) -> Any:
-    """Return a JSON-friendly form of an item label (str/int/float/bool kept, else ``str``). O(size).
+    """A JSON-friendly form of an item label (str/int/float/bool kept, else ``str``). O(size).
 
     >>> label_to_json(("a", 1)), label_to_json(frozenset())
     (['a', 1], 'frozenset()')
@@ -104,13 +104,17 @@ def from_json(doc: Mapping[str, Any]) -> Certificate | Evidence:
         raise InputError("a certificate document is a JSON object with a string 'kind'")
     cls = _KINDS.get(doc["kind"])
     if cls is None:
-        raise InputError(f"unknown certificate kind {doc['kind']!r}")
+        raise InputError(
+            f"unknown certificate kind {doc['kind']!r} (kinds defined by other packages, such "
+            "as subagents' committee pumps, are known once that package is imported)"
+        )
     try:
         return cls._from_json(doc)
     except InputError:
         raise
     except (KeyError, TypeError, ValueError, IndexError) as exc:
-        raise InputError(f"malformed {doc['kind']!r} document: {type(exc).__name__}: {exc}") from None
+        what = f"{type(exc).__name__}: {exc}"
+        raise InputError(f"malformed {doc['kind']!r} document: {what}") from None
 
 
 class Certificate(ABC):
