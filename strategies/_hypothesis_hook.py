@@ -42,10 +42,14 @@ def register_loaded_types() -> None:
     Idempotent; packages that define registered types call it at the end of their import.
 
     >>> import hypothesis.strategies as st
+    >>> from hypothesis import given, settings
     >>> from coherence import PreferenceRelation
     >>> register_loaded_types()
-    >>> isinstance(st.from_type(PreferenceRelation).example(), PreferenceRelation)
-    True
+    >>> @settings(max_examples=3, database=None)
+    ... @given(st.from_type(PreferenceRelation))
+    ... def test_resolves(r):
+    ...     assert isinstance(r, PreferenceRelation)
+    >>> test_resolves()
     """
     if "hypothesis" not in sys.modules:
         return
