@@ -13,7 +13,7 @@ from typing import Any
 
 from coherence.bridge._torch import require_torch
 from coherence.bridge.probabilities import prob_matrix
-from coherence.bridge.triads import _distinct_triples, hard_cyclic_triads, majority_scores
+from coherence.bridge.triads import _sampled_triples, hard_cyclic_triads, majority_scores
 from coherence.errors import InputError
 
 __all__ = ["TransitivityViolations", "transitivity_violations"]
@@ -72,14 +72,7 @@ def _sampled_rates(
     """WST/MST/SST violation rates over ``samples`` random ordered triples, their standard
     errors (ratio estimator) and the number of sampled premises. O(samples)."""
     torch = require_torch()
-    n = t.shape[0]
-    g = torch.Generator(device="cpu")
-    if seed is not None:
-        g.manual_seed(seed)
-    else:
-        g.seed()
-    idx = _distinct_triples(n, samples, g).to(t.device)
-    i, j, k = idx[:, 0], idx[:, 1], idx[:, 2]
+    i, j, k = _sampled_triples(t, samples, seed)
     a, b, c = t[i, j].double(), t[j, k].double(), t[i, k].double()
     premise = (a >= 0.5) & (b >= 0.5)
     viol = [

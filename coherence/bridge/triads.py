@@ -115,16 +115,9 @@ def sampled_triad_estimate(
     >>> round(est, 6), se  # one triad: every draw is the same
     (0.52, 0.0)
     """
-    torch = require_torch()
+    require_torch()
     t = prob_matrix(P, device=device, validate=False)
-    n = t.shape[0]
-    g = torch.Generator(device="cpu")
-    if seed is not None:
-        g.manual_seed(seed)
-    else:
-        g.seed()
-    idx = _distinct_triples(n, samples, g).to(t.device)
-    i, j, k = idx[:, 0], idx[:, 1], idx[:, 2]
+    i, j, k = _sampled_triples(t, samples, seed)
     pij, pjk, pki = (t[i, j].double(), t[j, k].double(), t[k, i].double())
     if hard:
         val = (
@@ -135,6 +128,19 @@ def sampled_triad_estimate(
     est = float(val.mean())
     se = float(val.std(unbiased=True) / math.sqrt(samples)) if samples > 1 else float("nan")
     return est, se
+
+
+def _sampled_triples(t: Any, samples: int, seed: int | None) -> tuple[Any, Any, Any]:
+    """Index vectors ``i, j, k`` of ``samples`` uniform triples of distinct items of ``t``,
+    on ``t``'s device, drawn from a CPU generator seeded with ``seed`` (fresh when None). O(m)."""
+    torch = require_torch()
+    g = torch.Generator(device="cpu")
+    if seed is not None:
+        g.manual_seed(seed)
+    else:
+        g.seed()
+    idx = _distinct_triples(t.shape[0], samples, g).to(t.device)
+    return idx[:, 0], idx[:, 1], idx[:, 2]
 
 
 def _distinct_triples(n: int, m: int, g: Any) -> Any:
