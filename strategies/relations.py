@@ -8,9 +8,11 @@ identity labelling: ``find(preference_relations(), has_pump)`` gives a 3-item cy
 from __future__ import annotations
 
 import numpy as np
+from hypothesis import assume
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
+from coherence.graphs import transitive_closure
 from coherence.relations import PreferenceRelation, WillingnessToPay
 
 __all__ = [
@@ -36,15 +38,9 @@ def _check_sizes(min_items: int, max_items: int | None, floor: int = 1) -> int:
     return max_items
 
 
-def _closure(R: np.ndarray) -> np.ndarray:
-    """Reflexive-transitive closure by repeated squaring. O(n³ log n), n small."""
-    R = R.copy()
-    np.fill_diagonal(R, True)
-    while True:
-        R2 = (R.astype(np.int64) @ R.astype(np.int64)) > 0
-        if (R2 == R).all():
-            return R
-        R = R2
+def _reflexive_closure(R: np.ndarray) -> np.ndarray:
+    """Reflexive-transitive closure: the transitive closure with the diagonal set."""
+    return transitive_closure(R) | np.eye(R.shape[0], dtype=bool)
 
 
 def _relabel(draw: st.DrawFn, R: np.ndarray) -> PreferenceRelation:
@@ -76,29 +72,10 @@ def _is_transitive(R: np.ndarray) -> bool:
     return not bool((((R.astype(np.int64) @ R.astype(np.int64)) > 0) & ~R).any())
 
 
-@st.composite
-def preference_relations(
-    draw: st.DrawFn,
-    *,
-    min_items: int = 1,
-    max_items: int | None = None,
-    complete: bool | None = None,
-    transitive: bool | None = None,
-    acyclic: bool | None = None,
-) -> PreferenceRelation:
-    """Reflexive weak preference relations on items ``0..n-1``.
-
-    Each of ``complete``, ``transitive`` and ``acyclic`` (of strict preference) is ``True``
-    (required), ``False`` (required to fail) or ``None`` (either). Impossible settings raise
-    ``InvalidArgument``: ``transitive=True`` with ``acyclic=False`` (a transitive relation has
-    an acyclic strict part), or too few items for a required failure (intransitivity and
-    strict cycles need 3 items, incompleteness 2).
-
-    Shrinks towards fewer items, the linear order ``0 ≻ 1 ≻ …`` on the remaining pairs,
-    shorter planted cycles and the identity labelling; ``find`` on "has a money pump" gives a
-    3-item cycle.
-    """
-    max_items = _check_sizes(min_items, max_items)
+def _items_needed(
+    max_items: int, complete: bool | None, transitive: bool | None, acyclic: bool | None
+) -> int:
+    """The fewest items the requested properties allow; refuses impossible settings."""
     if transitive is True and acyclic is False:
         raise InvalidArgument("a transitive relation cannot have a strict cycle")
     need = 1
@@ -108,39 +85,37 @@ def preference_relations(
         need = 2
     if max_items < need:
         raise InvalidArgument(f"max_items={max_items} is too small: this needs {need} items")
-    if transitive is True:
-        n = draw(st.integers(max(min_items, need), max_items))
-        if complete is True:
-            ranks = np.array(draw(st.lists(st.integers(0, n - 1), min_size=n, max_size=n)))
-            R = ranks[:, None] <= ranks[None, :]  # rank 0 is best
-        else:
-            bits = draw(st.lists(st.booleans(), min_size=n * n, max_size=n * n))
-            R = _closure(np.array(bits, dtype=bool).reshape(n, n))
-            if complete is False and _is_complete(R):
-                # make the last item incomparable to everything (keeps transitivity)
-                R[n - 1, :] = False
-                R[:, n - 1] = False
-                R[n - 1, n - 1] = True
-        return _relabel(draw, R)
+    return need
 
-    # The first option is what pairs shrink to: "earlier item ≻ later item", so shrunk
-    # examples are close to a linear order (where every cycle has a 3-item sub-cycle).
-    options = [_FWD, _INDIFF, _INCOMP] if acyclic is True else [_FWD, _INDIFF, _INCOMP, _BWD]
+
+def _transitive_matrix(
+    draw: st.DrawFn, min_items: int, max_items: int, complete: bool | None
+) -> np.ndarray:
+    """A reflexive transitive relation: ranks with ties when complete, else the closure of
+    random bits (with the last item cut off when it must be incomplete)."""
+    n = draw(st.integers(min_items, max_items))
     if complete is True:
-        options.remove(_INCOMP)
-    # Each item carries a key and a row of codes indexed by the other items' keys (packed into
-    # one integer, base len(options)), so deleting an item leaves every other pair unchanged:
-    # the shrinker can drop items off a pump one by one.
-    base = len(options)
-    entries = draw(
-        st.lists(
-            st.tuples(st.integers(0, max_items - 1), st.integers(0, base**max_items - 1)),
-            min_size=max(min_items, need),
-            max_size=max_items,
-            unique_by=lambda e: e[0],
-        )
-    )
-    n = len(entries)
+        ranks = np.array(draw(st.lists(st.integers(0, n - 1), min_size=n, max_size=n)))
+        return ranks[:, None] <= ranks[None, :]  # rank 0 is best
+    bits = draw(st.lists(st.booleans(), min_size=n * n, max_size=n * n))
+    R = _reflexive_closure(np.array(bits, dtype=bool).reshape(n, n))
+    if complete is False and _is_complete(R):
+        # make the last item incomparable to everything (keeps transitivity)
+        R[n - 1, :] = False
+        R[:, n - 1] = False
+        R[n - 1, n - 1] = True
+    return R
+
+
+def _planted(
+    draw: st.DrawFn, n: int, complete: bool | None, transitive: bool | None,
+    acyclic: bool | None,
+) -> tuple[np.ndarray, dict[tuple[int, int], int]]:
+    """The ranks and the forced pair codes that make a required failure happen.
+
+    ``acyclic=False`` plants the strict cycle ``0 ≻ 1 ≻ … ≻ k-1 ≻ 0`` (k drawn, shrinking to
+    3); ``transitive=False`` plants an intransitive triple on items 0, 1, 2.
+    """
     rank = np.arange(n)
     forced: dict[tuple[int, int], int] = {}
     if acyclic is False:
@@ -162,6 +137,33 @@ def preference_relations(
             forced[(0, 1)] = _FWD
             forced[(1, 2)] = _FWD
             forced[(0, 2)] = _BWD if complete is True else _INCOMP
+    return rank, forced
+
+
+def _coded_matrix(
+    draw: st.DrawFn, min_items: int, max_items: int, complete: bool | None,
+    transitive: bool | None, acyclic: bool | None,
+) -> np.ndarray:
+    """A reflexive relation from one code per pair, with the required failures planted."""
+    # The first option is what pairs shrink to: "earlier item ≻ later item", so shrunk
+    # examples are close to a linear order (where every cycle has a 3-item sub-cycle).
+    options = [_FWD, _INDIFF, _INCOMP] if acyclic is True else [_FWD, _INDIFF, _INCOMP, _BWD]
+    if complete is True:
+        options.remove(_INCOMP)
+    # Each item carries a key and a row of codes indexed by the other items' keys (packed into
+    # one integer, base len(options)), so deleting an item leaves every other pair unchanged:
+    # the shrinker can drop items off a pump one by one.
+    base = len(options)
+    entries = draw(
+        st.lists(
+            st.tuples(st.integers(0, max_items - 1), st.integers(0, base**max_items - 1)),
+            min_size=min_items,
+            max_size=max_items,
+            unique_by=lambda e: e[0],
+        )
+    )
+    n = len(entries)
+    rank, forced = _planted(draw, n, complete, transitive, acyclic)
     codes = {
         (i, j): forced.get((i, j), options[(entries[i][1] // base ** entries[j][0]) % base])
         for j in range(n)
@@ -171,15 +173,51 @@ def preference_relations(
     if complete is False and _is_complete(R):
         # turn one free pair incomparable; if none is free, retract via Hypothesis
         free = [p for p in codes if p not in forced]
-        from hypothesis import assume
-
         assume(bool(free))
         i, j = free[draw(st.integers(0, len(free) - 1))]
         R[i, j] = R[j, i] = False
     if transitive is False:
-        from hypothesis import assume
-
         assume(not _is_transitive(R))
+    return R
+
+
+@st.composite
+def preference_relations(
+    draw: st.DrawFn,
+    *,
+    min_items: int = 1,
+    max_items: int | None = None,
+    complete: bool | None = None,
+    transitive: bool | None = None,
+    acyclic: bool | None = None,
+) -> PreferenceRelation:
+    """Reflexive weak preference relations on items ``0..n-1``.
+
+    Each of ``complete``, ``transitive`` and ``acyclic`` (of strict preference) is ``True``
+    (required), ``False`` (required to fail) or ``None`` (either). Impossible settings raise
+    ``InvalidArgument``: ``transitive=True`` with ``acyclic=False`` (a transitive relation has
+    an acyclic strict part), or too few items for a required failure (intransitivity and
+    strict cycles need 3 items, incompleteness 2).
+
+    Shrinks towards fewer items, the linear order ``0 ≻ 1 ≻ …`` on the remaining pairs,
+    shorter planted cycles and the identity labelling; ``find`` on "has a money pump" gives a
+    3-item cycle. A strict cycle is always a money pump:
+
+    >>> from hypothesis import given, settings
+    >>> from coherence.relations import check_relation
+    >>> @settings(max_examples=20, database=None)
+    ... @given(preference_relations(max_items=5, acyclic=False))
+    ... def test_strict_cycles_are_pumps(rel):
+    ...     assert not check_relation(rel).coherent
+    >>> test_strict_cycles_are_pumps()
+    """
+    max_items = _check_sizes(min_items, max_items)
+    need = _items_needed(max_items, complete, transitive, acyclic)
+    lo = max(min_items, need)
+    if transitive is True:
+        R = _transitive_matrix(draw, lo, max_items, complete)
+    else:
+        R = _coded_matrix(draw, lo, max_items, complete, transitive, acyclic)
     return _relabel(draw, R)
 
 
@@ -187,7 +225,15 @@ def preference_relations(
 def linear_orders(draw: st.DrawFn, *, min_items: int = 1, max_items: int | None = None
                   ) -> PreferenceRelation:
     """Strict total orders (complete, transitive, antisymmetric). Shrinks towards fewer items
-    and the order ``0 ≻ 1 ≻ … ≻ n-1``."""
+    and the order ``0 ≻ 1 ≻ … ≻ n-1``.
+
+    >>> from hypothesis import given, settings
+    >>> @settings(max_examples=20, database=None)
+    ... @given(linear_orders(max_items=5))
+    ... def test_every_pair_is_strict(rel):
+    ...     assert len(rel.pairs(strict_only=True)) == rel.n * (rel.n - 1) // 2
+    >>> test_every_pair_is_strict()
+    """
     max_items = _check_sizes(min_items, max_items)
     n = draw(st.integers(min_items, max_items))
     R = np.arange(n)[:, None] <= np.arange(n)[None, :]
@@ -198,7 +244,16 @@ def linear_orders(draw: st.DrawFn, *, min_items: int = 1, max_items: int | None 
 def weak_orders(draw: st.DrawFn, *, min_items: int = 1, max_items: int | None = None
                 ) -> PreferenceRelation:
     """Complete, transitive relations (rankings with ties). Shrinks towards fewer items, all
-    tied."""
+    tied.
+
+    >>> from hypothesis import given, settings
+    >>> from coherence.relations import check_relation
+    >>> @settings(max_examples=20, database=None)
+    ... @given(weak_orders(max_items=5))
+    ... def test_rankings_are_coherent(rel):
+    ...     assert (rel.weak | rel.weak.T).all() and check_relation(rel).coherent
+    >>> test_rankings_are_coherent()
+    """
     max_items = _check_sizes(min_items, max_items)
     n = draw(st.integers(min_items, max_items))
     ranks = np.array(draw(st.lists(st.integers(0, n - 1), min_size=n, max_size=n)))
@@ -210,14 +265,23 @@ def strict_partial_orders(draw: st.DrawFn, *, min_items: int = 1, max_items: int
                           ) -> PreferenceRelation:
     """Strict partial orders (irreflexive, transitive strict part; no indifference), as
     reflexive relations whose strict part is the order. Shrinks towards the empty order
-    (everything incomparable) on few items."""
+    (everything incomparable) on few items.
+
+    >>> from hypothesis import given, settings
+    >>> from coherence.relations import check_transitive
+    >>> @settings(max_examples=20, database=None)
+    ... @given(strict_partial_orders(max_items=5))
+    ... def test_no_indifference(rel):
+    ...     assert not rel.indifferent.any() and check_transitive(rel).coherent
+    >>> test_no_indifference()
+    """
     max_items = _check_sizes(min_items, max_items)
     n = draw(st.integers(min_items, max_items))
     P = np.zeros((n, n), dtype=bool)
     for i in range(n):
         for j in range(i + 1, n):
             P[i, j] = draw(st.booleans())
-    R = _closure(P)
+    R = _reflexive_closure(P)
     return _relabel(draw, R)
 
 
@@ -225,7 +289,15 @@ def strict_partial_orders(draw: st.DrawFn, *, min_items: int = 1, max_items: int
 def tournaments(draw: st.DrawFn, *, min_items: int = 1, max_items: int | None = None
                 ) -> PreferenceRelation:
     """Tournaments: complete, antisymmetric relations (every pair strictly ordered one way).
-    Shrinks towards fewer items and the transitive tournament ``0 ≻ 1 ≻ …``."""
+    Shrinks towards fewer items and the transitive tournament ``0 ≻ 1 ≻ …``.
+
+    >>> from hypothesis import given, settings
+    >>> @settings(max_examples=20, database=None)
+    ... @given(tournaments(max_items=5))
+    ... def test_one_way_only(rel):
+    ...     assert (rel.strict | rel.strict.T).sum() == rel.n * (rel.n - 1)
+    >>> test_one_way_only()
+    """
     max_items = _check_sizes(min_items, max_items)
     n = draw(st.integers(min_items, max_items))
     R = np.eye(n, dtype=bool)
@@ -252,6 +324,14 @@ def willingness_to_pay(
     ``coherent=True`` draws a money utility ``u`` and entries ``W[i, j] ≤ u[j] − u[i]``;
     ``coherent=False`` plants a cycle with positive total payment. Shrinks towards two items,
     refused swaps, and a 2-cycle paying 1 in all.
+
+    >>> from hypothesis import given, settings
+    >>> from coherence.relations import check_willingness_to_pay
+    >>> @settings(max_examples=20, database=None)
+    ... @given(willingness_to_pay(max_items=4, coherent=False))
+    ... def test_planted_pumps_are_found(wtp):
+    ...     assert check_willingness_to_pay(wtp).certificate.total > 0
+    >>> test_planted_pumps_are_found()
     """
     max_items = _check_sizes(min_items, max_items, floor=2)
     if max_value < 1:

@@ -10,21 +10,22 @@ see also Gustafsson, *Money-Pump Arguments*, 2022). Both certificates verify exa
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any, ClassVar
 
 import numpy as np
 
-from coherence.errors import CertificationError
+from coherence.errors import CertificationError, InputError
 from coherence.graphs import (
     condensation,
     shortest_cycle_through,
     strongly_connected_components,
     topological_layers,
 )
-from coherence.relations._relation import PreferenceRelation
+from coherence.relations._relation import PreferenceRelation, label_from_json
+from coherence.validation import check_integer, check_mapping, check_type, validate_items
 from coherence.verdict import Certificate, Verdict, label_to_json
 
 __all__ = [
@@ -146,6 +147,38 @@ class MoneyPump(Certificate):
             "fee_unit": "epsilon",
         }
 
+    @classmethod
+    def _from_json(cls, doc: Mapping[str, Any]) -> MoneyPump:
+        """Rebuild the pump on the relation its trades reveal among the cycle's items.
+
+        Holding ``h`` and accepting ``o`` shows ``o ≽ h``; a free trade also shows ``h ≽ o``.
+        Those are exactly the preferences :meth:`verify` checks. O(k²) for k trades.
+        """
+        check_mapping(doc, "a money pump document", required=("cycle", "trades"))
+        items = validate_items(
+            (label_from_json(x) for x in check_type(doc["cycle"], list, "'cycle'")),
+            what="pump cycle",
+        )
+        trades = check_type(doc["trades"], list, "'trades'")
+        k = len(items)
+        if len(trades) != k:
+            raise InputError(f"a pump through {k} items needs {k} trades, got {len(trades)}")
+        R = np.eye(k, dtype=bool)
+        strict = []
+        for t, tr in enumerate(trades):
+            check_mapping(tr, f"trade {t}", required=("holding", "offered", "fee", "strict"))
+            h, o = label_from_json(tr["holding"]), label_from_json(tr["offered"])
+            if (h, o) != (items[t], items[(t + 1) % k]):
+                raise InputError(f"trade {t} does not follow the cycle")
+            strict.append(check_type(tr["strict"], bool, f"trade {t} 'strict'"))
+            R[(t + 1) % k, t] = True
+            R[t, (t + 1) % k] |= not strict[-1]
+        pump = cls(PreferenceRelation(items, R), tuple(range(k)))
+        for t, (tr, s) in enumerate(zip(pump.trades, strict, strict=True)):
+            if tr.strict != s or Fraction(trades[t]["fee"]) != tr.fee:
+                raise InputError(f"trade {t}: strictness and fee contradict the other trades")
+        return pump
+
 
 @dataclass(frozen=True, eq=False)
 class WeakUtility(Certificate):
@@ -199,11 +232,30 @@ class WeakUtility(Certificate):
         return {
             "kind": self.kind,
             "utility": {str(label_to_json(k)): v for k, v in self.utility.items()},
+            "relation": self.relation.to_json(),
         }
+
+    @classmethod
+    def _from_json(cls, doc: Mapping[str, Any]) -> WeakUtility:
+        """Rebuild from the relation and the utility keyed by JSON label. O(n²)."""
+        check_mapping(doc, "a utility document", required=("utility", "relation"))
+        rel = PreferenceRelation.from_json(doc["relation"])
+        utility = check_mapping(doc["utility"], "'utility'")
+        keys = [str(label_to_json(x)) for x in rel.items]
+        if len(set(keys)) != rel.n or set(keys) != set(utility):
+            raise InputError("'utility' must have one value per item of the relation")
+        return cls(rel, tuple(check_integer(utility[k], f"utility of {k!r}") for k in keys))
 
 
 def shortest_strict_cycle(P: np.ndarray) -> list[int] | None:
-    """A shortest cycle ``i0 ≻ i1 ≻ … ≻ i0`` of a strict relation matrix ``P``, or ``None``."""
+    """A shortest cycle ``i0 ≻ i1 ≻ … ≻ i0`` of a strict relation matrix ``P``, or ``None``.
+
+    See :func:`coherence.graphs.shortest_cycle_through`: O(n²) to decide, O(n·m) worst case.
+
+    >>> r = PreferenceRelation.from_pairs([("a", "b"), ("b", "c"), ("c", "a"), ("a", "d")])
+    >>> [r.items[i] for i in shortest_strict_cycle(r.strict)]
+    ['a', 'b', 'c']
+    """
     return shortest_cycle_through(P)
 
 
@@ -253,20 +305,42 @@ def _quick_triangle(W: np.ndarray) -> list[int] | None:
     return None
 
 
-def _strict_layering(rel: PreferenceRelation) -> Verdict | None:
+def _strict_layering(rel: PreferenceRelation) -> WeakUtility | None:
     """Layer the strict part and keep the result if it is a valid weak utility.
 
     Settles weak orders (rankings with ties) without components: tied items have the same
     strict predecessors, hence the same layer. ``None`` when the strict part has a cycle or
-    the layering puts two indifferent items on different layers. O(n²).
+    the layering puts two indifferent items on different layers (strict pairs are ordered by
+    construction, so only indifferences need checking). O(n²).
     """
     W = rel.weak
     try:
         layers = topological_layers(W & ~W.T)
     except ValueError:
         return None
-    cert = WeakUtility(rel, tuple((layers.max(initial=0) - layers).tolist()))
-    return Verdict(True, cert, subject="preference relation") if cert.verify() else None
+    u = layers.max(initial=0) - layers
+    if ((W & W.T) & (u[:, None] != u[None, :])).any():
+        return None
+    return WeakUtility(rel, tuple(u.tolist()))
+
+
+def _utility_or_cycle(rel: PreferenceRelation) -> WeakUtility | list[int]:
+    """For a relation graph with a cycle: a triangle pump, a layering of the strict part, or
+    the components' verdict (a utility on the condensation or a shortest pump cycle)."""
+    W = rel.weak
+    cyc = _quick_triangle(W)
+    if cyc is not None:
+        return cyc
+    u = _strict_layering(rel)
+    if u is not None:
+        return u
+    k, lab, pumpable = _components(rel)
+    if not pumpable:
+        return WeakUtility(rel, _utility(rel, k, lab))
+    cyc = shortest_cycle_through(W, W & ~W.T, labels=lab)  # x0 ≻ x1 ≽ … ≽ x0
+    if cyc is None:
+        raise CertificationError("a component holds a strict pair but no cycle through it")
+    return cyc
 
 
 def check_relation(rel: PreferenceRelation) -> Verdict:
@@ -278,32 +352,22 @@ def check_relation(rel: PreferenceRelation) -> Verdict:
     settled by layering their strict part; otherwise the strongly connected components of the
     relation graph decide. The certificate is a shortest
     pump (see :func:`coherence.graphs.shortest_cycle_through`) or a longest-path layering of the
-    condensation. Quantity: ``pump_length``.
+    condensation, verified exactly before it is returned. Quantity: ``pump_length``.
+
+    >>> v = check_relation(PreferenceRelation.from_pairs([("a", "b"), ("b", "c"), ("c", "a")]))
+    >>> v.status, v.certificate.labels, v.quantities
+    ('exploitable', ('a', 'c', 'b'), {'pump_length': 3})
+    >>> check_relation(PreferenceRelation.from_utility({"a": 2, "b": 1})).certificate.utility
+    {'a': 1, 'b': 0}
     """
-    W = rel.weak
-    cyc = None
-    verified = False
+    subject = "preference relation"
     try:  # no cycle at all (linear and strict partial orders): layer the relation itself
-        layers = topological_layers(W)
-        u = tuple((layers.max(initial=0) - layers).tolist())
-        verdict = Verdict(True, WeakUtility(rel, u), subject="preference relation")
+        layers = topological_layers(rel.weak)
     except ValueError:
-        cyc = _quick_triangle(W)
-        verdict = None if cyc is not None else _strict_layering(rel)
-        verified = verdict is not None  # _strict_layering keeps only a verified utility
-        if cyc is None and verdict is None:
-            k, lab, pumpable = _components(rel)
-            if not pumpable:
-                verdict = Verdict(True, WeakUtility(rel, _utility(rel, k, lab)),
-                                  subject="preference relation")
-            else:
-                cyc = shortest_cycle_through(W, W & ~W.T, labels=lab)  # x0 ≻ x1 ≽ … ≽ x0
-                assert cyc is not None
-    if cyc is not None:
-        trades = [cyc[0], *cyc[:0:-1]]  # reversed: holding x0, offered x_{k-1}, …
-        pump = MoneyPump(rel, tuple(trades))
-        verdict = Verdict(False, pump, subject="preference relation",
-                          quantities={"pump_length": len(trades)})
-    if not verified and not verdict.certificate.verify():  # never report it unverified
-        raise CertificationError(f"{verdict.certificate.kind} failed exact verification")
-    return verdict
+        found = _utility_or_cycle(rel)
+    else:
+        found = WeakUtility(rel, tuple((layers.max(initial=0) - layers).tolist()))
+    if isinstance(found, WeakUtility):
+        return Verdict.certify(found, subject)
+    trades = (found[0], *found[:0:-1])  # reversed: holding x0, offered x_{k-1}, …
+    return Verdict.certify(MoneyPump(rel, trades), subject, pump_length=len(trades))

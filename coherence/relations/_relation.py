@@ -13,7 +13,6 @@ the swap for free when ``x ≽ y`` and pays a positive fee when ``x ≻ y``.
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,9 +20,28 @@ from typing import Any
 import numpy as np
 
 from coherence.errors import InputError
-from coherence.validation import index_of, validate_items
+from coherence.validation import (
+    check_mapping,
+    check_real,
+    check_square,
+    check_type,
+    index_of,
+    validate_items,
+)
+from coherence.verdict import label_to_json
 
 __all__ = ["PreferenceRelation"]
+
+
+def label_from_json(label: Any) -> Hashable:
+    """Undo :func:`~coherence.verdict.label_to_json` as far as JSON allows: lists become tuples.
+
+    >>> label_from_json(["a", [1, 2]])
+    ('a', (1, 2))
+    """
+    if isinstance(label, list):
+        return tuple(label_from_json(x) for x in label)
+    return label
 
 
 def _readonly(a: np.ndarray) -> np.ndarray:
@@ -50,13 +68,7 @@ class PreferenceRelation:
 
     def __post_init__(self) -> None:
         items = validate_items(self.items)
-        w = np.asarray(self.weak)
-        if w.ndim != 2 or w.shape[0] != w.shape[1]:
-            raise InputError(f"relation matrix must be square, got shape {w.shape}")
-        if w.shape[0] != len(items):
-            raise InputError(
-                f"relation matrix is {w.shape[0]}×{w.shape[0]} but there are {len(items)} items"
-            )
+        w = check_square(self.weak, "relation matrix", size=len(items))
         if w.dtype != bool and (w.dtype.kind not in "biu" or not np.isin(w, (0, 1)).all()):
             raise InputError("relation matrix must be boolean (or 0/1 integers)")
         object.__setattr__(self, "items", items)
@@ -68,9 +80,7 @@ class PreferenceRelation:
         cls, matrix: Any, items: Iterable[Hashable] | None = None
     ) -> PreferenceRelation:
         """From a boolean matrix ``M[i, j]`` iff item i ≽ item j; items default to ``0..n-1``."""
-        m = np.asarray(matrix)
-        if m.ndim != 2:
-            raise InputError(f"relation matrix must be 2-dimensional, got shape {m.shape}")
+        m = check_square(matrix, "relation matrix")
         labels = tuple(range(m.shape[0])) if items is None else tuple(items)
         return cls(labels, m)
 
@@ -142,10 +152,7 @@ class PreferenceRelation:
             labels = validate_items(items)
             values = [utility(x) for x in labels]
         for x, v in zip(labels, values, strict=True):
-            if not isinstance(v, numbers.Real):
-                raise InputError(f"utility of {x!r} is not a real number: {v!r}")
-            if v != v:
-                raise InputError(f"utility of {x!r} is NaN")
+            check_real(v, f"utility of {x!r}", allow_infinity=True)
         n = len(labels)
         order = sorted(range(n), key=lambda i: values[i])
         rank = np.empty(n, dtype=np.int64)
@@ -173,11 +180,7 @@ class PreferenceRelation:
         for i, x in enumerate(labels):
             for j, y in enumerate(labels):
                 if i != j:
-                    ans = compare(x, y)
-                    if not isinstance(ans, bool | np.bool_):
-                        raise InputError(
-                            f"compare({x!r}, {y!r}) returned {ans!r}, expected a bool"
-                        )
+                    ans = check_type(compare(x, y), (bool, np.bool_), f"compare({x!r}, {y!r})")
                     w[i, j] = bool(ans)
         return cls(labels, w)
 
@@ -200,6 +203,42 @@ class PreferenceRelation:
         for a, b, *_ in edges:
             w[idx[a], idx[b]] = True
         return cls(labels, w)
+
+    def to_json(self) -> dict[str, Any]:
+        """``{"items": [...], "weak": ["1101", ...]}``: row ``i`` of the matrix as a 0/1 string.
+
+        Labels go through :func:`~coherence.verdict.label_to_json`. Read back with
+        :meth:`from_json`. O(n²).
+
+        >>> PreferenceRelation.from_pairs([("a", "b")], reflexive=True).to_json()
+        {'items': ['a', 'b'], 'weak': ['11', '01']}
+        """
+        n = self.n
+        text = (self.weak.view(np.uint8) + ord("0")).tobytes().decode("ascii")
+        return {
+            "items": [label_to_json(x) for x in self.items],
+            "weak": [text[i * n : (i + 1) * n] for i in range(n)],
+        }
+
+    @classmethod
+    def from_json(cls, doc: Mapping[str, Any]) -> PreferenceRelation:
+        """Read a relation back from :meth:`to_json`; list labels become tuples. O(n²).
+
+        >>> r = PreferenceRelation.from_pairs([(("a", 1), "b")])
+        >>> PreferenceRelation.from_json(r.to_json()) == r
+        True
+        """
+        check_mapping(doc, "a relation document", required=("items", "weak"))
+        items = tuple(label_from_json(x) for x in check_type(doc["items"], list, "'items'"))
+        rows = check_type(doc["weak"], list, "'weak'")
+        n = len(items)
+        if len(rows) != n or not all(isinstance(r, str) and len(r) == n for r in rows):
+            raise InputError(f"'weak' must be {n} strings of {n} characters 0 or 1")
+        text = "".join(rows)
+        if text.strip("01"):
+            raise InputError("'weak' rows may hold only the characters 0 and 1")
+        w = (np.frombuffer(text.encode("ascii"), dtype=np.uint8) == ord("1")).reshape(n, n)
+        return cls(items, w)
 
     def to_networkx(self) -> Any:
         """A ``networkx.DiGraph`` with an edge ``x → y`` for every ``x ≽ y``, ``x ≠ y``; each

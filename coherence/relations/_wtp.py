@@ -11,7 +11,7 @@ Howard's policy iteration (Cochet-Terrasson et al. 1998).
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable
+from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any, ClassVar
@@ -21,7 +21,8 @@ import numpy as np
 from coherence._exact.twosum import sum_le
 from coherence.errors import CertificationError, InputError
 from coherence.graphs import functional_graph_cycles
-from coherence.validation import validate_items
+from coherence.relations._relation import label_from_json
+from coherence.validation import check_mapping, check_square, check_type, validate_items
 from coherence.verdict import Certificate, Verdict, label_to_json
 
 __all__ = [
@@ -52,12 +53,7 @@ class WillingnessToPay:
             W = np.array(self.matrix, dtype=np.float64, copy=True)
         except (TypeError, ValueError) as exc:
             raise InputError(f"willingness-to-pay matrix must be numeric: {exc}") from None
-        if W.ndim != 2 or W.shape[0] != W.shape[1]:
-            raise InputError(f"willingness-to-pay matrix must be square, got shape {W.shape}")
-        if W.shape[0] != len(items):
-            raise InputError(
-                f"matrix is {W.shape[0]}×{W.shape[0]} but there are {len(items)} items"
-            )
+        check_square(W, "willingness-to-pay matrix", size=len(items))
         if np.isnan(W).any():
             i, j = np.argwhere(np.isnan(W))[0]
             raise InputError(f"willingness to pay is NaN at ({items[i]!r}, {items[j]!r})")
@@ -71,15 +67,70 @@ class WillingnessToPay:
 
     @classmethod
     def from_matrix(cls, matrix: Any, items: Iterable[Hashable] | None = None) -> WillingnessToPay:
-        """From a square matrix; items default to ``0..n-1``."""
-        m = np.asarray(matrix)
-        if m.ndim != 2:
-            raise InputError(f"matrix must be 2-dimensional, got shape {m.shape}")
+        """From a square matrix; items default to ``0..n-1``.
+
+        >>> WillingnessToPay.from_matrix([[0, 1], [-2, 0]]).items
+        (0, 1)
+        """
+        m = check_square(matrix, "willingness-to-pay matrix")
         return cls(tuple(range(m.shape[0])) if items is None else tuple(items), m)
 
     @property
     def n(self) -> int:
+        """Number of items."""
         return len(self.items)
+
+    def to_json(self) -> dict[str, Any]:
+        """``{"items": [...], "matrix": [["1/2", null, ...], ...]}``: exact strings, ``null`` for
+        "never" (and on the diagonal). Read back with :meth:`from_json`. O(n²).
+
+        >>> WillingnessToPay.from_matrix([[0, 0.5], [-2, 0]], items="ab").to_json()
+        {'items': ['a', 'b'], 'matrix': [[None, '1/2'], ['-2', None]]}
+        """
+        W = self.matrix
+        return {
+            "items": [label_to_json(x) for x in self.items],
+            "matrix": [[_exact_str(v) for v in row] for row in W.tolist()],
+        }
+
+    @classmethod
+    def from_json(cls, doc: Mapping[str, Any]) -> WillingnessToPay:
+        """Read a matrix back from :meth:`to_json`; every entry must be a binary64 number.
+
+        >>> w = WillingnessToPay.from_matrix([[0, 0.1], [-3, 0]])
+        >>> bool((WillingnessToPay.from_json(w.to_json()).matrix == w.matrix).all())
+        True
+        """
+        check_mapping(doc, "a willingness-to-pay document", required=("items", "matrix"))
+        items = tuple(label_from_json(x) for x in check_type(doc["items"], list, "'items'"))
+        rows = check_type(doc["matrix"], list, "'matrix'")
+        n = len(items)
+        if len(rows) != n or not all(isinstance(r, list) and len(r) == n for r in rows):
+            raise InputError(f"'matrix' must be {n} lists of {n} entries")
+        W = [[-np.inf if v is None else _binary64(v, "payment") for v in r] for r in rows]
+        return cls(items, np.array(W, dtype=np.float64).reshape(n, n))
+
+
+def _exact_str(v: float) -> str | None:
+    """``None`` for ``-inf``; else the float's exact value ``"p/q"`` (``str(Fraction(v))``)."""
+    if v == -np.inf:
+        return None
+    p, q = v.as_integer_ratio()
+    return str(p) if q == 1 else f"{p}/{q}"
+
+
+def _binary64(value: Any, name: str) -> float:
+    """The float equal to the exact number ``value`` (a string ``"p/q"``, an int or a float)."""
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise InputError(f"{name} must be an exact string 'p/q' or a number, got {value!r}")
+    try:
+        exact = Fraction(value)
+        out = float(exact)
+    except (ValueError, OverflowError, ZeroDivisionError):
+        raise InputError(f"{name} {value!r} is not a finite number") from None
+    if Fraction(out) != exact:
+        raise InputError(f"{name} {value!r} is not exactly a binary64 float")
+    return out
 
 
 def max_mean_cycle(
@@ -92,6 +143,11 @@ def max_mean_cycle(
     ``x[i] ≥ W[i, j] − λ + x[j]`` for every edge when all nodes share the optimal mean.
     Each iteration costs O(n²) vectorised; the number of iterations is small in practice
     (Cochet-Terrasson, Cohen, Gaubert, McGettrick & Quadrat 1998; Dasdan 2004).
+
+    >>> W = np.array([[0.0, 3.0], [-1.0, 0.0]])  # swap and swap back: 3 − 1 over two trades
+    >>> lam, cycle, x = max_mean_cycle(W)
+    >>> lam, cycle
+    (1.0, [0, 1])
     """
     means, cycles, x = _howard(W, max_iter)
     top = int(np.argmax(means))
@@ -201,6 +257,28 @@ class CardinalPump(Certificate):
             "mean_per_trade": str(self.mean),
         }
 
+    @classmethod
+    def _from_json(cls, doc: Mapping[str, Any]) -> CardinalPump:
+        """Rebuild the pump on the payments its trades state among the cycle's items (the
+        only entries :meth:`verify` reads; every other swap is refused). O(k²) for k trades."""
+        check_mapping(doc, "a cardinal money pump document", required=("cycle", "trades"))
+        items = validate_items(
+            (label_from_json(x) for x in check_type(doc["cycle"], list, "'cycle'")),
+            what="pump cycle",
+        )
+        trades = check_type(doc["trades"], list, "'trades'")
+        k = len(items)
+        if len(trades) != k:
+            raise InputError(f"a pump through {k} items needs {k} trades, got {len(trades)}")
+        W = np.full((k, k), -np.inf)
+        for t, tr in enumerate(trades):
+            check_mapping(tr, f"trade {t}", required=("holding", "offered", "fee"))
+            h, o = label_from_json(tr["holding"]), label_from_json(tr["offered"])
+            if (h, o) != (items[t], items[(t + 1) % k]) or k < 2:
+                raise InputError(f"trade {t} does not follow the cycle")
+            W[t, (t + 1) % k] = _binary64(tr["fee"], f"fee of trade {t}")
+        return cls(WillingnessToPay(items, W), tuple(range(k)))
+
 
 @dataclass(frozen=True, eq=False)
 class UtilityPotential(Certificate):
@@ -245,7 +323,28 @@ class UtilityPotential(Certificate):
             "utility_exact": {
                 str(label_to_json(k)): str(Fraction(v)) for k, v in self.utility.items()
             },
+            "willingness_to_pay": self.wtp.to_json(),
         }
+
+    @classmethod
+    def _from_json(cls, doc: Mapping[str, Any]) -> UtilityPotential:
+        """Rebuild from the matrix and the utility; the float and exact values must agree."""
+        check_mapping(doc, "a utility potential document",
+                      required=("utility", "utility_exact", "willingness_to_pay"))
+        wtp = WillingnessToPay.from_json(doc["willingness_to_pay"])
+        floats = check_mapping(doc["utility"], "'utility'")
+        exact = check_mapping(doc["utility_exact"], "'utility_exact'")
+        keys = [str(label_to_json(x)) for x in wtp.items]
+        if len(set(keys)) != wtp.n or not set(keys) == set(floats) == set(exact):
+            raise InputError("'utility' must have one value per item of the matrix")
+        values = []
+        for key in keys:
+            v = _binary64(exact[key], f"utility of {key!r}")
+            f = check_type(floats[key], (int, float), f"utility of {key!r}")
+            if isinstance(f, bool) or Fraction(f) != Fraction(v):
+                raise InputError(f"'utility' and 'utility_exact' disagree on {key!r}")
+            values.append(float(f))
+        return cls(wtp, tuple(values))
 
 
 def _exact_potential_or_cycle(W: np.ndarray) -> tuple[list[Fraction] | None, list[int] | None]:
@@ -260,9 +359,9 @@ def _exact_potential_or_cycle(W: np.ndarray) -> tuple[list[Fraction] | None, lis
         last = -1
         for i in range(n):
             for j in range(n):
-                w = F[i][j]
-                if w is not None and i != j and u[i] + w > u[j]:
-                    u[j] = u[i] + w
+                pay = F[i][j]
+                if pay is not None and i != j and u[i] + pay > u[j]:
+                    u[j] = u[i] + pay
                     pred[j] = i
                     last = j
         if last < 0:
@@ -293,18 +392,52 @@ def _repair_potential(W: np.ndarray, u: np.ndarray, rounds: int = 60) -> np.ndar
     for _ in range(rounds):
         ok = sum_le(Wz, u[:, None], np.broadcast_to(u[None, :], W.shape)) | ~fin
         if ok.all():
-            return u
+            return u if np.isfinite(u).all() else None
         need = np.where(ok, -np.inf, np.nextafter(Wz + u[:, None], np.inf)).max(axis=0)
         u = np.maximum(u, need)
     return None
 
 
+def _pump_verdict(pump: CardinalPump, **extra: Any) -> Verdict:
+    return Verdict.certify(pump, "willingness to pay", exploitability=pump.mean,
+                           pump_length=len(pump.cycle), **extra)
+
+
+def _potential_verdict(wtp: WillingnessToPay, values: Iterable[float]) -> Verdict:
+    pot = UtilityPotential(wtp, tuple(float(v) + 0.0 for v in values))  # no -0.0
+    return Verdict.certify(pot, "willingness to pay", exploitability=Fraction(0))
+
+
+def _exact_verdict(wtp: WillingnessToPay) -> Verdict:
+    """Settle a matrix within rounding of a zero-mean cycle by exact Bellman–Ford. O(n³)."""
+    if wtp.n > 120:
+        raise CertificationError(
+            "the willingness-to-pay matrix is within rounding of a zero-mean cycle and could "
+            "not be certified exactly; pass exact values (integers or dyadic fractions)"
+        )
+    exact_u, ecyc = _exact_potential_or_cycle(wtp.matrix)
+    if ecyc is not None:
+        return _pump_verdict(CardinalPump(wtp, tuple(ecyc)))
+    assert exact_u is not None  # one of the two is always returned
+    if any(Fraction(float(v)) != v for v in exact_u):
+        raise CertificationError("exact potential is not representable in floating point")
+    return _potential_verdict(wtp, (float(v) for v in exact_u))
+
+
 def check_willingness_to_pay(wtp: WillingnessToPay) -> Verdict:
     """Cardinal pump (a positive cycle) or a money utility potential.
 
-    Max cycle mean by Howard's policy iteration, O(n²) per iteration; certificate checked
-    exactly. Quantity ``exploitability``: the max mean payment per trade over cycles
-    (0 when coherent).
+    Max cycle mean by Howard's policy iteration, O(n²) per iteration; the certificate is
+    verified exactly before it is returned (exact Bellman–Ford, O(n³), settles matrices within
+    rounding of a zero-mean cycle). Quantity ``exploitability``: the max mean payment per trade
+    over cycles (0 when coherent).
+
+    >>> wtp = WillingnessToPay.from_matrix([[0, 2], [-1, 0]], items=["tea", "coffee"])
+    >>> v = check_willingness_to_pay(wtp)
+    >>> v.status, v.quantities["exploitability"], v.certificate.total
+    ('exploitable', Fraction(1, 2), Fraction(1, 1))
+    >>> check_willingness_to_pay(WillingnessToPay.from_matrix([[0, 1], [-2, 0]])).coherent
+    True
     """
     W = np.array(wtp.matrix, copy=True)
     np.fill_diagonal(W, 0.0)  # zero self-loops: every node has an out-edge, λ* ≥ 0
@@ -314,37 +447,14 @@ def check_willingness_to_pay(wtp: WillingnessToPay) -> Verdict:
     if lam > 0 and len(cyc) >= 2:
         pump = CardinalPump(wtp, tuple(int(c) for c in cyc))
         if pump.verify():
-            return Verdict(False, pump, subject="willingness to pay",
-                           quantities={"exploitability": pump.mean, "pump_length": len(cyc)})
+            return _pump_verdict(pump)
     if lam <= 0:
         u = _repair_potential(wtp.matrix, -x)
         if u is not None:
-            pot = UtilityPotential(wtp, tuple(float(v) + 0.0 for v in u))
-            if pot.verify():
-                return Verdict(True, pot, subject="willingness to pay",
-                               quantities={"exploitability": Fraction(0)})
+            return _potential_verdict(wtp, u.tolist())
     # near-zero cycles: the policy's cycles may still carry an exact (tiny) profit
     for c in sorted((c for c in cycles if len(c) >= 2), key=len):
         pump = CardinalPump(wtp, tuple(int(v) for v in c))
         if pump.verify():
-            return Verdict(False, pump, subject="willingness to pay",
-                           quantities={"exploitability": pump.mean, "pump_length": len(c),
-                                       "exploitability_is_max": False})
-    if wtp.n > 120:
-        raise CertificationError(
-            "the willingness-to-pay matrix is within rounding of a zero-mean cycle and could "
-            "not be certified exactly; pass exact values (integers or dyadic fractions)"
-        )
-    u, ecyc = _exact_potential_or_cycle(wtp.matrix)
-    if ecyc is not None:
-        pump = CardinalPump(wtp, tuple(ecyc))
-        if pump.verify():
-            return Verdict(False, pump, subject="willingness to pay",
-                           quantities={"exploitability": pump.mean, "pump_length": len(ecyc)})
-        raise CertificationError("exact search returned an unverifiable pump")
-    assert u is not None
-    pot = UtilityPotential(wtp, tuple(float(v) for v in u))
-    if not pot.verify():
-        raise CertificationError("exact potential is not representable in floating point")
-    return Verdict(True, pot, subject="willingness to pay",
-                   quantities={"exploitability": Fraction(0)})
+            return _pump_verdict(pump, exploitability_is_max=False)
+    return _exact_verdict(wtp)

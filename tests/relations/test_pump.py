@@ -134,7 +134,11 @@ def test_json_schema():
     for t, (h, o) in zip(c["trades"], zip(c["cycle"], c["cycle"][1:] + c["cycle"][:1])):
         assert (t["holding"], t["offered"]) == (h, o)
     doc = check(PreferenceRelation.from_utility({"a": 1, "b": 0})).to_json()
-    assert doc["certificate"] == {"kind": "utility", "utility": {"a": 1, "b": 0}}
+    assert doc["certificate"] == {
+        "kind": "utility",
+        "utility": {"a": 1, "b": 0},
+        "relation": {"items": ["a", "b"], "weak": ["11", "01"]},
+    }
 
 
 def test_large_dense_relation_is_fast_enough_and_correct():

@@ -50,17 +50,23 @@ def test_requested_properties_hold(complete, transitive, acyclic):
     inner()
 
 
-def test_impossible_settings_are_refused():
+@pytest.mark.parametrize(
+    "strategy",
+    [
+        preference_relations(transitive=True, acyclic=False),
+        preference_relations(max_items=2, acyclic=False),
+        preference_relations(max_items=2, transitive=False),
+        preference_relations(max_items=1, complete=False),
+        preference_relations(min_items=0),
+        preference_relations(min_items=3, max_items=2),
+        linear_orders(min_items=0),
+        willingness_to_pay(min_items=1),
+        willingness_to_pay(max_value=0),
+    ],
+)
+def test_impossible_settings_are_refused(strategy):
     with pytest.raises(InvalidArgument):
-        preference_relations(transitive=True, acyclic=False).example()
-    with pytest.raises(InvalidArgument):
-        preference_relations(max_items=2, acyclic=False).example()
-    with pytest.raises(InvalidArgument):
-        preference_relations(min_items=0).example()
-    with pytest.raises(InvalidArgument):
-        preference_relations(min_items=3, max_items=2).example()
-    with pytest.raises(InvalidArgument):
-        willingness_to_pay(min_items=1).example()
+        find(strategy, lambda _: True)
 
 
 def test_pump_shrinks_to_three_items():
