@@ -20,7 +20,7 @@ from typing import IO, Any
 
 from coherence._exact import as_fraction
 from coherence.errors import InputError
-from coherence.verdict import label_to_json
+from coherence.verdict import label_from_json, label_to_json
 
 __all__ = [
     "JSONSource",
@@ -133,20 +133,6 @@ def check_numbers(value: Any, *, what: str = "value") -> None:
             stack.extend((v, f"{where}[{k}]") for k, v in reversed(list(enumerate(x))))
         else:
             as_fraction(x, what=where)
-
-
-def label_from_json(label: Any) -> Hashable:
-    """Undo :func:`~coherence.verdict.label_to_json` as far as JSON allows: lists become
-    tuples (recursively), so labels stay hashable; objects are refused. O(size of the label).
-
-    >>> label_from_json(["a", [1, 2]]), label_from_json("w0")
-    (('a', (1, 2)), 'w0')
-    """
-    if isinstance(label, list | tuple):
-        return tuple(label_from_json(x) for x in label)
-    if label is None or isinstance(label, bool | int | float | str):
-        return label
-    raise InputError(f"a label must be a string, number, boolean, null or list, got {label!r}")
 
 
 def by_label(values: Any, labels: Sequence[Hashable], *, what: str = "value") -> list[Fraction]:

@@ -26,6 +26,7 @@ __all__ = [
     "Verdict",
     "from_json",
     "jsonable",
+    "label_from_json",
     "label_to_json",
     "verified",
 ]
@@ -47,6 +48,20 @@ def label_to_json(label: Hashable) -> Any:
     if isinstance(label, tuple):
         return [label_to_json(x) for x in label]
     return str(label)
+
+
+def label_from_json(label: Any) -> Hashable:
+    """Undo :func:`~coherence.verdict.label_to_json` as far as JSON allows: lists become
+    tuples (recursively), so labels stay hashable; objects are refused. O(size of the label).
+
+    >>> label_from_json(["a", [1, 2]]), label_from_json("w0")
+    (('a', (1, 2)), 'w0')
+    """
+    if isinstance(label, list | tuple):
+        return tuple(label_from_json(x) for x in label)
+    if label is None or isinstance(label, bool | int | float | str):
+        return label
+    raise InputError(f"a label must be a string, number, boolean, null or list, got {label!r}")
 
 
 def jsonable(value: Any) -> Any:

@@ -27,11 +27,11 @@ from coherence.errors import InputError
 from coherence.graphs import shortest_cycle_through
 from coherence.relations import PreferenceRelation
 from coherence.validation import validate_items
-from coherence.verdict import jsonable, label_to_json
+from coherence.verdict import jsonable, label_from_json, label_to_json
 from subagents.members import Member, OrderMember, UtilityMember, exact_number
 from subagents.rules import Rule, Unanimity, rule_from_json
 
-__all__ = ["Committee", "Unranked", "label_from_json", "number_from_json"]
+__all__ = ["Committee", "Unranked"]
 
 Unranked = Literal["ignore", "below"]
 _INT64_SAFE = 2**53
@@ -86,15 +86,6 @@ def _as_counts(counts: Iterable[Any] | None, m: int) -> np.ndarray:
     return np.array(out, dtype=np.int64)
 
 
-def label_from_json(value: Any) -> Hashable:
-    """An item label read back from JSON: lists (tuples on the way out) become tuples again.
-
-    >>> label_from_json(["a", [1, 2]])
-    ('a', (1, 2))
-    """
-    if isinstance(value, list):
-        return tuple(label_from_json(v) for v in value)
-    return value
 
 
 def number_from_json(value: Any) -> int | Fraction:

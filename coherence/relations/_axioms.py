@@ -16,9 +16,9 @@ import numpy as np
 from coherence.errors import InputError
 from coherence.graphs import topological_layers
 from coherence.relations._pump import shortest_strict_cycle
-from coherence.relations._relation import PreferenceRelation, label_from_json
+from coherence.relations._relation import PreferenceRelation
 from coherence.validation import check_mapping, check_type
-from coherence.verdict import Certificate, Verdict, label_to_json
+from coherence.verdict import Certificate, Verdict, label_from_json, label_to_json
 
 __all__ = [
     "AxiomHolds",

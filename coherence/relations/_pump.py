@@ -24,9 +24,9 @@ from coherence.graphs import (
     strongly_connected_components,
     topological_layers,
 )
-from coherence.relations._relation import PreferenceRelation, label_from_json
+from coherence.relations._relation import PreferenceRelation
 from coherence.validation import check_integer, check_mapping, check_type, validate_items
-from coherence.verdict import Certificate, Verdict, label_to_json
+from coherence.verdict import Certificate, Verdict, label_from_json, label_to_json
 
 __all__ = [
     "MoneyPump",

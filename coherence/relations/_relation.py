@@ -28,20 +28,11 @@ from coherence.validation import (
     index_of,
     validate_items,
 )
-from coherence.verdict import label_to_json
+from coherence.verdict import label_from_json, label_to_json
 
 __all__ = ["PreferenceRelation"]
 
 
-def label_from_json(label: Any) -> Hashable:
-    """Undo :func:`~coherence.verdict.label_to_json` as far as JSON allows: lists become tuples.
-
-    >>> label_from_json(["a", [1, 2]])
-    ('a', (1, 2))
-    """
-    if isinstance(label, list):
-        return tuple(label_from_json(x) for x in label)
-    return label
 
 
 def _readonly(a: np.ndarray) -> np.ndarray:

@@ -21,9 +21,8 @@ import numpy as np
 from coherence._exact.twosum import sum_le
 from coherence.errors import CertificationError, InputError
 from coherence.graphs import functional_graph_cycles
-from coherence.relations._relation import label_from_json
 from coherence.validation import check_mapping, check_square, check_type, validate_items
-from coherence.verdict import Certificate, Verdict, label_to_json
+from coherence.verdict import Certificate, Verdict, label_from_json, label_to_json
 
 __all__ = [
     "CardinalPump",
