@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
+from coherence._csvio import read_csv_rows
 from coherence.errors import InputError
 from coherence.verdict import Verdict
 
@@ -34,32 +34,6 @@ def emit_verdict(verdict: Verdict, as_json: bool) -> int:
     else:
         print(verdict.explain())
     return verdict.exit_code
-
-
-def read_csv_rows(path: str, required: tuple[str, ...]) -> list[dict[str, str]]:
-    """Read a CSV with a header; every column in ``required`` must be present."""
-    p = Path(path)
-    if not p.is_file():
-        raise InputError(f"{path}: no such file")
-    with p.open(newline="", encoding="utf-8-sig") as fh:
-        reader = csv.DictReader(fh)
-        header = reader.fieldnames
-        if not header:
-            raise InputError(f"{path}: empty file or missing header")
-        names = [h.strip() for h in header]
-        missing = [c for c in required if c not in names]
-        if missing:
-            raise InputError(f"{path}: missing column(s) {', '.join(missing)}")
-        rows = []
-        for lineno, row in enumerate(reader, start=2):
-            if None in row:
-                raise InputError(f"{path}:{lineno}: more fields than header columns")
-            clean = {str(k).strip(): (v.strip() if v is not None else "")
-                     for k, v in row.items()}
-            if any(clean.get(c) in (None, "") for c in required):
-                raise InputError(f"{path}:{lineno}: missing value")
-            rows.append(clean)
-    return rows
 
 
 def read_with(path: str, parse: Callable[[str], T]) -> T:

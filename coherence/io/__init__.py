@@ -6,7 +6,8 @@ data type, gathered here under one naming scheme (``read_*`` for files and docum
 ``<type>_from_<library>`` / ``<type>_to_<library>`` for conversions):
 
 * CSV and PrefLib files: :func:`read_budgets_csv`, :func:`read_budget_data_csv`,
-  :func:`read_preflib_file`, :func:`parse_preflib_text`;
+  :func:`read_preflib_file`, :func:`parse_preflib_text`, :func:`read_relation_csv`,
+  :func:`read_wtp_csv`;
 * pandas: :func:`budgets_from_pandas`, :func:`panel_from_pandas`;
 * networkx: :func:`relation_from_networkx`, :func:`relation_to_networkx`;
 * nashpy and pygambit: :func:`game_from_nashpy`, :func:`game_to_nashpy`,
@@ -26,6 +27,8 @@ from coherence.io._files import (
     read_budget_data_csv,
     read_budgets_csv,
     read_preflib_file,
+    read_relation_csv,
+    read_wtp_csv,
 )
 from coherence.io._frames import budgets_from_pandas, panel_from_pandas
 from coherence.io._games import (
@@ -63,7 +66,9 @@ __all__ = [
     "read_game",
     "read_preflib_file",
     "read_relation",
+    "read_relation_csv",
     "read_verdict",
+    "read_wtp_csv",
     "relation_from_networkx",
     "relation_to_networkx",
 ]

@@ -10,9 +10,22 @@ from __future__ import annotations
 from pathlib import Path
 
 from coherence.budgets import BudgetData, BudgetPanel, budgets_from_csv
+from coherence.relations import (
+    PreferenceRelation,
+    WillingnessToPay,
+    relation_from_csv,
+    wtp_from_csv,
+)
 from subagents import Election, parse_preflib, read_preflib
 
-__all__ = ["parse_preflib_text", "read_budget_data_csv", "read_budgets_csv", "read_preflib_file"]
+__all__ = [
+    "parse_preflib_text",
+    "read_budget_data_csv",
+    "read_budgets_csv",
+    "read_preflib_file",
+    "read_relation_csv",
+    "read_wtp_csv",
+]
 
 
 def read_budgets_csv(
@@ -78,3 +91,33 @@ def parse_preflib_text(
     ('toc', 3, (2, ((1,), (2, 3))))
     """
     return parse_preflib(text, source=source, data_type=data_type)
+
+
+def read_relation_csv(path: str | Path) -> PreferenceRelation:
+    """A preference relation from ``better,worse[,strict]`` rows (``coherence relation``'s format).
+
+    See :func:`coherence.relations.relation_from_csv`. O(rows + n²).
+
+    >>> import pathlib, tempfile
+    >>> f = pathlib.Path(tempfile.mkdtemp()) / "rel.csv"
+    >>> _ = f.write_text("better,worse\nrock,scissors\nscissors,paper\npaper,rock\n")
+    >>> from coherence import check
+    >>> check(read_relation_csv(f)).status
+    'exploitable'
+    """
+    return relation_from_csv(str(path))
+
+
+def read_wtp_csv(path: str | Path) -> WillingnessToPay:
+    """Willingness to pay from ``holding,offered,pay`` rows (``coherence wtp``'s format).
+
+    See :func:`coherence.relations.wtp_from_csv`. O(rows + n²).
+
+    >>> import pathlib, tempfile
+    >>> f = pathlib.Path(tempfile.mkdtemp()) / "wtp.csv"
+    >>> _ = f.write_text("holding,offered,pay\na,b,1\nb,a,1\n")
+    >>> from coherence import check
+    >>> check(read_wtp_csv(f)).status
+    'exploitable'
+    """
+    return wtp_from_csv(str(path))

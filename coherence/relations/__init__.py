@@ -13,6 +13,7 @@ from coherence.relations._axioms import (
     check_reflexive,
     check_transitive,
 )
+from coherence.relations._csv import relation_from_csv, wtp_from_csv
 from coherence.relations._pump import (
     MoneyPump,
     Trade,
@@ -49,5 +50,7 @@ __all__ = [
     "check_transitive",
     "check_willingness_to_pay",
     "max_mean_cycle",
+    "relation_from_csv",
     "shortest_strict_cycle",
+    "wtp_from_csv",
 ]
