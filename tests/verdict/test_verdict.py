@@ -1,0 +1,114 @@
+"""The duality as a type: how verdicts are made, what they claim and how they read back."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any, ClassVar
+
+import pytest
+
+from coherence import PreferenceRelation, check
+from coherence.errors import CertificationError, CoherenceError, InputError
+from coherence.verdict import (
+    AgentFault,
+    Certificate,
+    Evidence,
+    Verdict,
+    from_json,
+    label_from_json,
+    label_to_json,
+    verified,
+)
+
+CYCLE = PreferenceRelation.from_pairs([("a", "b"), ("b", "c"), ("c", "a")])
+CHAIN = PreferenceRelation.from_pairs([("a", "b"), ("b", "c")])
+
+
+# a real certificate, and a copy whose relation no longer holds its cycle
+PUMP = check(CYCLE).certificate
+BROKEN = dataclasses.replace(
+    PUMP, relation=PreferenceRelation.from_pairs([("a", "b"), ("b", "c"), ("a", "c")])
+)
+
+
+def test_certify_verifies_and_derives_coherent() -> None:
+    v = Verdict.certify(PUMP, "pump", size=3)
+    assert (v.coherent, v.status, v.exit_code) == (False, "exploitable", 1)
+    assert v.quantities == {"size": 3} and verified(PUMP) is PUMP
+    with pytest.raises(CertificationError, match="money_pump certificate does not verify"):
+        Verdict.certify(BROKEN, "pump")
+    with pytest.raises(CertificationError):
+        verified(BROKEN)
+    with pytest.raises(TypeError):
+        Verdict.certify(AgentFault("raised", "boom"))  # type: ignore[arg-type]
+
+
+def test_a_verdict_cannot_contradict_what_it_holds() -> None:
+    with pytest.raises(ValueError):
+        Verdict(True, PUMP)
+    with pytest.raises(ValueError):
+        Verdict(True, AgentFault("raised", "boom"))
+    with pytest.raises(TypeError):
+        Verdict(True, "a string")  # type: ignore[arg-type]
+
+
+def test_evidence_is_inconclusive_and_holds_nothing_to_verify() -> None:
+    fault = Verdict.inconclusive(AgentFault("timeout", "slow"), "agent")
+    assert (fault.status, fault.exit_code, fault.coherent) == ("fault", 3, False)
+    assert not fault.conclusive and not fault.verify()
+    assert not hasattr(fault.certificate, "verify")
+    with pytest.raises(TypeError):
+        Verdict.inconclusive(PUMP)  # type: ignore[arg-type]
+
+
+def test_statuses_and_exit_codes_of_real_checks() -> None:
+    pump, utility = check(CYCLE), check(CHAIN)
+    assert (pump.status, pump.exit_code, pump.conclusive) == ("exploitable", 1, True)
+    assert (utility.status, utility.exit_code, utility.coherent) == ("coherent", 0, True)
+
+
+@pytest.mark.parametrize("relation", [CYCLE, CHAIN])
+def test_json_round_trip_of_certificates_and_verdicts(relation: PreferenceRelation) -> None:
+    v = check(relation)
+    again = from_json(v.certificate.to_json())
+    assert isinstance(again, Certificate) and again.verify()
+    assert again.to_json() == v.certificate.to_json()
+    w = Verdict.from_json(v.to_json())
+    assert w.status == v.status and w.verify()
+    assert Certificate.from_json(v.certificate.to_json()).kind == v.certificate.kind
+    with pytest.raises(InputError):
+        Evidence.from_json(v.certificate.to_json())
+
+
+@pytest.mark.parametrize(
+    "doc",
+    [None, [], {}, {"kind": 3}, {"kind": "no_such_kind"}, {"kind": "money_pump"},
+     {"kind": "agent_fault"}],
+)
+def test_malformed_documents_are_input_errors(doc: Any) -> None:
+    with pytest.raises(InputError):
+        from_json(doc)
+    with pytest.raises(InputError):
+        Verdict.from_json({"certificate": doc} if doc is not None else [])
+
+
+def test_kinds_are_unique() -> None:
+    with pytest.raises(TypeError, match="used by"):
+
+        class _Clash(type(PUMP)):  # type: ignore[misc]
+            kind: ClassVar[str] = "money_pump"
+
+
+def test_labels_survive_json() -> None:
+    for label in ["a", 1, 2.5, True, None, ("a", (1, 2))]:
+        assert label_from_json(label_to_json(label)) == label
+    with pytest.raises(InputError):
+        label_from_json({"a": 1})
+
+
+def test_every_error_is_a_coherence_error() -> None:
+    import coherence.errors as errors
+
+    classes = [getattr(errors, n) for n in errors.__all__]
+    assert len(classes) > 10
+    assert all(issubclass(c, CoherenceError) for c in classes)
