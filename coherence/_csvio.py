@@ -6,6 +6,7 @@ import csv
 from pathlib import Path
 
 from coherence.errors import InputError
+from coherence.validation import check_file
 
 __all__ = ["read_csv_rows"]
 
@@ -23,9 +24,7 @@ def read_csv_rows(path: str, required: tuple[str, ...]) -> list[dict[str, str]]:
     >>> read_csv_rows(str(f), ("better", "worse"))
     [{'better': 'a', 'worse': 'b'}]
     """
-    p = Path(path)
-    if not p.is_file():
-        raise InputError(f"{path}: no such file")
+    p = check_file(path)
     try:
         return _rows(p, path, required)
     except UnicodeDecodeError as exc:

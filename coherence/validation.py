@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import math
 import numbers
+import os
 from collections.abc import Hashable, Iterable, Mapping
+from pathlib import Path
 from typing import Any, TypeVar
 
 import numpy as np
@@ -18,6 +20,7 @@ import numpy as np
 from coherence.errors import InputError
 
 __all__ = [
+    "check_file",
     "check_finite_array",
     "check_integer",
     "check_mapping",
@@ -177,6 +180,23 @@ def check_real(
             raise InputError(f"{name} must be finite, got {value!r}")
     _check_bounds(value, name, min_value, max_value)
     return value
+
+
+def check_file(path: str | os.PathLike[str]) -> Path:
+    """Return ``path`` as a :class:`~pathlib.Path` after checking it names an existing file.
+
+    The message names ``path`` as given. One ``stat`` call.
+
+    >>> check_file(__file__).name
+    'validation.py'
+    >>> check_file("no/such/file.csv")
+    Traceback (most recent call last):
+    coherence.errors.InputError: no/such/file.csv: no such file
+    """
+    p = Path(path)
+    if not p.is_file():
+        raise InputError(f"{path}: no such file")
+    return p
 
 
 def check_finite_array(a: Any, name: str, *, ndim: int | None = None) -> np.ndarray:

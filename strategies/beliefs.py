@@ -14,19 +14,16 @@ from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
 from coherence.beliefs import Credences
+from strategies._args import integer_arg
 
 __all__ = ["credences"]
 
 
 def _sizes(min_states: int, max_states: int, min_bets: int, max_bets: int) -> None:
-    if not isinstance(min_states, int) or min_states < 1:
-        raise InvalidArgument(f"min_states={min_states!r} must be an integer ≥ 1")
-    if not isinstance(max_states, int) or max_states < min_states:
-        raise InvalidArgument(f"max_states={max_states!r} must be an integer ≥ min_states")
-    if not isinstance(min_bets, int) or min_bets < 0:
-        raise InvalidArgument(f"min_bets={min_bets!r} must be an integer ≥ 0")
-    if not isinstance(max_bets, int) or max_bets < min_bets:
-        raise InvalidArgument(f"max_bets={max_bets!r} must be an integer ≥ min_bets")
+    integer_arg(min_states, "min_states", min_value=1)
+    integer_arg(max_states, "max_states", min_value=min_states)
+    integer_arg(min_bets, "min_bets", min_value=0)
+    integer_arg(max_bets, "max_bets", min_value=min_bets)
 
 
 def credences(
@@ -58,8 +55,7 @@ def credences(
     _sizes(min_states, max_states, min_bets, max_bets)
     if coherent is False and max_bets < 2:
         raise InvalidArgument("incoherent credences need max_bets ≥ 2")
-    if not isinstance(max_weight, int) or max_weight < 1:
-        raise InvalidArgument(f"max_weight={max_weight!r} must be an integer ≥ 1")
+    integer_arg(max_weight, "max_weight", min_value=1)
     if coherent is None:
         return st.one_of(
             _credences(True, min_states, max_states, min_bets, max_bets, max_weight),

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
 from coherence.budgets import BudgetData, garp_holds
+from strategies._args import integer_arg
 
 __all__ = ["budget_data"]
 
@@ -24,14 +25,11 @@ FAMILIES = ("cobb_douglas", "ces", "leontief", "mixture")
 
 
 def _sizes(min_observations: int, max_observations: int | None, goods: int) -> int:
-    if not isinstance(min_observations, int) or min_observations < 1:
-        raise InvalidArgument(f"min_observations={min_observations!r} must be an integer ≥ 1")
+    integer_arg(min_observations, "min_observations", min_value=1)
     if max_observations is None:
         max_observations = max(min_observations, 10)
-    if not isinstance(max_observations, int) or max_observations < min_observations:
-        raise InvalidArgument("max_observations must be an integer ≥ min_observations")
-    if not isinstance(goods, int) or goods < 1:
-        raise InvalidArgument(f"goods={goods!r} must be an integer ≥ 1")
+    integer_arg(max_observations, "max_observations", min_value=min_observations)
+    integer_arg(goods, "goods", min_value=1)
     return max_observations
 
 

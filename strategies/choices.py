@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
 from coherence.budgets import ChoiceData, check_congruence
+from strategies._args import integer_arg
 
 __all__ = ["choice_data"]
 
@@ -41,13 +42,10 @@ def choice_data(
     ...     assert check_congruence(good).coherent and not check_congruence(bad).coherent
     >>> test_congruence()
     """
-    if not isinstance(min_observations, int) or min_observations < 1:
-        raise InvalidArgument(f"min_observations={min_observations!r} must be an integer ≥ 1")
+    integer_arg(min_observations, "min_observations", min_value=1)
     hi = max(min_observations, 8) if max_observations is None else max_observations
-    if not isinstance(hi, int) or hi < min_observations:
-        raise InvalidArgument("max_observations must be an integer ≥ min_observations")
-    if not isinstance(alternatives, int) or alternatives < 1:
-        raise InvalidArgument(f"alternatives={alternatives!r} must be an integer ≥ 1")
+    integer_arg(hi, "max_observations", min_value=min_observations)
+    integer_arg(alternatives, "alternatives", min_value=1)
     if rationalizable is False and (alternatives < 2 or hi < 2):
         raise InvalidArgument("a violation needs two alternatives and two observations")
     lo = max(min_observations, 2) if rationalizable is False else min_observations

@@ -17,6 +17,7 @@ from typing import Any
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
+from strategies._args import integer_arg
 from subagents.committee import Committee
 from subagents.members import ExpectedUtilityMember, OrderMember, UtilityMember
 from subagents.preflib import Election
@@ -36,13 +37,8 @@ _KINDS = ("linear", "weak", "utility")
 
 
 def _check_range(lo: int, hi: int, what: str, least: int) -> None:
-    for v, name in ((lo, f"min_{what}"), (hi, f"max_{what}")):
-        if isinstance(v, bool) or not isinstance(v, int):
-            raise InvalidArgument(f"{name}={v!r} must be an integer")
-    if lo < least:
-        raise InvalidArgument(f"min_{what}={lo} must be at least {least}")
-    if hi < lo:
-        raise InvalidArgument(f"max_{what}={hi} < min_{what}={lo}")
+    integer_arg(lo, f"min_{what}", min_value=least)
+    integer_arg(hi, f"max_{what}", min_value=lo)
 
 
 def rules(*, members: int | None = None) -> st.SearchStrategy[Rule]:
@@ -60,8 +56,7 @@ def rules(*, members: int | None = None) -> st.SearchStrategy[Rule]:
         st.sampled_from([Market(), Market(transfers=True)]),
     ]
     if members is not None:
-        if members < 1:
-            raise InvalidArgument(f"members={members} must be at least 1")
+        integer_arg(members, "members", min_value=1)
         options.append(st.integers(0, members - 1).map(Dictator))
         options.append(st.permutations(range(members)).map(lambda p: Lexicographic(tuple(p))))
     return st.one_of(options)

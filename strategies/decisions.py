@@ -12,22 +12,18 @@ from typing import Any
 
 import numpy as np
 from hypothesis import strategies as st
-from hypothesis.errors import InvalidArgument
 
 from coherence.decisions import DecisionProblem
+from strategies._args import integer_arg
 
 __all__ = ["decision_problems", "policies"]
 
 
 def _check(min_states: int, max_states: int, min_acts: int, max_acts: int) -> None:
-    if not isinstance(min_states, int) or min_states < 1:
-        raise InvalidArgument(f"min_states={min_states!r} must be an integer ≥ 1")
-    if not isinstance(max_states, int) or max_states < min_states:
-        raise InvalidArgument("max_states must be an integer ≥ min_states")
-    if not isinstance(min_acts, int) or min_acts < 1:
-        raise InvalidArgument(f"min_acts={min_acts!r} must be an integer ≥ 1")
-    if not isinstance(max_acts, int) or max_acts < min_acts:
-        raise InvalidArgument("max_acts must be an integer ≥ min_acts")
+    integer_arg(min_states, "min_states", min_value=1)
+    integer_arg(max_states, "max_states", min_value=min_states)
+    integer_arg(min_acts, "min_acts", min_value=1)
+    integer_arg(max_acts, "max_acts", min_value=min_acts)
 
 
 def _problem(draw: st.DrawFn, n: int, m: int, max_outcome: int) -> list[list[int]]:

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
 from coherence.decisions import Game
+from strategies._args import integer_arg
 
 __all__ = ["normal_form_games"]
 
@@ -43,14 +44,10 @@ def normal_form_games(
     >>> seen
     {'exploitable'}
     """
-    if not isinstance(min_players, int) or min_players < 1:
-        raise InvalidArgument(f"min_players={min_players!r} must be an integer ≥ 1")
-    if not isinstance(max_players, int) or max_players < min_players:
-        raise InvalidArgument("max_players must be an integer ≥ min_players")
-    if not isinstance(min_strategies, int) or min_strategies < 1:
-        raise InvalidArgument(f"min_strategies={min_strategies!r} must be an integer ≥ 1")
-    if not isinstance(max_strategies, int) or max_strategies < min_strategies:
-        raise InvalidArgument("max_strategies must be an integer ≥ min_strategies")
+    integer_arg(min_players, "min_players", min_value=1)
+    integer_arg(max_players, "max_players", min_value=min_players)
+    integer_arg(min_strategies, "min_strategies", min_value=1)
+    integer_arg(max_strategies, "max_strategies", min_value=min_strategies)
     need = 3 if mixed else 2
     if dominated and max_strategies < need:
         raise InvalidArgument(f"a planted dominated strategy needs max_strategies ≥ {need}")

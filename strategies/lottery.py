@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
 from coherence.beliefs import Lottery, LotteryPreferences
+from strategies._args import integer_arg
 
 __all__ = ["lotteries", "lottery_preferences"]
 
@@ -44,8 +45,7 @@ def lotteries(
     outcomes = tuple(outcomes)
     if not outcomes:
         raise InvalidArgument("outcomes must not be empty")
-    if not isinstance(max_weight, int) or max_weight < 1:
-        raise InvalidArgument(f"max_weight={max_weight!r} must be an integer ≥ 1")
+    integer_arg(max_weight, "max_weight", min_value=1)
 
     @st.composite
     def build(draw: st.DrawFn) -> Lottery:
@@ -80,10 +80,8 @@ def lottery_preferences(
     outcomes = tuple(outcomes)
     if len(outcomes) < 2:
         raise InvalidArgument("need at least two outcomes")
-    if not isinstance(min_lotteries, int) or min_lotteries < 1:
-        raise InvalidArgument(f"min_lotteries={min_lotteries!r} must be an integer ≥ 1")
-    if not isinstance(max_lotteries, int) or max_lotteries < min_lotteries:
-        raise InvalidArgument("max_lotteries must be an integer ≥ min_lotteries")
+    integer_arg(min_lotteries, "min_lotteries", min_value=1)
+    integer_arg(max_lotteries, "max_lotteries", min_value=min_lotteries)
 
     @st.composite
     def eu(draw: st.DrawFn) -> LotteryPreferences:

@@ -14,6 +14,7 @@ from hypothesis.errors import InvalidArgument
 
 from coherence.graphs import transitive_closure
 from coherence.relations import PreferenceRelation, WillingnessToPay
+from strategies._args import integer_arg
 
 __all__ = [
     "linear_orders",
@@ -29,12 +30,10 @@ _INCOMP, _FWD, _INDIFF, _BWD = 0, 1, 2, 3
 
 
 def _check_sizes(min_items: int, max_items: int | None, floor: int = 1) -> int:
-    if not isinstance(min_items, int) or min_items < floor:
-        raise InvalidArgument(f"min_items={min_items!r} must be an integer ≥ {floor}")
+    integer_arg(min_items, "min_items", min_value=floor)
     if max_items is None:
         max_items = max(min_items, 8)
-    if not isinstance(max_items, int) or max_items < min_items:
-        raise InvalidArgument(f"max_items={max_items!r} must be an integer ≥ min_items")
+    integer_arg(max_items, "max_items", min_value=min_items)
     return max_items
 
 
@@ -334,8 +333,7 @@ def willingness_to_pay(
     >>> test_planted_pumps_are_found()
     """
     max_items = _check_sizes(min_items, max_items, floor=2)
-    if max_value < 1:
-        raise InvalidArgument("max_value must be ≥ 1")
+    integer_arg(max_value, "max_value", min_value=1)
     if coherent is True:
         n = draw(st.integers(min_items, max_items))
         W = np.full((n, n), -np.inf)

@@ -26,7 +26,7 @@ import numpy as np
 from coherence.errors import InputError
 from coherence.graphs import shortest_cycle_through
 from coherence.relations import PreferenceRelation
-from coherence.validation import validate_items
+from coherence.validation import check_integer, check_type, validate_items
 from coherence.verdict import jsonable, label_from_json, label_to_json
 from subagents.members import Member, OrderMember, UtilityMember, exact_number
 from subagents.rules import Rule, Unanimity, rule_from_json
@@ -76,11 +76,7 @@ def _as_counts(counts: Iterable[Any] | None, m: int) -> np.ndarray:
         raise InputError(f"{len(c)} counts for {m} members")
     out = []
     for k, v in enumerate(c):
-        if isinstance(v, bool) or not isinstance(v, int | np.integer):
-            raise InputError(f"count of member {k} must be a positive integer, got {v!r}")
-        if v < 1:
-            raise InputError(f"count of member {k} must be a positive integer, got {v}")
-        out.append(int(v))
+        out.append(check_integer(v, f"count of member {k}", min_value=1))
     if sum(out) >= _INT64_SAFE:
         raise InputError("total count is too large")
     return np.array(out, dtype=np.int64)
@@ -208,8 +204,7 @@ class Committee:
         unranked: Unranked = "ignore",
     ) -> None:
         rule = Unanimity() if rule is None else rule
-        if not isinstance(rule, Rule):
-            raise InputError(f"rule must be a Rule (e.g. Majority()), got {rule!r}")
+        check_type(rule, Rule, "rule")
         if unranked not in ("ignore", "below"):
             raise InputError(f"unranked must be 'ignore' or 'below', got {unranked!r}")
         object.__setattr__(self, "rule", rule)
@@ -224,8 +219,7 @@ class Committee:
             if not members:
                 raise InputError("a committee needs at least one member")
             for k, mem in enumerate(members):
-                if not isinstance(mem, Member):
-                    raise InputError(f"member {k} is not a Member: {mem!r}")
+                check_type(mem, Member, f"member {k}")
             labels = _infer_items(members, None if items is None else tuple(items))
             values, ranked = _compile(members, labels)
         object.__setattr__(self, "members", members)

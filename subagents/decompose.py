@@ -40,6 +40,7 @@ from scipy.sparse.csgraph import maximum_bipartite_matching
 from coherence.errors import CertificationError, InputError
 from coherence.graphs import transitive_closure
 from coherence.relations import PreferenceRelation
+from coherence.validation import check_type
 from coherence.verdict import Certificate, label_to_json, verified
 from subagents.committee import Committee, label_from_json
 from subagents.members import OrderMember
@@ -69,8 +70,7 @@ def strict_partial_order(relation: PreferenceRelation, *, close: bool = False) -
     >>> strict_partial_order(rel, close=True).astype(int).tolist()
     [[0, 1, 1], [0, 0, 1], [0, 0, 0]]
     """
-    if not isinstance(relation, PreferenceRelation):
-        raise InputError(f"expected a PreferenceRelation, got {type(relation).__name__}")
+    check_type(relation, PreferenceRelation, "relation")
     if relation.indifferent.any():
         i, j = np.argwhere(relation.indifferent)[0]
         raise InputError(

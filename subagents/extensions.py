@@ -29,6 +29,7 @@ from scipy.sparse.csgraph import connected_components
 
 from coherence.errors import InputError
 from coherence.relations import PreferenceRelation
+from coherence.validation import check_integer
 from subagents.decompose import strict_partial_order
 
 __all__ = ["ExtensionCount", "count_linear_extensions", "information_bits"]
@@ -188,8 +189,7 @@ def count_linear_extensions(
             )
         v = _exact(P)
         return ExtensionCount(v, True, 0.0, float(v), float(v), n)
-    if samples < 2:
-        raise InputError("samples must be at least 2")
+    check_integer(samples, "samples", min_value=2)
     mean, se = _estimate(P, samples, seed)
     return ExtensionCount(mean, False, se, max(mean - 1.96 * se, 1.0), mean + 1.96 * se, n)
 

@@ -25,6 +25,7 @@ from numbers import Rational
 from typing import Any
 
 from coherence.errors import InputError
+from coherence.validation import check_type
 
 __all__ = [
     "ExpectedUtilityMember",
@@ -100,8 +101,7 @@ class _TableMember(Member):
 
 
 def _freeze_mapping(m: Mapping[Hashable, Any], what: str) -> tuple[tuple[Hashable, Number], ...]:
-    if not isinstance(m, Mapping):
-        raise InputError(f"{what} must be a mapping item → number, got {type(m).__name__}")
+    check_type(m, Mapping, what)
     out = []
     for k, v in m.items():
         try:

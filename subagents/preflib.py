@@ -29,6 +29,7 @@ from pathlib import Path
 import numpy as np
 
 from coherence.errors import InputError
+from coherence.validation import check_file, check_integer
 from subagents.committee import Committee, Unranked
 from subagents.rules import Majority, Rule
 
@@ -65,8 +66,7 @@ class Election:
         if self.data_type not in _DATA_TYPES:
             raise InputError(f"unknown PrefLib data type {self.data_type!r}")
         for count, tiers in self.ballots:
-            if isinstance(count, bool) or not isinstance(count, int) or count < 0:
-                raise InputError(f"ballot count must be a non-negative integer, got {count!r}")
+            check_integer(count, "ballot count", min_value=0)
             _check_ballot(tiers, self.alternatives, self.data_type, where="ballot")
 
     @property
@@ -264,9 +264,7 @@ def read_preflib(path: str | Path, *, data_type: str | None = None) -> Election:
     >>> e.data_type, e.ballots
     ('soi', ((3, ((1,), (2,))), (2, ((2,),))))
     """
-    p = Path(path)
-    if not p.is_file():
-        raise InputError(f"{path}: no such file")
+    p = check_file(path)
     try:
         text = p.read_text(encoding="utf-8")
     except UnicodeDecodeError:

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import numpy as np
 
 from coherence.errors import InputError
+from coherence.validation import check_integer
 from subagents.members import exact_number
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -268,10 +269,7 @@ class Dictator(Rule):
     voting: ClassVar[bool] = False
 
     def validate(self, committee: Committee) -> None:
-        if isinstance(self.member, bool) or not isinstance(self.member, int):
-            raise InputError(f"dictator must be a member index, got {self.member!r}")
-        if not 0 <= self.member < committee.m:
-            raise InputError(f"dictator {self.member} out of range for {committee.m} members")
+        check_integer(self.member, "dictator", min_value=0, max_value=committee.m - 1)
 
     def weak_matrix(self, committee: Committee) -> np.ndarray:
         v = committee.values[self.member]

@@ -14,6 +14,7 @@ from typing import Any
 from coherence.agents._adapter import Agent
 from coherence.agents._probing import Progress, inconsistent, restate
 from coherence.errors import AgentProtocolError, InputError
+from coherence.validation import check_type
 from coherence.verdict import Verdict
 
 __all__ = ["probe_actor"]
@@ -29,11 +30,7 @@ def probe_actor(ag: Agent, problems: tuple[Hashable, ...], max_examples: int,
     from coherence.decisions import DecisionProblem, check_policy
 
     for p in problems:
-        if not isinstance(p, DecisionProblem):
-            raise InputError(
-                f"to probe act(problem), items must be DecisionProblem objects, got "
-                f"{type(p).__name__}"
-            )
+        check_type(p, DecisionProblem, "to probe act(problem), each item")
     first: Verdict | None = None
     total = len(problems)
     for k, problem in enumerate(problems):

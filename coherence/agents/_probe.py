@@ -27,7 +27,8 @@ from coherence.agents._comparers import probe_relation
 from coherence.agents._limits import limit_session
 from coherence.agents._probing import Progress, fault_verdict, price_grid, probe_items
 from coherence.agents._trading import DEFAULT_DB, probe_trader
-from coherence.errors import AgentFaulted, InputError
+from coherence.errors import AgentFaulted
+from coherence.validation import check_integer
 from coherence.verdict import Verdict
 
 __all__ = ["probe"]
@@ -88,10 +89,9 @@ def probe(
     >>> v.status, v.exit_code, len(v.certificate.cycle)
     ('exploitable', 1, 3)
     """
-    if not isinstance(max_examples, int) or isinstance(max_examples, bool) or max_examples < 1:
-        raise InputError(f"max_examples must be a positive integer, got {max_examples!r}")
-    if seed is not None and (not isinstance(seed, int) or isinstance(seed, bool)):
-        raise InputError(f"seed must be an integer, got {seed!r}")
+    check_integer(max_examples, "max_examples", min_value=1)
+    if seed is not None:
+        check_integer(seed, "seed")
     ag = adapt(agent, protocol=protocol, timeout=timeout)
     labels = probe_items(items, ag)
     with limit_session():

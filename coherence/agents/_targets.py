@@ -5,11 +5,11 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import sys
-from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 from coherence.errors import InputError
+from coherence.validation import check_file
 
 __all__ = ["load_module", "load_target"]
 
@@ -28,9 +28,7 @@ def load_module(spec: str) -> ModuleType:
     coherence.errors.InputError: no/such/agents.py: no such file
     """
     if spec.endswith(".py") or "/" in spec or "\\" in spec:
-        path = Path(spec)
-        if not path.is_file():
-            raise InputError(f"{spec}: no such file")
+        path = check_file(spec)
         name = f"_coherence_target_{abs(hash(path.resolve()))}"
         s = importlib.util.spec_from_file_location(name, path)
         if s is None or s.loader is None:

@@ -24,9 +24,10 @@ import numpy as np
 from coherence.agents._adapter import Agent
 from coherence.agents._probing import Progress, fault_verdict, inconsistent
 from coherence.agents._pumps import NoPumpFound, Offer, TradingPump
-from coherence.errors import AgentFaulted, AgentProtocolError, InputError
+from coherence.errors import AgentFaulted, AgentProtocolError
 from coherence.graphs import shortest_cycle_through
 from coherence.relations import PreferenceRelation, WeakUtility, check_relation
+from coherence.validation import check_integer
 from coherence.verdict import AgentFault, Verdict, jsonable, label_to_json
 
 __all__ = ["DEFAULT_DB", "probe_trader"]
@@ -233,8 +234,7 @@ def probe_trader(ag: Agent, items: tuple[Hashable, ...], grid: tuple[Fraction, .
     """
     from hypothesis.errors import Flaky
 
-    if not isinstance(max_steps, int) or max_steps < 1:
-        raise InputError(f"max_steps must be a positive integer, got {max_steps!r}")
+    check_integer(max_steps, "max_steps", min_value=1)
     plan = _plan(len(items), grid, _first_trades(ag, items, grid, progress, HINT_BUDGET))
     machine = _machine(ag, items, plan, max_examples, progress)
     try:

@@ -43,6 +43,7 @@ import numpy as np
 from coherence._exact import as_fraction, gordan, linprog
 from coherence._jsonio import JSONSource, by_label, json_object, label_from_json
 from coherence.errors import CertificationError, InputError
+from coherence.validation import check_integer, check_mapping, check_type
 from coherence.verdict import Certificate, Verdict, label_to_json
 
 __all__ = [
@@ -245,20 +246,15 @@ def _input_label(s: Any) -> Hashable:
 def _json_rows(
     doc: Mapping[str, Any], key: str, fields: tuple[str, ...], label: Callable[[Any], Hashable]
 ) -> list[tuple[Any, ...]]:
-    raw = doc.get(key, [])
-    if not isinstance(raw, list):
-        raise InputError(f"'{key}' must be a list")
+    raw = check_type(doc.get(key, []), list, f"'{key}'")
     out = []
     for k, r in enumerate(raw):
-        if not isinstance(r, Mapping) or any(f not in r for f in fields):
-            raise InputError(f"{key}[{k}] must be an object with {', '.join(fields)}")
+        check_mapping(r, f"{key}[{k}]", required=fields)
         vals = []
         for f in fields:
             v = r[f]
             if f in ("event", "given"):
-                if not isinstance(v, list):
-                    raise InputError(f"{key}[{k}].{f} must be a list of states")
-                v = [label(x) for x in v]
+                v = [label(x) for x in check_type(v, list, f"{key}[{k}].{f}")]
             vals.append(v)
         out.append(tuple(vals))
     return out
@@ -269,9 +265,7 @@ def _credences_from_doc(source: JSONSource, label: Callable[[Any], Hashable]) ->
         source, what="credences", required=("states", "bets"),
         allowed=("states", "bets", "conditional"),
     )
-    states = doc["states"]
-    if not isinstance(states, list):
-        raise InputError("'states' must be a list")
+    states = check_type(doc["states"], list, "'states'")
     return Credences(
         [label(s) for s in states],
         _json_rows(doc, "bets", ("event", "price"), label),
@@ -370,9 +364,7 @@ class DutchBook(Certificate):
         c = _credences_from_doc(doc["credences"], label_from_json)
         stakes = [Fraction(0)] * c.n_bets
         for entry in doc["stakes"]:
-            j = entry["bet"]
-            if not isinstance(j, int) or isinstance(j, bool) or not 0 <= j < c.n_bets:
-                raise InputError(f"stake on unknown bet {j!r}")
+            j = check_integer(entry["bet"], "bet of a stake", min_value=0, max_value=c.n_bets - 1)
             stakes[j] = as_fraction(entry["stake"], what="stake")
         return cls(c, tuple(stakes), as_fraction(doc["sure_loss"], what="sure loss"))
 

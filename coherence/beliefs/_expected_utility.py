@@ -26,7 +26,8 @@ import numpy as np
 from coherence._exact import LinearSystem, as_fraction, find_point, linprog
 from coherence._jsonio import by_label
 from coherence.beliefs._lotteries import LotteryPreferences
-from coherence.errors import CertificationError, InputError
+from coherence.errors import CertificationError
+from coherence.validation import check_integer
 from coherence.verdict import Certificate, Verdict, label_to_json
 
 __all__ = ["ExpectedUtility", "IndependenceViolation", "check_lottery_preferences"]
@@ -181,10 +182,8 @@ class IndependenceViolation(Certificate):
         n = len(prefs.lotteries)
         pairs, weights = [], []
         for entry in doc["comparisons"]:
-            i, j = entry["pair"]
-            if not all(isinstance(v, int) and not isinstance(v, bool) and 0 <= v < n
-                       for v in (i, j)):
-                raise InputError(f"comparison {entry['pair']!r} names an unknown lottery")
+            i, j = (check_integer(v, "lottery index of a comparison", min_value=0, max_value=n - 1)
+                    for v in entry["pair"])
             pairs.append((i, j))
             weights.append(as_fraction(entry["weight"], what="comparison weight"))
         return cls(prefs, tuple(pairs), tuple(weights))

@@ -22,6 +22,7 @@ from coherence._exact import as_fraction
 from coherence._jsonio import label_from_json
 from coherence.errors import InputError
 from coherence.relations import PreferenceRelation
+from coherence.validation import check_mapping, check_real, check_type
 from coherence.verdict import label_to_json
 
 __all__ = ["Lottery", "LotteryPreferences"]
@@ -57,9 +58,8 @@ class Lottery:
             except (TypeError, ValueError):
                 raise InputError(f"lottery entries must be (hashable outcome, prob): {pair!r}")\
                     from None
-            f = as_fraction(p, what=f"probability of {x!r}")
-            if f < 0 or f > 1:
-                raise InputError(f"probability of {x!r} must be in [0, 1], got {f}")
+            what = f"probability of {x!r}"
+            f = check_real(as_fraction(p, what=what), what, min_value=0, max_value=1)
             acc[x] = acc.get(x, Fraction(0)) + f
         if not acc:
             raise InputError("a lottery needs at least one outcome")
@@ -76,9 +76,8 @@ class Lottery:
     @classmethod
     def mixture(cls, alpha: Any, p: Lottery, q: Lottery) -> Lottery:
         """``α p + (1 − α) q`` (α in [0, 1], exact)."""
-        a = as_fraction(alpha, what="mixing weight")
-        if a < 0 or a > 1:
-            raise InputError(f"mixing weight must be in [0, 1], got {a}")
+        a = check_real(as_fraction(alpha, what="mixing weight"), "mixing weight",
+                       min_value=0, max_value=1)
         acc: dict[Hashable, Fraction] = {}
         for x, w in p.probabilities:
             acc[x] = acc.get(x, Fraction(0)) + a * w
@@ -121,8 +120,7 @@ class LotteryPreferences:
     relation: PreferenceRelation
 
     def __post_init__(self) -> None:
-        if not isinstance(self.relation, PreferenceRelation):
-            raise InputError("LotteryPreferences needs a PreferenceRelation over lotteries")
+        check_type(self.relation, PreferenceRelation, "relation")
         if not all(isinstance(x, Lottery) for x in self.relation.items):
             raise InputError("every item of the relation must be a Lottery")
 
@@ -212,8 +210,7 @@ class LotteryPreferences:
         >>> LotteryPreferences.from_json(p.to_json()).relation == p.relation
         True
         """
-        if not isinstance(doc, Mapping):
-            raise InputError("lottery preferences JSON must be an object")
+        check_mapping(doc, "lottery preferences JSON")
         outs = [label_from_json(x) for x in _json_list(doc, "outcomes")]
         if len(set(outs)) != len(outs):
             raise InputError("'outcomes' must be distinct")
@@ -232,7 +229,4 @@ class LotteryPreferences:
 
 
 def _json_list(doc: Mapping[str, Any], key: str) -> list[Any]:
-    value = doc.get(key)
-    if not isinstance(value, list):
-        raise InputError(f"'{key}' must be a list")
-    return value
+    return check_type(doc.get(key), list, f"'{key}'")

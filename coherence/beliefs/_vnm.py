@@ -19,8 +19,9 @@ from typing import Any, ClassVar
 from coherence._exact import as_fraction
 from coherence.beliefs._expected_utility import check_lottery_preferences
 from coherence.beliefs._lotteries import Lottery, LotteryPreferences
-from coherence.errors import CertificationError, InputError
+from coherence.errors import CertificationError
 from coherence.relations import check_complete, check_transitive
+from coherence.validation import check_integer, check_mapping
 from coherence.verdict import Certificate, Verdict
 
 __all__ = ["ContinuityViolation", "VNMReport", "vnm_axioms"]
@@ -89,8 +90,7 @@ class ContinuityViolation(Certificate):
 
 
 def _index(v: Any, n: int) -> int:
-    if not isinstance(v, int) or isinstance(v, bool) or not 0 <= v < n:
-        raise InputError(f"{v!r} is not the index of a lottery")
+    return check_integer(v, "lottery index", min_value=0, max_value=n - 1)
     return v
 
 
@@ -219,12 +219,8 @@ class VNMReport:
     def from_json(cls, doc: Mapping[str, Any]) -> VNMReport:
         """Read a report back from :meth:`to_json` (each verdict by
         :meth:`Verdict.from_json`)."""
-        if not isinstance(doc, Mapping) or not isinstance(doc.get("axioms"), Mapping):
-            raise InputError("a VNM report document is a JSON object with 'axioms'")
-        axioms = doc["axioms"]
-        missing = [name for name in _AXIOMS if name not in axioms]
-        if missing:
-            raise InputError(f"a VNM report needs the axioms {', '.join(missing)}")
+        doc = check_mapping(doc, "a VNM report document", required=("axioms",))
+        axioms = check_mapping(doc["axioms"], "the axioms of a VNM report", required=_AXIOMS)
         return cls(**{name: Verdict.from_json(axioms[name]) for name in _AXIOMS})
 
     def __str__(self) -> str:

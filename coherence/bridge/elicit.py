@@ -27,6 +27,7 @@ import numpy as np
 from coherence.bridge._torch import ModelOutputError, require_torch, resolve_device
 from coherence.errors import InputError
 from coherence.relations import PreferenceRelation, check_relation
+from coherence.validation import check_integer
 from coherence.verdict import Verdict
 
 __all__ = [
@@ -383,8 +384,7 @@ def elicit_sampled(
     """
     torch = require_torch()
     dev, m, labels, X, n = _prepare(model, items, device)
-    if pairs < 1:
-        raise InputError("pairs must be positive")
+    check_integer(pairs, "pairs", min_value=1)
     f = _prob_fn(m, X, labels)
     g = torch.Generator(device="cpu").manual_seed(seed)
     per = max(1, pairs // rounds)
@@ -545,8 +545,7 @@ def elicit_sorted(
     """
     torch = require_torch()
     dev, m, labels, X, n = _prepare(model, items, device)
-    if window < 2:
-        raise InputError("window must be at least 2")
+    check_integer(window, "window", min_value=2)
     f = _prob_fn(m, X, labels)
     g = torch.Generator(device="cpu").manual_seed(seed)
     perm, comparisons = _parallel_quicksort(f, n, g, dev)

@@ -15,6 +15,7 @@ from coherence.bridge._torch import require_torch
 from coherence.bridge.probabilities import prob_matrix
 from coherence.bridge.triads import _sampled_triples, hard_cyclic_triads, majority_scores
 from coherence.errors import InputError
+from coherence.validation import check_integer
 
 __all__ = ["TransitivityViolations", "transitivity_violations"]
 
@@ -123,8 +124,7 @@ def transitivity_violations(
     n = t.shape[0]
     if method not in ("auto", "exact", "sampled"):
         raise InputError(f"method must be auto, exact or sampled, got {method!r}")
-    if samples < 1:
-        raise InputError(f"samples must be positive, got {samples}")
+    check_integer(samples, "samples", min_value=1)
     limit = exact_limit if exact_limit is not None else (2000 if t.device.type == "cuda" else 400)
     if method == "exact" or (method == "auto" and n <= limit):
         budget = 1 << (26 if t.device.type == "cuda" else 23)

@@ -27,6 +27,7 @@ from coherence.errors import (
     NonPositivePriceError,
     ZeroExpenditureError,
 )
+from coherence.validation import check_file, check_type
 
 __all__ = [
     "BudgetData",
@@ -233,8 +234,7 @@ class BudgetPanel(Mapping[str, BudgetData]):
         if not d:
             raise BudgetShapeError("a panel needs at least one subject")
         for k, v in d.items():
-            if not isinstance(v, BudgetData):
-                raise InputError(f"subject {k!r}: expected BudgetData, got {type(v).__name__}")
+            check_type(v, BudgetData, f"subject {k!r}")
         object.__setattr__(self, "data", d)
 
     @property
@@ -287,9 +287,7 @@ def budgets_from_csv(
     >>> panel.subjects, panel["1"].T, panel["2"].goods
     (('1', '2'), 2, ('a', 'b'))
     """
-    p = Path(path)
-    if not p.is_file():
-        raise InputError(f"{path}: no such file")
+    p = check_file(path)
     with p.open(newline="", encoding="utf-8-sig") as fh:
         reader = csv.reader(fh)
         try:

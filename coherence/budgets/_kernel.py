@@ -22,6 +22,7 @@ import numpy as np
 from coherence.budgets._data import BudgetData
 from coherence.errors import InputError
 from coherence.graphs import strongly_connected_components, topological_layers
+from coherence.validation import check_real
 
 __all__ = ["direct_relations", "efficiency_fraction"]
 
@@ -44,8 +45,7 @@ def efficiency_fraction(e: Any) -> Fraction:
         f = Fraction(repr(float(e))) if isinstance(e, float | np.floating) else Fraction(e)
     except (TypeError, ValueError, OverflowError):
         raise InputError(f"efficiency must be a number in [0, 1], got {e!r}") from None
-    if not 0 <= f <= 1:
-        raise InputError(f"efficiency must be in [0, 1], got {e}")
+    check_real(f, "efficiency", min_value=0, max_value=1)
     return f
 
 

@@ -13,20 +13,18 @@ from __future__ import annotations
 import argparse
 import csv
 import json
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from coherence.cli._common import add_json_flag, emit
 from coherence.errors import InputError
+from coherence.validation import check_file, check_finite_array, check_mapping
 
 
 def read_items(path: str) -> tuple[np.ndarray, tuple[Any, ...] | None]:
     """Features ``(n, d)`` (float64) and optional labels from an items file."""
-    p = Path(path)
-    if not p.is_file():
-        raise InputError(f"{path}: no such file")
+    p = check_file(path)
     suffix = p.suffix.lower()
     labels = None
     try:
@@ -42,8 +40,7 @@ def read_items(path: str) -> tuple[np.ndarray, tuple[Any, ...] | None]:
         elif suffix == ".json":
             doc = json.loads(p.read_text(encoding="utf-8"))
             if isinstance(doc, dict):
-                if "items" not in doc:
-                    raise InputError(f"{path}: JSON object needs an 'items' list")
+                check_mapping(doc, f"{path}: the JSON object", required=("items",))
                 X = np.asarray(doc["items"], dtype=np.float64)
                 if "labels" in doc:
                     labels = tuple(doc["labels"])
@@ -64,13 +61,7 @@ def read_items(path: str) -> tuple[np.ndarray, tuple[Any, ...] | None]:
     X = np.asarray(X)
     if X.dtype.kind not in "biuf":
         raise InputError(f"{path}: items must be numeric features")
-    X = X.astype(np.float64)
-    if X.ndim == 1:
-        X = X[:, None]
-    if X.ndim != 2:
-        raise InputError(f"{path}: items must be a 2-dimensional array, got shape {X.shape}")
-    if not np.isfinite(X).all():
-        raise InputError(f"{path}: items contain NaN or inf")
+    X = check_finite_array(X[:, None] if X.ndim == 1 else X, f"{path}: items", ndim=2)
     if labels is not None and len(labels) != X.shape[0]:
         raise InputError(f"{path}: {len(labels)} labels for {X.shape[0]} items")
     return X, labels

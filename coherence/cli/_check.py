@@ -21,14 +21,13 @@ from coherence.agents import PROTOCOLS, load_target
 from coherence.cli import CommandError
 from coherence.cli._common import add_json_flag, emit_verdict
 from coherence.errors import InputError
+from coherence.validation import check_file
 
 
 def parse_items(spec: str) -> list[str]:
     """``a,b,c`` or ``@FILE`` (one item per line, blank lines and ``#`` comments skipped)."""
     if spec.startswith("@"):
-        path = Path(spec[1:])
-        if not path.is_file():
-            raise InputError(f"{spec[1:]}: no such file")
+        path = check_file(spec[1:])
         lines = path.read_text(encoding="utf-8").splitlines()
         items = [ln.strip() for ln in lines if ln.strip() and not ln.lstrip().startswith("#")]
     else:

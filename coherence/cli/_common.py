@@ -6,11 +6,11 @@ import argparse
 import json
 import sys
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any, TypeVar
 
 from coherence._csvio import read_csv_rows
 from coherence.errors import InputError
+from coherence.validation import check_file
 from coherence.verdict import Verdict
 
 T = TypeVar("T")
@@ -38,9 +38,7 @@ def emit_verdict(verdict: Verdict, as_json: bool) -> int:
 
 def read_with(path: str, parse: Callable[[str], T]) -> T:
     """Read a UTF-8 text file and parse it; errors name the file (one line)."""
-    p = Path(path)
-    if not p.is_file():
-        raise InputError(f"{path}: no such file")
+    p = check_file(path)
     try:
         return parse(p.read_text(encoding="utf-8"))
     except InputError as exc:

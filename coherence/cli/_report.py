@@ -14,6 +14,7 @@ from typing import Any
 
 from coherence.cli._common import add_json_flag, emit
 from coherence.errors import CommandError, InputError
+from coherence.validation import check_file
 
 _HTML = (".html", ".htm")
 
@@ -41,8 +42,7 @@ def _run(args: argparse.Namespace) -> int:
     if source.suffix.lower() in _HTML:
         if not args.check_rendering:
             raise InputError(f"{args.file} is HTML already; pass --check-rendering OUT.png")
-        if not source.is_file():
-            raise InputError(f"{args.file}: no such file")
+        check_file(args.file)
         out, line = source, ""
     else:
         findings = load_findings(args.file)

@@ -25,6 +25,7 @@ import numpy as np
 
 from coherence._jsonio import JSONSource, check_numbers, json_object, label_from_json
 from coherence.errors import InputError
+from coherence.validation import check_type
 from coherence.verdict import label_to_json
 
 __all__ = [
@@ -61,9 +62,7 @@ def nested_shape(x: Any) -> tuple[int, ...] | None:
 
 
 def _labels(doc: dict[str, Any], key: str) -> list[Any]:
-    value = doc.get(key, [])
-    if not isinstance(value, list | tuple):
-        raise InputError(f"'{key}' must be a list")
+    value = check_type(doc.get(key, []), (list, tuple), f"'{key}'")
     return list(value)
 
 
@@ -99,8 +98,7 @@ def payoffs_from_json(source: JSONSource) -> GameParts:
     strategies = _labels(doc, "strategies")
     players = _labels(doc, "players")
     for s in strategies:
-        if not isinstance(s, list | tuple):
-            raise InputError("'strategies' must be a list of label lists, one per player")
+        check_type(s, (list, tuple), "each entry of 'strategies'")
     return (
         arr,
         tuple(tuple(label_from_json(x) for x in s) for s in strategies),

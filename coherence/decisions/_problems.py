@@ -33,6 +33,7 @@ from coherence._exact.lp import LinearSystem, as_fraction, find_point, rational_
 from coherence._exact.solvers import linprog
 from coherence._jsonio import by_label, label_from_json
 from coherence.errors import CertificationError, InputError
+from coherence.validation import check_real
 from coherence.verdict import Certificate, Verdict, label_to_json
 
 __all__ = [
@@ -112,9 +113,8 @@ class DecisionProblem:
             for a, w in policy.items():
                 if a not in idx:
                     raise InputError(f"policy names an unknown act {a!r}")
-                f = as_fraction(w, what=f"probability of {a!r}")
-                if f < 0 or f > 1:
-                    raise InputError(f"probability of {a!r} must be in [0, 1], got {f}")
+                what = f"probability of {a!r}"
+                f = check_real(as_fraction(w, what=what), what, min_value=0, max_value=1)
                 q[idx[a]] += f
             if sum(q) != 1:
                 raise InputError(f"policy probabilities must sum to 1, got {sum(q)}")

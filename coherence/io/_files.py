@@ -100,7 +100,7 @@ def read_relation_csv(path: str | Path) -> PreferenceRelation:
 
     >>> import pathlib, tempfile
     >>> f = pathlib.Path(tempfile.mkdtemp()) / "rel.csv"
-    >>> _ = f.write_text("better,worse\nrock,scissors\nscissors,paper\npaper,rock\n")
+    >>> _ = f.write_text("better,worse\\nrock,scissors\\nscissors,paper\\npaper,rock\\n")
     >>> from coherence import check
     >>> check(read_relation_csv(f)).status
     'exploitable'
@@ -115,7 +115,7 @@ def read_wtp_csv(path: str | Path) -> WillingnessToPay:
 
     >>> import pathlib, tempfile
     >>> f = pathlib.Path(tempfile.mkdtemp()) / "wtp.csv"
-    >>> _ = f.write_text("holding,offered,pay\na,b,1\nb,a,1\n")
+    >>> _ = f.write_text("holding,offered,pay\\na,b,1\\nb,a,1\\n")
     >>> from coherence import check
     >>> check(read_wtp_csv(f)).status
     'exploitable'

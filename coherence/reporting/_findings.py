@@ -15,10 +15,10 @@ import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
-from pathlib import Path
 from typing import Any
 
 from coherence.errors import InputError
+from coherence.validation import check_file, check_mapping, check_type
 from coherence.verdict import Verdict
 
 __all__ = [
@@ -128,11 +128,8 @@ def as_finding(obj: Any, default_name: str = "") -> Finding:
 
 
 def _checked(verdict: Mapping[str, Any]) -> Mapping[str, Any]:
-    cert = verdict.get("certificate")
-    if not isinstance(cert, Mapping) or "kind" not in cert:
-        raise InputError("a verdict needs a certificate with a 'kind'")
-    if not isinstance(verdict.get("coherent"), bool):
-        raise InputError("a verdict needs 'coherent': true or false")
+    check_mapping(verdict.get("certificate"), "a verdict's 'certificate'", required=("kind",))
+    check_type(verdict.get("coherent"), bool, "a verdict's 'coherent'")
     return verdict
 
 
@@ -148,9 +145,7 @@ def load_findings(source: Any) -> list[Finding]:
     [('preference relation', 'exploitable')]
     """
     if isinstance(source, str | os.PathLike):
-        path = Path(source)
-        if not path.is_file():
-            raise InputError(f"{source}: no such file")
+        path = check_file(source)
         try:
             doc = json.loads(path.read_text(encoding="utf-8"))
         except json.JSONDecodeError as exc:
