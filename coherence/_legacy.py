@@ -46,6 +46,8 @@ class _MovedModule(types.ModuleType):
     _targets: tuple[str, ...] = ()
 
     def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):  # no __path__ etc.: the old path is not a package
+            raise AttributeError(name)
         for target in self._targets:
             module = importlib.import_module(target)
             if hasattr(module, name):

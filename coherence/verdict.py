@@ -99,16 +99,43 @@ def _register_kind(cls: type[Certificate] | type[Evidence]) -> None:
     if kind is None or getattr(cls, "__abstractmethods__", None):
         return
     other = _KINDS.get(kind)
-    if other is not None and other.__qualname__ != cls.__qualname__:
+    same = other is not None and (other.__module__, other.__qualname__) == (
+        cls.__module__,
+        cls.__qualname__,
+    )  # the same class defined again (a module reloaded)
+    if other is not None and not same:
         raise TypeError(f"certificate kind {kind!r} is used by {other.__qualname__} already")
     _KINDS[kind] = cls
+
+
+#: what a malformed document can make a reader, a ``verify`` or an ``explain`` raise
+_MALFORMED = (
+    KeyError,
+    TypeError,
+    ValueError,
+    IndexError,
+    AttributeError,
+    ArithmeticError,
+    RecursionError,
+)
+
+
+def _canonical(doc: Any) -> Any:
+    """``doc`` as it reads back from JSON text (tuples become lists, keys strings)."""
+    return json.loads(json.dumps(doc, allow_nan=False))
 
 
 def from_json(doc: Mapping[str, Any]) -> Certificate | Evidence:
     """Read a certificate or an evidence record back from its :meth:`to_json` form.
 
     Dispatches on ``doc["kind"]`` to the class that registered that kind (every concrete
-    subclass does, on definition). O(size of the document).
+    subclass does, on definition), then checks the document is the one the rebuilt object
+    writes: every field the document states must agree with what the certificate implies
+    (a pump's fees, a book's payoffs, a committee's votes), and the rebuilt object must
+    verify and explain itself without error. So a tampered document is either refused or
+    reads back as a certificate that fails :meth:`~Certificate.verify`; never as one that
+    verifies while claiming something else. Anything malformed raises
+    :class:`~coherence.errors.InputError`. O(size of the document + cost of ``verify``).
 
     >>> from coherence import PreferenceRelation, check
     >>> v = check(PreferenceRelation.from_pairs([("a", "b"), ("b", "c"), ("c", "a")]))
@@ -117,19 +144,31 @@ def from_json(doc: Mapping[str, Any]) -> Certificate | Evidence:
     """
     if not isinstance(doc, Mapping) or not isinstance(doc.get("kind"), str):
         raise InputError("a certificate document is a JSON object with a string 'kind'")
-    cls = _KINDS.get(doc["kind"])
+    kind = doc["kind"]
+    cls = _KINDS.get(kind)
     if cls is None:
         raise InputError(
-            f"unknown certificate kind {doc['kind']!r} (kinds defined by other packages, such "
+            f"unknown certificate kind {kind!r} (kinds defined by other packages, such "
             "as subagents' committee pumps, are known once that package is imported)"
         )
     try:
-        return cls._from_json(doc)
+        held = cls._from_json(doc)
+        if isinstance(held, Certificate):
+            held.verify()
+        held.explain()
+        written, given = _canonical(held.to_json()), _canonical(dict(doc))
     except InputError:
         raise
-    except (KeyError, TypeError, ValueError, IndexError) as exc:
+    except _MALFORMED as exc:
         what = f"{type(exc).__name__}: {exc}"
-        raise InputError(f"malformed {doc['kind']!r} document: {what}") from None
+        raise InputError(f"malformed {kind!r} document: {what}"[:300]) from None
+    differ = sorted(k for k in given if k in written and given[k] != written[k])
+    if differ:
+        raise InputError(
+            f"{kind!r} document contradicts itself: {', '.join(differ)} "
+            "do(es) not follow from the rest"
+        )
+    return held
 
 
 class Certificate(ABC):
@@ -256,7 +295,7 @@ def verified(certificate: C, what: str = "") -> C:
     """
     if not isinstance(certificate, Certificate):
         raise TypeError(f"expected a Certificate, got {type(certificate).__name__}")
-    if not certificate.verify():
+    if certificate.verify() is not True:
         label = f"{what}: " if what else ""
         raise CertificationError(
             f"{label}the {certificate.kind} certificate does not verify exactly"
@@ -291,6 +330,7 @@ class Verdict:
     quantities: Mapping[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "coherent", bool(self.coherent))
         held = self.certificate
         if isinstance(held, Evidence):
             if self.coherent != held.passed:
@@ -370,16 +410,32 @@ class Verdict:
 
     @classmethod
     def from_json(cls, doc: Mapping[str, Any]) -> Verdict:
-        """Read a verdict back from :meth:`to_json`; quantities come back as JSON values."""
+        """Read a verdict back from :meth:`to_json`, checking it rather than trusting it.
+
+        The certificate is read with :func:`from_json` and verified again; ``coherent`` and
+        ``status`` follow from what is held, and a document that states them otherwise, or
+        holds a certificate that does not verify, raises :class:`~coherence.errors.InputError`.
+        Quantities come back as JSON values. O(size + cost of ``verify``).
+        """
         if not isinstance(doc, Mapping) or "certificate" not in doc:
             raise InputError("a verdict document is a JSON object with a 'certificate'")
         held = from_json(doc["certificate"])
-        return cls(
-            bool(doc.get("coherent", False)),
-            held,
-            str(doc.get("subject", "")),
-            dict(doc.get("quantities", {})),
-        )
+        subject = doc.get("subject", "")
+        quantities = doc.get("quantities", {})
+        if not isinstance(subject, str) or not isinstance(quantities, Mapping):
+            raise InputError("a verdict's subject is a string and its quantities an object")
+        if isinstance(held, Certificate):
+            if held.verify() is not True:
+                raise InputError(f"the verdict's {held.kind} certificate does not verify")
+            verdict = cls(not held.exploit, held, subject, dict(quantities))
+        else:
+            verdict = cls(held.passed, held, subject, dict(quantities))
+        for key, value in (("coherent", verdict.coherent), ("status", verdict.status)):
+            if key in doc and doc[key] != value:
+                raise InputError(
+                    f"the verdict says {key}={doc[key]!r} but its {held.kind} means {value!r}"
+                )
+        return verdict
 
     def dumps(self, **kwargs: Any) -> str:
         """``json.dumps(self.to_json())``."""

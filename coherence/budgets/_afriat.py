@@ -116,6 +116,9 @@ class AfriatUtility(Certificate):
     def explain(self) -> str:
         T = self.data.T
         head = "SARP" if self.strict else "GARP"
+        if self.efficiency != 1:  # a weaker claim: each choice within e of its budget
+            e = self.efficiency
+            head += f" at efficiency {e} (each budget shrunk to {e} of what was spent)"
         lines = [
             f"{head} holds: Afriat numbers rationalise all {T} observations. The concave utility",
             "  u(x) = min_t (U_t + λ_t·(p_t·x − " + ("" if self.efficiency == 1 else
@@ -309,7 +312,9 @@ class HomotheticUtility(Certificate):
                    for i in range(T) for j in range(T) if i != j)
 
     def explain(self) -> str:
-        return (f"HARP holds: the homothetic utility u(x) = min_t V_t·p_t·x/(p_t·x_t) with levels "
+        at = "" if self.efficiency == 1 else f" at efficiency {self.efficiency}"
+        return (f"HARP{at} holds: the homothetic utility u(x) = min_t V_t·p_t·x/(p_t·x_t) "
+                "with levels "
                 f"{', '.join(f'{float(v):.4g}' for v in self.levels[:8])}"
                 f"{' ...' if self.data.T > 8 else ''} rationalises all {self.data.T} observations.")
 

@@ -12,11 +12,15 @@ messages), and hands the mapping to the reader that lives with the type:
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any, TypeVar
+
 from coherence._jsonio import JSONSource, json_object
 from coherence.beliefs import Credences
 from coherence.decisions import Game
+from coherence.errors import InputError
 from coherence.relations import PreferenceRelation
-from coherence.verdict import Certificate, Evidence, Verdict, from_json
+from coherence.verdict import _MALFORMED, Certificate, Evidence, Verdict, from_json
 from subagents import Committee
 
 __all__ = [
@@ -27,6 +31,9 @@ __all__ = [
     "read_relation",
     "read_verdict",
 ]
+
+
+T = TypeVar("T")
 
 
 def read_certificate(source: JSONSource) -> Certificate | Evidence:
@@ -64,7 +71,7 @@ def read_relation(source: JSONSource) -> PreferenceRelation:
     >>> r.items, bool(r.strict[0, 1])
     (('a', 'b'), True)
     """
-    return PreferenceRelation.from_json(json_object(source, what="relation"))
+    return _read(PreferenceRelation.from_json, json_object(source, what="relation"), "relation")
 
 
 def read_credences(source: JSONSource) -> Credences:
@@ -76,7 +83,7 @@ def read_credences(source: JSONSource) -> Credences:
     >>> c.states, c.bets[0][1]
     (('rain', 'sun'), Fraction(1, 3))
     """
-    return Credences.from_json(json_object(source, what="credences"))
+    return _read(Credences.from_json, json_object(source, what="credences"), "credences")
 
 
 def read_game(source: JSONSource) -> Game:
@@ -86,7 +93,7 @@ def read_game(source: JSONSource) -> Game:
     >>> read_game('{"payoffs": [[[3, 0], [5, 1]], [[3, 5], [0, 1]]]}').shape
     (2, 2)
     """
-    return Game.from_json(json_object(source, what="game"))
+    return _read(Game.from_json, json_object(source, what="game"), "game")
 
 
 def read_committee(source: JSONSource) -> Committee:
@@ -99,4 +106,14 @@ def read_committee(source: JSONSource) -> Committee:
     >>> back.relation() == c.relation()
     True
     """
-    return Committee.from_json(json_object(source, what="committee"))
+    return _read(Committee.from_json, json_object(source, what="committee"), "committee")
+
+
+def _read(reader: Callable[[dict[str, Any]], T], doc: dict[str, Any], what: str) -> T:
+    """``reader(doc)``, with anything a malformed document makes it raise as an InputError."""
+    try:
+        return reader(doc)
+    except InputError:
+        raise
+    except _MALFORMED as exc:
+        raise InputError(f"malformed {what} document: {type(exc).__name__}: {exc}"[:300]) from None

@@ -142,10 +142,19 @@ class MoneyPump(Certificate):
         return {
             "kind": self.kind,
             "cycle": [label_to_json(x) for x in self.labels],
-            "trades": [t.to_json() for t in self.trades],
+            "trades": [self._trade_json(t, tr) for t, tr in enumerate(self.trades)],
             "extracted_per_loop": str(self.extracted),
             "fee_unit": "epsilon",
         }
+
+    def _trade_json(self, t: int, trade: Trade) -> dict[str, Any]:
+        """A trade's JSON; one the relation refuses says so, so it never reads back accepted."""
+        doc = trade.to_json()
+        k = len(self.cycle)
+        h, o = self.cycle[t], self.cycle[(t + 1) % k]
+        if not self.relation.weak[o, h]:
+            doc["accepted"] = False
+        return doc
 
     @classmethod
     def _from_json(cls, doc: Mapping[str, Any]) -> MoneyPump:
@@ -171,7 +180,7 @@ class MoneyPump(Certificate):
             if (h, o) != (items[t], items[(t + 1) % k]):
                 raise InputError(f"trade {t} does not follow the cycle")
             strict.append(check_type(tr["strict"], bool, f"trade {t} 'strict'"))
-            R[(t + 1) % k, t] = True
+            R[(t + 1) % k, t] = check_type(tr.get("accepted", True), bool, f"trade {t} 'accepted'")
             R[t, (t + 1) % k] |= not strict[-1]
         pump = cls(PreferenceRelation(items, R), tuple(range(k)))
         for t, (tr, s) in enumerate(zip(pump.trades, strict, strict=True)):

@@ -128,9 +128,12 @@ def as_finding(obj: Any, default_name: str = "") -> Finding:
 
 
 def _checked(verdict: Mapping[str, Any]) -> Mapping[str, Any]:
+    """A saved verdict, checked rather than trusted: its certificate is read back and verified
+    again, and its status is the one the certificate implies (see ``Verdict.from_json``)."""
     check_mapping(verdict.get("certificate"), "a verdict's 'certificate'", required=("kind",))
     check_type(verdict.get("coherent"), bool, "a verdict's 'coherent'")
-    return verdict
+    checked = Verdict.from_json(verdict)
+    return {**verdict, "coherent": checked.coherent, "status": checked.status}
 
 
 def load_findings(source: Any) -> list[Finding]:
@@ -150,6 +153,9 @@ def load_findings(source: Any) -> list[Finding]:
             doc = json.loads(path.read_text(encoding="utf-8"))
         except json.JSONDecodeError as exc:
             raise InputError(f"{source}: not JSON ({exc.msg} at line {exc.lineno})") from None
+        except (RecursionError, UnicodeDecodeError, ValueError) as exc:
+            what = type(exc).__name__
+            raise InputError(f"{source}: not a readable JSON document ({what})") from None
     else:
         doc = source
     if isinstance(doc, Mapping) and isinstance(doc.get("findings"), list):

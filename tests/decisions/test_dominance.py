@@ -189,7 +189,7 @@ def test_roundtrip_keeps_non_string_labels():
 def test_tampered_policy_json_does_not_verify():
     doc = check(P, "hedge").certificate.to_json()
     doc["dominating"] = {"none": "1"}
-    assert not from_json(doc).verify()
+    assert _refused_or_unverified(doc)
     doc["dominating"] = {"nope": "1"}
     with pytest.raises(InputError):
         from_json(doc)
@@ -203,3 +203,12 @@ def test_tampered_policy_json_does_not_verify():
 @given(policies(mixed=True))
 def test_every_policy_certificate_roundtrips(pp):
     _roundtrip(check(*pp).certificate)
+
+
+def _refused_or_unverified(doc):
+    """A tampered document is refused, or reads back as a certificate that does not verify."""
+    try:
+        back = from_json(doc)
+    except InputError:
+        return True
+    return not back.verify()

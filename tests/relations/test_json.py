@@ -134,7 +134,10 @@ def test_a_pump_without_a_strict_trade_does_not_verify():
         for t in doc["trades"]:
             t["strict"], t["fee"] = False, "0"
 
-    back = from_json(tampered(pump, all_free))
+    try:
+        back = from_json(tampered(pump, all_free))
+    except InputError:  # refused: its extraction no longer follows from its trades
+        return
     assert isinstance(back, MoneyPump) and not back.verify()
 
 

@@ -197,8 +197,10 @@ def test_no_exploit_found_is_its_own_status_in_reports():
         "exploitable": 1, "fault": 0, "no_exploit_found": 1, "coherent": 1}
     legacy = {"coherent": True, "certificate": v.to_json()["certificate"]}  # no "status"
     assert load_findings(legacy)[0].status == "no_exploit_found"
-    assert load_findings({"coherent": False, "certificate": {"kind": "agent_fault"}})[
-        0].status == "fault"
+    fault = {"kind": "agent_fault", "reason": "raised", "message": "boom"}
+    assert load_findings({"coherent": False, "certificate": fault})[0].status == "fault"
+    with pytest.raises(InputError):  # a saved status must follow from what the verdict holds
+        load_findings({"coherent": True, "certificate": fault})
 
 
 def test_cardinal_pump_and_money_utility_are_told_and_drawn():

@@ -64,3 +64,9 @@ def test_probe_stays_the_function_after_importing_the_old_module() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "coherent"
+
+
+def test_an_old_path_is_not_a_package() -> None:
+    sys.modules.pop("coherence.relation", None)
+    with pytest.warns(DeprecationWarning), pytest.raises(ImportError):
+        importlib.import_module("coherence.relation._pump")

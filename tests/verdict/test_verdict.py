@@ -112,3 +112,33 @@ def test_every_error_is_a_coherence_error() -> None:
     classes = [getattr(errors, n) for n in errors.__all__]
     assert len(classes) > 10
     assert all(issubclass(c, CoherenceError) for c in classes)
+
+
+def test_documents_are_checked_not_trusted() -> None:
+    doc = check(CYCLE).certificate.to_json()
+    for bad in ("1/0", "x", None, [1]):
+        with pytest.raises(InputError):
+            from_json({**doc, "trades": [{**doc["trades"][0], "fee": bad}, *doc["trades"][1:]]})
+    with pytest.raises(InputError, match="contradicts itself"):
+        from_json({**doc, "extracted_per_loop": "99"})
+    refused = BROKEN.to_json()  # a pump whose relation refuses a trade says so, and stays broken
+    assert any(t.get("accepted") is False for t in refused["trades"])
+    assert not from_json(refused).verify()
+    verdict = check(CYCLE).to_json()
+    with pytest.raises(InputError, match="status"):
+        Verdict.from_json({**verdict, "status": "coherent"})
+    with pytest.raises(InputError, match="coherent"):
+        Verdict.from_json({**verdict, "coherent": True})
+    with pytest.raises(InputError, match="does not verify"):
+        Verdict.from_json({**verdict, "certificate": refused})
+    with pytest.raises(InputError):
+        Verdict.from_json({**verdict, "quantities": [1]})
+
+
+def test_deeply_nested_documents_are_input_errors() -> None:
+    doc = check(CYCLE).certificate.to_json()
+    deep: Any = []
+    for _ in range(5000):
+        deep = [deep]
+    with pytest.raises(InputError):
+        from_json({**doc, "cycle": deep})
