@@ -12,6 +12,14 @@ import types
 
 from coherence import _legacy
 from coherence._version import __version__
+from coherence.agents import (
+    AgentProtocolError,
+    NoPumpFound,
+    NotAnAgentError,
+    TradingPump,
+    adapt,
+    probe,
+)
 from coherence.beliefs import (
     Credences,
     DutchBook,
@@ -108,12 +116,6 @@ _LAZY = {
     "assert_exploitable": "coherence.assertions",
     "assert_agent_coherent": "coherence.assertions",
     "assert_agent_exploitable": "coherence.assertions",
-    "probe": "coherence.agents",
-    "NoPumpFound": "coherence.agents",
-    "TradingPump": "coherence.agents",
-    "adapt": "coherence.agents",
-    "AgentProtocolError": "coherence.agents",
-    "NotAnAgentError": "coherence.agents",
     "render_html": "coherence.reporting",
     "write_report": "coherence.reporting",
 }
@@ -241,7 +243,7 @@ class _Package(types.ModuleType):
     """
 
     def __setattr__(self, name: str, value: object) -> None:
-        if name in _LAZY and isinstance(value, types.ModuleType):
+        if name == "probe" and isinstance(value, types.ModuleType):
             return
         super().__setattr__(name, value)
 

@@ -142,3 +142,25 @@ def test_deeply_nested_documents_are_input_errors() -> None:
         deep = [deep]
     with pytest.raises(InputError):
         from_json({**doc, "cycle": deep})
+
+
+def test_a_probe_verdict_reads_back_in_a_fresh_process(tmp_path: Any) -> None:
+    import json
+    import subprocess
+    import sys
+
+    from coherence import probe
+
+    class Cyclic:
+        def prefers(self, a: str, b: str) -> bool:
+            return (a, b) in {("r", "p"), ("p", "s"), ("s", "r")}
+
+    saved = tmp_path / "v.json"
+    saved.write_text(json.dumps(probe(Cyclic(), items=list("rps"), seed=0).to_json()))
+    code = (
+        "import json, sys; from coherence.verdict import Verdict\n"
+        "print(Verdict.from_json(json.load(open(sys.argv[1]))).status)"
+    )
+    out = subprocess.run([sys.executable, "-c", code, str(saved)], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "exploitable"
