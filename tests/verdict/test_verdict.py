@@ -151,12 +151,14 @@ def test_a_probe_verdict_reads_back_in_a_fresh_process(tmp_path: Any) -> None:
 
     from coherence import probe
 
-    class Cyclic:
-        def prefers(self, a: str, b: str) -> bool:
-            return (a, b) in {("r", "p"), ("p", "s"), ("s", "r")}
+    class CyclicTrader:
+        def accept(self, holding: str, offered: str, price: Any) -> bool:
+            return (offered, holding) in {("r", "p"), ("p", "s"), ("s", "r")} and price <= 1
 
+    verdict = probe(CyclicTrader, items=list("rps"), seed=0, max_examples=20)
+    assert verdict.certificate.kind == "trading_pump"
     saved = tmp_path / "v.json"
-    saved.write_text(json.dumps(probe(Cyclic(), items=list("rps"), seed=0).to_json()))
+    saved.write_text(json.dumps(verdict.to_json()))
     code = (
         "import json, sys; from coherence.verdict import Verdict\n"
         "print(Verdict.from_json(json.load(open(sys.argv[1]))).status)"
