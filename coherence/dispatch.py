@@ -49,8 +49,23 @@ def check(obj: Any, *args: Any, **kwargs: Any) -> Verdict:
     Traceback (most recent call last):
     ...
     coherence.errors.InputError: don't know how to check an object of type int
+    >>> class Ranker:
+    ...     def prefers(self, a, b): return a < b
+    >>> check(Ranker())  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    coherence.errors.InputError: ... Ranker: it answers 'prefers', so probe it with ...
     """
-    raise InputError(f"don't know how to check an object of type {type(obj).__name__}")
+    name = type(obj).__name__
+    from coherence.agents import PROTOCOLS
+
+    methods = [m for m in PROTOCOLS if callable(getattr(obj, m, None))]
+    if methods:  # a decision-maker, not data: it has to be asked questions
+        raise InputError(
+            f"don't know how to check an object of type {name}: it answers {methods[0]!r}, so "
+            "probe it with coherence.probe(agent, items=...) (or `coherence check FILE:OBJ`)"
+        )
+    raise InputError(f"don't know how to check an object of type {name}")
 
 
 @check.register

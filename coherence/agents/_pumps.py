@@ -99,6 +99,16 @@ class TradingPump(Certificate):
         return tuple(o for o in self.offers[self.loop_start:] if o.accepted)
 
     @property
+    def labels(self) -> tuple[Hashable, ...]:
+        """The items held along the loop, in trade order (the JSON ``cycle``)."""
+        return tuple(o.holding for o in self.loop)
+
+    @property
+    def cycle(self) -> tuple[Hashable, ...]:
+        """The loop's items, as on every pump; a trader's items have no index, so labels. O(k)."""
+        return self.labels
+
+    @property
     def prefix(self) -> tuple[Offer, ...]:
         """The offers made before the loop."""
         return self.offers[: self.loop_start]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import os
 import sys
 from types import ModuleType
 from typing import Any
@@ -17,8 +18,10 @@ __all__ = ["load_module", "load_target"]
 def load_module(spec: str) -> ModuleType:
     """Import a module by dotted name or by ``.py`` file path.
 
-    A file is imported under a private name, so it never shadows a module of the user's.
-    Import errors become :class:`~coherence.errors.InputError` (one line). O(the import).
+    A file is imported under a private name, so it never shadows a module of the user's, with
+    its folder on ``sys.path`` so that it can import its sibling modules (as pytest and uvicorn
+    do); a dotted name is looked up with the working folder on ``sys.path``. Import errors
+    become :class:`~coherence.errors.InputError` (one line). O(the import).
 
     >>> load_module("fractions").__name__
     'fractions'
@@ -34,6 +37,7 @@ def load_module(spec: str) -> ModuleType:
         if s is None or s.loader is None:
             raise InputError(f"{spec}: cannot be imported")
         mod = importlib.util.module_from_spec(s)
+        _on_path(str(path.resolve().parent))
         sys.modules[name] = mod
         try:
             s.loader.exec_module(mod)
@@ -41,10 +45,17 @@ def load_module(spec: str) -> ModuleType:
             sys.modules.pop(name, None)
             raise InputError(f"{spec}: import failed: {type(exc).__name__}: {exc}") from None
         return mod
+    _on_path(os.getcwd())
     try:
         return importlib.import_module(spec)
     except Exception as exc:
         raise InputError(f"cannot import {spec!r}: {type(exc).__name__}: {exc}") from None
+
+
+def _on_path(folder: str) -> None:
+    """Put ``folder`` first on ``sys.path`` unless it is there already. O(len(sys.path))."""
+    if folder not in sys.path:
+        sys.path.insert(0, folder)
 
 
 def load_target(target: str) -> tuple[ModuleType, Any]:

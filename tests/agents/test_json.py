@@ -129,3 +129,13 @@ print(coherence.probe(lambda a, b: a < b, items=["x", "y"], seed=0).status)
     proc = _fresh_python(code)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "coherent"
+
+
+def test_every_pump_names_its_cycle():
+    class CyclicTrader:
+        def accept(self, holding, offered, price):
+            return (offered, holding) in {("r", "p"), ("p", "s"), ("s", "r")} and price <= 1
+
+    pump = probe(CyclicTrader, items=list("rps"), seed=0, max_examples=20).certificate
+    assert isinstance(pump, TradingPump)
+    assert list(pump.cycle) == pump.to_json()["cycle"] and len(pump.cycle) == 3

@@ -238,3 +238,22 @@ def test_report_checks_rendering_in_a_browser(capsys, tmp_path, monkeypatch):
     code, _, err = _run(capsys, "report", str(saved), "-o", str(tmp_path / "r.json"),
                         "--check-rendering", str(png))
     assert code == 2 and "HTML output" in err
+
+
+def test_a_file_target_imports_its_sibling_modules(tmp_path, monkeypatch):
+    (tmp_path / "agents").mkdir()
+    (tmp_path / "agents" / "ranks.py").write_text('RANK = {"a": 3, "b": 2, "c": 1}\n')
+    (tmp_path / "agents" / "ranked.py").write_text(
+        "from ranks import RANK\n\n"
+        "class Agent:\n"
+        "    def prefers(self, a, b):\n"
+        "        return RANK[a] > RANK[b]\n"
+    )
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(sys, "path", list(sys.path))  # the loader adds the target's folder
+    proc = subprocess.run(
+        [CONSOLE_SCRIPT, "check", "agents/ranked.py:Agent", "--items", "a,b,c", "--json"],
+        capture_output=True, text=True, cwd=tmp_path,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["status"] == "coherent"
