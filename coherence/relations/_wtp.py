@@ -6,11 +6,16 @@ cycle of swaps with positive total payment. Duality (a potential/LP duality, cf.
 Magnanti & Orlin, *Network Flows*, 1993, ch. 5): no positive cycle exists iff there is a money
 utility ``u`` with ``W[i, j] ≤ u[j] − u[i]`` on every finite entry. Exploitability is the
 maximum mean payment per trade over cycles (the max cycle mean, Karp 1978), computed with
-Howard's policy iteration (Cochet-Terrasson et al. 1998).
+Howard's policy iteration (Cochet-Terrasson et al. 1998). Its float potential is lifted until
+it verifies exactly; when it does not (a cycle of total payment 0, or within rounding of 0),
+exact longest paths on the entries as integers over a common power of two settle the matrix:
+a pump, or a potential whose values are Fractions where no float is exact.
 """
 
 from __future__ import annotations
 
+import math
+import numbers
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -283,42 +288,54 @@ class CardinalPump(Certificate):
 class UtilityPotential(Certificate):
     """A money utility ``u`` with ``W[i, j] ≤ u[j] − u[i]`` for every finite ``W[i, j]``.
 
-    Summing along any cycle gives total payment ≤ 0: no pump. Verified exactly on floats
-    (see :mod:`coherence._exact.twosum`).
+    Summing along any cycle gives total payment ≤ 0: no pump. The values are floats (checked
+    exactly with TwoSum, :mod:`coherence._exact.twosum`) or, when a cycle of total payment
+    exactly 0 forces differences no float can hold (``0.1 + 0.2``), exact rationals
+    (``Fraction``, checked in integers over a common denominator).
     """
 
     wtp: WillingnessToPay
-    values: tuple[float, ...]
+    values: tuple[float | Fraction, ...]
 
     kind: ClassVar[str] = "utility_potential"
     exploit: ClassVar[bool] = False
 
     @property
-    def utility(self) -> dict[Hashable, float]:
+    def utility(self) -> dict[Hashable, float | Fraction]:
         return dict(zip(self.wtp.items, self.values, strict=True))
 
     def verify(self) -> bool:
-        """Exact check of every finite entry. O(n²) vectorised."""
-        u = np.array(self.values, dtype=np.float64)
-        if u.shape != (self.wtp.n,) or not np.isfinite(u).all():
+        """Exact check of every finite entry. O(n²) vectorised (in float64 with TwoSum when
+        every value is a float, else in integers over a common denominator)."""
+        if len(self.values) != self.wtp.n:
             return False
         W = self.wtp.matrix
         fin = np.isfinite(W)
-        ok = sum_le(np.where(fin, W, 0.0), u[:, None], np.broadcast_to(u[None, :], W.shape))
-        return bool(ok[fin].all())
+        if all(isinstance(v, float) for v in self.values):
+            u = np.array(self.values, dtype=np.float64)
+            if not np.isfinite(u).all():
+                return False
+            ok = sum_le(np.where(fin, W, 0.0), u[:, None], np.broadcast_to(u[None, :], W.shape))
+            return bool(ok[fin].all())
+        exact = [_rational(v) for v in self.values]
+        if any(v is None for v in exact):
+            return False
+        return bool(_exact_potential_holds(W, fin, [v for v in exact if v is not None]))
 
     def explain(self) -> str:
         order = sorted(self.utility.items(), key=lambda kv: -kv[1])
-        shown = ", ".join(f"u({k!r}) = {v:g}" for k, v in order[:12])
+        shown = ", ".join(f"u({k!r}) = {_shown(v)}" for k, v in order[:12])
         return (
             "No money pump: the agent never pays more for a swap than the gain in this money "
             f"utility, so every cycle of swaps costs it nothing: {shown}"
         )
 
     def to_json(self) -> dict[str, Any]:
+        """``utility``: each value as the nearest float (``null`` beyond the float range);
+        ``utility_exact``: its exact value ``"p/q"``, the one :meth:`verify` checks."""
         return {
             "kind": self.kind,
-            "utility": {str(label_to_json(k)): v for k, v in self.utility.items()},
+            "utility": {str(label_to_json(k)): _nearest_float(v) for k, v in self.utility.items()},
             "utility_exact": {
                 str(label_to_json(k)): str(Fraction(v)) for k, v in self.utility.items()
             },
@@ -327,7 +344,8 @@ class UtilityPotential(Certificate):
 
     @classmethod
     def _from_json(cls, doc: Mapping[str, Any]) -> UtilityPotential:
-        """Rebuild from the matrix and the utility; the float and exact values must agree."""
+        """Rebuild from the matrix and the exact utility; each float must be the nearest one to
+        its exact value. Floats when every exact value is one, else Fractions."""
         check_mapping(doc, "a utility potential document",
                       required=("utility", "utility_exact", "willingness_to_pay"))
         wtp = WillingnessToPay.from_json(doc["willingness_to_pay"])
@@ -338,42 +356,144 @@ class UtilityPotential(Certificate):
             raise InputError("'utility' must have one value per item of the matrix")
         values = []
         for key in keys:
-            v = _binary64(exact[key], f"utility of {key!r}")
-            f = check_type(floats[key], (int, float), f"utility of {key!r}")
-            if isinstance(f, bool) or Fraction(f) != Fraction(v):
+            v = _exact_value(exact[key], f"utility of {key!r}")
+            f = floats[key]
+            if f is not None:
+                f = check_type(f, (int, float), f"utility of {key!r}")
+            if isinstance(f, bool) or f != _nearest_float(v):
                 raise InputError(f"'utility' and 'utility_exact' disagree on {key!r}")
-            values.append(float(f))
+            values.append(v)
+        if all(_float_exactly(v) is not None for v in values):
+            return cls(wtp, tuple(float(v) for v in values))
         return cls(wtp, tuple(values))
 
 
-def _exact_potential_or_cycle(W: np.ndarray) -> tuple[list[Fraction] | None, list[int] | None]:
-    """Exact Bellman–Ford in Fractions (longest paths from a virtual source). O(n³)."""
+def _rational(v: Any) -> Fraction | None:
+    """``v`` as an exact rational: a Fraction, an integer or a finite binary16/32/64 float;
+    else ``None``."""
+    if isinstance(v, Fraction):
+        return v
+    if isinstance(v, bool | np.bool_):
+        return None
+    if isinstance(v, numbers.Integral):
+        return Fraction(int(v))
+    if isinstance(v, float | np.float16 | np.float32) and np.isfinite(v):
+        return Fraction(float(v))  # exact: narrower binary floats widen exactly
+    return None
+
+
+def _float_exactly(v: Fraction) -> float | None:
+    """The float equal to ``v``, or ``None`` when no float is."""
+    f = _nearest_float(v)
+    return f if f is not None and Fraction(f) == v else None
+
+
+def _nearest_float(v: float | Fraction) -> float | None:
+    """``float(v)`` (round to nearest; no ``-0.0``), or ``None`` beyond the float range."""
+    try:
+        f = float(v) + 0.0
+    except OverflowError:
+        return None
+    return f if np.isfinite(f) else None
+
+
+def _shown(v: float | Fraction) -> str:
+    f = _nearest_float(v)
+    return f"{f:g}" if f is not None and Fraction(f) == v else str(v)
+
+
+def _exact_value(value: Any, name: str) -> Fraction:
+    """The exact rational a JSON document states (``"p/q"``, an int or a float)."""
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise InputError(f"{name} must be an exact string 'p/q' or a number, got {value!r}")
+    try:
+        return Fraction(value)
+    except (ValueError, OverflowError, ZeroDivisionError):
+        raise InputError(f"{name} {value!r} is not a finite number") from None
+
+
+def _dyadic_ints(W: np.ndarray) -> tuple[np.ndarray, int]:
+    """Integers ``S`` and an exponent ``e`` with ``S[i, j]·2**e == W[i, j]`` exactly on every
+    finite entry (0 elsewhere): floats are dyadic rationals. ``S`` is int64 when no sum of
+    ``n + 2`` of its entries can overflow, else Python ints (dtype object). O(n²)."""
     n = W.shape[0]
-    F = [[Fraction(float(W[i, j])) if np.isfinite(W[i, j]) else None for j in range(n)]
-         for i in range(n)]
-    u = [Fraction(0)] * n
-    pred = [-1] * n
-    last = -1
-    for _ in range(n + 1):
-        last = -1
-        for i in range(n):
-            for j in range(n):
-                pay = F[i][j]
-                if pay is not None and i != j and u[i] + pay > u[j]:
-                    u[j] = u[i] + pay
-                    pred[j] = i
-                    last = j
-        if last < 0:
-            return u, None
-    v = last
+    Wz = np.where(np.isfinite(W), W, 0.0)
+    m, ex = np.frexp(Wz)  # Wz = m·2**ex, ½ ≤ |m| < 1 (m = 0 for 0)
+    M = (m * 2.0**53).astype(np.int64)  # exact: a 53-bit integer
+    ex = ex.astype(np.int64) - 53
+    nz = M != 0
+    if not nz.any():
+        return np.zeros(W.shape, dtype=np.int64), 0
+    A = np.abs(M)
+    low = np.where(nz, A & -A, 1).astype(np.float64)  # lowest set bit: a power of two
+    tz = np.frexp(low)[1] - 1  # trailing zero bits, stripped to keep the integers small
+    M, ex = M >> tz, np.where(nz, ex + tz, 0)
+    e = int(ex[nz].min())
+    shift = np.where(nz, ex - e, 0)
+    top = int(np.frexp(np.abs(Wz).max())[1])  # |S| < 2**(top − e)
+    if top - e + (n + 2).bit_length() <= 62:
+        return M << shift, e
+    S = [int(a) << int(k) for a, k in zip(M.ravel().tolist(), shift.ravel().tolist(), strict=True)]
+    return np.array(S, dtype=object).reshape(W.shape), e
+
+
+def _exact_potential_holds(W: np.ndarray, fin: np.ndarray, u: list[Fraction]) -> bool:
+    """``W[i, j] + u[i] ≤ u[j]`` on every finite entry, in integers: with ``u = N / D`` and
+    ``W = S·2**e``, ``S·2**e·D ≤ N[j] − N[i]``. O(n²) big-integer operations."""
+    if not fin.any():
+        return True
+    D = math.lcm(*(v.denominator for v in u))
+    N = np.array([v.numerator * (D // v.denominator) for v in u], dtype=object)
+    S, e = _dyadic_ints(W)
+    lhs = S.astype(object) * (D << e if e >= 0 else D)
+    rhs = (N[None, :] - N[:, None]) * (1 if e >= 0 else 1 << -e)
+    return bool((lhs <= rhs)[fin].all())
+
+
+def _exact_longest_paths(W: np.ndarray) -> tuple[list[Fraction] | None, list[int] | None]:
+    """Exact longest paths from a virtual source (``u[j]`` = the most money any chain of swaps
+    ending at ``j`` collects, at least 0), or a cycle with positive total payment.
+
+    Bellman–Ford in Jacobi rounds on the integers of :func:`_dyadic_ints`, vectorised: round
+    ``k`` finds the best chains of at most ``k`` swaps, so ``n`` rounds settle every path
+    when no positive cycle exists (a zero-total cycle never improves a value). Still improving
+    in round ``n`` means a chain of ``n`` swaps beats every shorter one: its predecessor walk
+    repeats an item, and the cycle between the repeats pays a positive total. Cycles of the
+    current predecessor graph are tried (exactly) after every round, which usually ends a
+    pump's search early. O(n²) per round, O(n³) in the worst case (Bellman 1958; Ahuja,
+    Magnanti & Orlin 1993, §5.4; Cherkassky & Goldberg 1999 on cycle detection).
+    """
+    n = W.shape[0]
+    fin = np.isfinite(W) & ~np.eye(n, dtype=bool)
+    S, e = _dyadic_ints(W)
+    u = np.zeros(n, dtype=S.dtype)
+    pred = np.arange(n)  # a self-loop: no predecessor yet
+    rounds: list[np.ndarray] = []
+    cols = np.arange(n)
     for _ in range(n):
-        v = pred[v]
-    cyc = [v]
-    w = pred[v]
-    while w != v:
-        cyc.append(w)
-        w = pred[w]
-    return None, cyc[::-1]
+        cand = np.where(fin, u[:, None] + S, 0)  # u ≥ 0: a refused swap never improves
+        arg = cand.argmax(axis=0)
+        best = cand[arg, cols]
+        up = np.asarray(best > u, dtype=bool)
+        if not up.any():
+            scale = Fraction(2) ** e
+            return [Fraction(int(x)) * scale for x in u.tolist()], None
+        rounds.append(np.where(up, arg, -1).astype(np.int32))
+        u = np.where(up, best, u)
+        pred = np.where(up, arg, pred)
+        for c in functional_graph_cycles(pred)[1]:
+            cyc = c[::-1]  # pred points back along the swaps
+            if len(cyc) >= 2 and sum(int(S[cyc[t - 1], cyc[t]]) for t in range(len(cyc))) > 0:
+                return None, cyc
+    walk = [int(np.flatnonzero(up)[0])]
+    seen = {walk[0]: 0}
+    for k in range(n - 1, -1, -1):
+        v = int(rounds[k][walk[-1]])
+        if v in seen:
+            return None, walk[seen[v]:][::-1]
+        seen[v] = len(walk)
+        walk.append(v)
+    raise AssertionError("a walk of n + 1 items repeats one")  # pragma: no cover
 
 
 def _repair_potential(W: np.ndarray, u: np.ndarray, rounds: int = 60) -> np.ndarray | None:
@@ -389,9 +509,11 @@ def _repair_potential(W: np.ndarray, u: np.ndarray, rounds: int = 60) -> np.ndar
     Wz = np.where(fin, W, 0.0)
     u = np.array(u, dtype=np.float64)
     for _ in range(rounds):
+        if not np.isfinite(u).all():
+            return None
         ok = sum_le(Wz, u[:, None], np.broadcast_to(u[None, :], W.shape)) | ~fin
         if ok.all():
-            return u if np.isfinite(u).all() else None
+            return u
         need = np.where(ok, -np.inf, np.nextafter(Wz + u[:, None], np.inf)).max(axis=0)
         u = np.maximum(u, need)
     return None
@@ -402,34 +524,33 @@ def _pump_verdict(pump: CardinalPump, **extra: Any) -> Verdict:
                            pump_length=len(pump.cycle), **extra)
 
 
-def _potential_verdict(wtp: WillingnessToPay, values: Iterable[float]) -> Verdict:
-    pot = UtilityPotential(wtp, tuple(float(v) + 0.0 for v in values))  # no -0.0
+def _potential_verdict(wtp: WillingnessToPay, values: Iterable[float | Fraction]) -> Verdict:
+    pot = UtilityPotential(wtp, tuple(values))
     return Verdict.certify(pot, "willingness to pay", exploitability=Fraction(0))
 
 
 def _exact_verdict(wtp: WillingnessToPay) -> Verdict:
-    """Settle a matrix within rounding of a zero-mean cycle by exact Bellman–Ford. O(n³)."""
-    if wtp.n > 120:
-        raise CertificationError(
-            "the willingness-to-pay matrix is within rounding of a zero-mean cycle and could "
-            "not be certified exactly; pass exact values (integers or dyadic fractions)"
-        )
-    exact_u, ecyc = _exact_potential_or_cycle(wtp.matrix)
+    """Settle a matrix within rounding of a zero-total cycle by exact longest paths: a pump, or
+    a potential in floats when each value is one, else in Fractions. O(n³) worst case."""
+    exact_u, ecyc = _exact_longest_paths(wtp.matrix)
     if ecyc is not None:
         return _pump_verdict(CardinalPump(wtp, tuple(ecyc)))
     assert exact_u is not None  # one of the two is always returned
-    if any(Fraction(float(v)) != v for v in exact_u):
-        raise CertificationError("exact potential is not representable in floating point")
-    return _potential_verdict(wtp, (float(v) for v in exact_u))
+    as_floats = [_float_exactly(v) for v in exact_u]
+    if all(f is not None for f in as_floats):
+        return _potential_verdict(wtp, (f for f in as_floats if f is not None))
+    return _potential_verdict(wtp, exact_u)
 
 
 def check_willingness_to_pay(wtp: WillingnessToPay) -> Verdict:
     """Cardinal pump (a positive cycle) or a money utility potential.
 
     Max cycle mean by Howard's policy iteration, O(n²) per iteration; the certificate is
-    verified exactly before it is returned (exact Bellman–Ford, O(n³), settles matrices within
-    rounding of a zero-mean cycle). Quantity ``exploitability``: the max mean payment per trade
-    over cycles (0 when coherent).
+    verified exactly before it is returned. When the float one does not verify (a cycle of total
+    payment 0, or within rounding of 0), exact longest paths in integers settle it, O(n³) worst
+    case: a pump, or a potential whose values are Fractions where no float is exact. A zero-total
+    cycle is coherent. Quantity ``exploitability``: the max mean payment per trade over cycles
+    (0 when coherent).
 
     >>> wtp = WillingnessToPay.from_matrix([[0, 2], [-1, 0]], items=["tea", "coffee"])
     >>> v = check_willingness_to_pay(wtp)
@@ -438,9 +559,21 @@ def check_willingness_to_pay(wtp: WillingnessToPay) -> Verdict:
     >>> check_willingness_to_pay(WillingnessToPay.from_matrix([[0, 1], [-2, 0]])).coherent
     True
     """
+    with np.errstate(over="ignore", invalid="ignore"):  # sums past the float range fail below
+        verdict = _float_verdict(wtp)
+    return verdict if verdict is not None else _exact_verdict(wtp)
+
+
+def _float_verdict(wtp: WillingnessToPay) -> Verdict | None:
+    """Howard's policy iteration, then a pump or a float potential if either verifies exactly;
+    ``None`` when neither does (a cycle within rounding of total 0, or sums past the float
+    range). O(n²) per iteration."""
     W = np.array(wtp.matrix, copy=True)
     np.fill_diagonal(W, 0.0)  # zero self-loops: every node has an out-edge, λ* ≥ 0
-    means, cycles, x = _howard(W, 10_000)
+    try:
+        means, cycles, x = _howard(W, 10_000)
+    except CertificationError:  # no convergence: settled exactly instead
+        return None
     top = int(np.argmax(means))
     lam, cyc = float(means[top]), cycles[top]
     if lam > 0 and len(cyc) >= 2:
@@ -450,10 +583,10 @@ def check_willingness_to_pay(wtp: WillingnessToPay) -> Verdict:
     if lam <= 0:
         u = _repair_potential(wtp.matrix, -x)
         if u is not None:
-            return _potential_verdict(wtp, u.tolist())
+            return _potential_verdict(wtp, (float(v) + 0.0 for v in u.tolist()))  # no -0.0
     # near-zero cycles: the policy's cycles may still carry an exact (tiny) profit
     for c in sorted((c for c in cycles if len(c) >= 2), key=len):
         pump = CardinalPump(wtp, tuple(int(v) for v in c))
         if pump.verify():
             return _pump_verdict(pump, exploitability_is_max=False)
-    return _exact_verdict(wtp)
+    return None
