@@ -11,9 +11,12 @@ utility that the data maximise. With an efficiency level ``e`` the term ``p_i·x
 (Matzkin & Richter 1991). Homothetic data (HARP) have numbers ``V_t > 0`` with
 ``e·V_j·p_i·x_i ≤ V_i·p_i·x_j`` and ``u(x) = min_t V_t p_t·x / (e·p_t·x_t)`` (Varian 1983).
 
-The numbers come from a margin-maximising LP (HiGHS through scipy) solved by constraint
-generation over the ``T²`` inequalities; they are then checked in exact arithmetic. Nothing
-unverified is ever returned (:class:`~coherence.errors.CertificationError` instead).
+The numbers are built combinatorially over the strongly connected components of the weak
+revealed preference ``R0`` (:mod:`coherence.budgets._construct`; Varian 1982, Fostel, Scarf &
+Todd 2004): equal levels inside a component, then levels and multipliers component by
+component in a topological order, in O(T²K), with no linear program; they are then checked in
+exact arithmetic. The construction applies whenever GARP holds. Nothing unverified is ever
+returned (:class:`~coherence.errors.CertificationError` instead).
 """
 
 from __future__ import annotations
@@ -24,8 +27,8 @@ from fractions import Fraction
 from typing import Any, ClassVar
 
 import numpy as np
-from scipy.sparse import coo_matrix
 
+from coherence.budgets._construct import afriat_numbers, settle_homothetic
 from coherence.budgets._data import BudgetData
 from coherence.budgets._kernel import (
     _U,
@@ -52,7 +55,11 @@ __all__ = [
 
 
 def _dyadic(values: Sequence[Fraction]) -> bool:
-    return all(Fraction(float(v)) == v for v in values)
+    """``True`` iff every value is a float64 exactly (so the float pre-check applies)."""
+    try:
+        return all(float(v).as_integer_ratio() == (v.numerator, v.denominator) for v in values)
+    except OverflowError:
+        return False
 
 
 @dataclass(frozen=True, eq=False)
@@ -168,78 +175,42 @@ def _verify_afriat(data: BudgetData, U: Sequence[Fraction], lam: Sequence[Fracti
         return all(exact_ok(i, j) for i in range(T) for j in range(T) if i != j)
     Uf = np.array([float(v) for v in U])
     lf = np.array([float(v) for v in lam])
-    E = data.expenditure()
+    aU = np.abs(Uf)
     own = float(e) * data.own_expenditure()
-    g = Uf[None, :] - Uf[:, None] - lf[:, None] * (E - own[:, None])
-    bound = 4 * _tol(data.K) * (np.abs(Uf)[None, :] + np.abs(Uf)[:, None]
-                                + lf[:, None] * (E + own[:, None])) + 4 * _U * np.abs(g)
+    E = data.expenditure()
+    L = E - own[:, None]
+    L *= lf[:, None]  # λ_i (E_ij − e·own_i)
+    g = Uf[None, :] - Uf[:, None]
+    g -= L
+    bound = E  # 4 tol (|U_j| + |U_i| + λ_i (E_ij + e·own_i)) + 4u|g|, built in place
+    bound += own[:, None]
+    bound *= lf[:, None]
+    bound += aU[:, None]
+    bound += aU[None, :]
+    bound *= 4 * _tol(data.K)
+    np.abs(g, out=L)
+    L *= 4 * _U
+    bound += L
     np.fill_diagonal(g, -np.inf)
     if (g > bound).any():
         return False
-    unsure = g >= -bound
+    np.negative(bound, out=bound)
+    unsure = g >= bound
     np.fill_diagonal(unsure, False)
     return all(exact_ok(i, j) for i, j in np.argwhere(unsure).tolist())
-
-
-def _solve_afriat_lp(D: np.ndarray, comp: np.ndarray, k: int, *, max_rounds: int = 60,
-                     per_row: int = 12) -> tuple[np.ndarray, np.ndarray, float]:
-    """Maximise the margin ``δ ≤ 1`` subject to ``V_c(j) − V_c(i) − μ_i d_ij + δ ≤ 0`` for
-    pairs in different classes, ``μ_i ≥ 1``; ``d_ij = D_ij / own_i`` (dimensionless).
-
-    Constraint generation: start from the cheapest ``per_row`` pairs of each row, add the
-    most violated pairs each round. Returns ``(V per class, μ, δ)``.
-    """
-    from scipy.optimize import linprog  # imported on use: scipy.optimize is slow to import
-
-    T = D.shape[0]
-    cross = comp[:, None] != comp[None, :]
-    Dm = np.where(cross, D, np.inf)
-    m = min(per_row, T - 1)
-    active = np.zeros((T, T), dtype=bool)
-    if m > 0:
-        near = np.argpartition(Dm, m - 1, axis=1)[:, :m] if m < T else np.argsort(Dm, axis=1)
-        active[np.arange(T)[:, None], near] = True
-    active |= Dm <= 0
-    active &= cross
-    nv = k + T + 1  # V (k), μ (T), δ
-    c = np.zeros(nv)
-    c[-1] = -1.0
-    bounds = [(None, None)] * k + [(1.0, None)] * T + [(None, 1.0)]
-    V = mu = None
-    delta = -np.inf
-    for _ in range(max_rounds):
-        ii, jj = np.nonzero(active)
-        n = ii.size
-        if n == 0:
-            return np.zeros(k), np.ones(T), 1.0
-        rows = np.repeat(np.arange(n), 4)
-        cols = np.stack([comp[jj], comp[ii], k + ii, np.full(n, nv - 1)], axis=1).ravel()
-        vals = np.stack([np.ones(n), -np.ones(n), -D[ii, jj], np.ones(n)], axis=1).ravel()
-        A = coo_matrix((vals, (rows, cols)), shape=(n, nv)).tocsr()
-        res = linprog(c, A_ub=A, b_ub=np.zeros(n), bounds=bounds, method="highs")
-        if res.status != 0:
-            raise CertificationError(f"Afriat LP failed: {res.message}")
-        V, mu, delta = res.x[:k], res.x[k : k + T], float(res.x[-1])
-        g = V[comp][None, :] - V[comp][:, None] - mu[:, None] * D + delta
-        viol = cross & ~active & (g > 1e-9 * max(1.0, delta))
-        if not viol.any():
-            return V, mu, delta
-        gv = np.where(viol, g, -np.inf)
-        top = np.argsort(-gv, axis=1)[:, :per_row]
-        add = np.zeros_like(active)
-        add[np.arange(T)[:, None], top] = True
-        active |= add & viol
-    raise CertificationError("Afriat LP did not converge")
 
 
 def afriat_certificate(data: BudgetData, efficiency: Any = 1, *, strict: bool = False,
                        relations: tuple[np.ndarray, np.ndarray] | None = None) -> AfriatUtility:
     """Afriat numbers for data that satisfy GARP (``strict``: SARP) at efficiency ``e``.
 
-    Raises :class:`~coherence.errors.InputError` when the axiom fails and
-    :class:`~coherence.errors.CertificationError` if the LP's numbers do not verify exactly.
-    Cost: a few LPs over O(T) of the T² inequalities each (constraint generation), plus an
-    O(T²K) exact check.
+    Built by construction over the components of ``R0`` (see :mod:`coherence.budgets._construct`):
+    float64 numbers with relative margins of ``2⁻³⁰``, verified exactly; if they do not verify
+    (floats out of range), the same construction in Fractions on the exact costs. Raises
+    :class:`~coherence.errors.InputError` when the axiom fails; no LP is involved, so valid
+    data never meet a :class:`~coherence.errors.CertificationError`. Cost: O(T²K) for the
+    costs, components and the exact check, O(T²) for the construction (O(T²K) Fraction
+    operations on the exact fallback).
 
     >>> d = BudgetData([[1, 2], [2, 1]], [[2, 1], [1, 2]])
     >>> u = afriat_certificate(d)
@@ -250,22 +221,17 @@ def afriat_certificate(data: BudgetData, efficiency: Any = 1, *, strict: bool = 
     R0, P0 = relations if relations is not None else direct_relations(data, e)
     if _strict_inside_components(R0, P0):
         raise InputError("the data violate GARP: no Afriat numbers exist")
-    k, comp = strongly_connected_components(R0)
     if strict:
+        _, comp = strongly_connected_components(R0)
         cls = _bundle_classes(data)
         if (cls[:, None] != cls[None, :])[comp[:, None] == comp[None, :]].any():
             raise InputError("the data violate SARP: no strict Afriat numbers exist")
-    own = data.own_expenditure()
-    E = data.expenditure()
-    D = (E - float(e) * own[:, None]) / own[:, None]
-    V, mu, delta = _solve_afriat_lp(D, comp, k)
-    if not delta > 0:
-        raise CertificationError("Afriat LP found no positive margin")
-    U = V[comp]
-    lam = mu / own
-    cert = AfriatUtility(data, tuple(Fraction(float(v)) for v in U),
-                         tuple(Fraction(float(v)) for v in lam), e, strict)
-    return verified(cert, "Afriat numbers")
+    U, lam = afriat_numbers(data, e, R0)
+    try:
+        return verified(AfriatUtility(data, tuple(U), tuple(lam), e, strict), "Afriat numbers")
+    except CertificationError:  # floats out of range or too tight: the same in Fractions
+        U, lam = afriat_numbers(data, e, R0, exact=True)
+        return verified(AfriatUtility(data, tuple(U), tuple(lam), e, strict), "Afriat numbers")
 
 
 def afriat_utility(data: BudgetData, efficiency: Any = 1) -> AfriatUtility:
@@ -333,10 +299,11 @@ def homothetic_certificate(data: BudgetData, efficiency: Any = 1
                            ) -> tuple[HomotheticUtility | None, list[int] | None]:
     """``(certificate, None)`` when HARP holds, ``(None, cycle)`` with ``Π ratios < 1`` else.
 
-    Bellman–Ford on ``w_ij = log(p_i·x_j / (e·p_i·x_i))`` (vectorised rounds, O(T²) each);
-    a negative cycle is read off the predecessor graph and confirmed exactly; otherwise the
-    levels are built exactly along the shortest-path tree and every inequality is checked in
-    Fractions (O(T²K)).
+    A minimum-mean cycle of ``w_ij = log(p_i·x_j / (e·p_i·x_i))`` confirmed exactly; else
+    Bellman–Ford in floats (vectorised rounds, O(T²) each), exact levels along its tree, then
+    exact relaxation of the pairs that floats cannot clear (near-ties, in Fractions),
+    which either settles every inequality or exposes a cycle with product ``< 1``; every
+    inequality is checked in Fractions (O(T²K)).
 
     >>> cert, cycle = homothetic_certificate(BudgetData([[1, 2], [2, 1]], [[2, 1], [1, 2]]))
     >>> cert.verify(), cycle
@@ -392,5 +359,7 @@ def homothetic_certificate(data: BudgetData, efficiency: Any = 1
         for w in reversed(path):
             p = int(parent[w])
             V[w] = V[p] * ex.cost(p, w) / (e * ex.own(p))  # type: ignore[operator]
-    cert = HomotheticUtility(data, tuple(v for v in V if v is not None), e)
-    return verified(cert, "homothetic levels"), None
+    levels, loop = settle_homothetic(data, e, [v if v is not None else Fraction(1) for v in V])
+    if loop is not None:
+        return None, loop
+    return verified(HomotheticUtility(data, tuple(levels), e), "homothetic levels"), None

@@ -371,7 +371,7 @@ def check_garp(data: BudgetData, efficiency: Any = 1) -> Verdict:
     """GARP at efficiency ``e``: a shortest violating cycle, or Afriat's utility.
 
     Test O(T²K); a violating cycle through a strict edge by breadth-first search; when GARP
-    holds, Afriat numbers from a margin-maximising LP (see :mod:`coherence.budgets`), verified
+    holds, Afriat numbers built over the components of R0 in O(T²K) (no LP), verified
     exactly (Afriat 1967; Varian 1982).
 
     >>> v = check_garp(BudgetData([[1, 2], [2, 1]], [[1, 2], [2, 1]]))
@@ -401,7 +401,7 @@ def _garp_certificate(data: BudgetData, e: Fraction) -> RevealedCycle | Certific
 def check_sarp(data: BudgetData, efficiency: Any = 1) -> Verdict:
     """SARP at efficiency ``e``: a cycle through two distinct bundles, or a strict Afriat
     utility (Matzkin & Richter 1991: SARP ⇔ a strictly concave rationalisation). O(T²K)
-    plus the LP when SARP holds.
+    plus the construction of strict Afriat numbers when SARP holds.
 
     >>> d = BudgetData([[1, 1], [1, 1]], [[2, 0], [0, 2]])  # a tie: GARP holds, SARP fails
     >>> check_garp(d).coherent, check_sarp(d).coherent

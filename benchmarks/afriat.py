@@ -1,0 +1,85 @@
+"""Afriat numbers by construction: ``coherence.check`` on Cobb–Douglas data, with its floor.
+
+Run ``python benchmarks/afriat.py`` (``--sizes 500 1000`` for fewer rows). Each row times the
+public ``coherence.check(BudgetData)`` — relations, GARP, the Afriat numbers and their exact
+verification (twice: once when built, once in the verdict) — next to ``garp_holds``, the test
+alone, on the same data in the same process (best of ``--repeat``). Peak memory is the
+largest traced allocation during one ``check`` (``tracemalloc``, numpy buffers included), in
+a separate run so that tracing does not slow the timed ones. Two Cobb–Douglas families, both
+of which satisfy GARP: ``demand`` (``x = a·w / p`` at random prices and incomes, floats) and
+``gradient`` (integer bundles, prices the utility's gradient there, so ties occur).
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+import tracemalloc
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from coherence import BudgetData, check, garp_holds
+
+
+def demand_data(T: int, K: int = 5, seed: int = 0) -> BudgetData:
+    rng = np.random.default_rng(seed)
+    a = rng.dirichlet(np.ones(K))
+    P = rng.uniform(0.5, 2, (T, K))
+    return BudgetData(P, a[None, :] * rng.uniform(1, 3, (T, 1)) / P)
+
+
+def gradient_data(T: int, K: int = 5, seed: int = 0) -> BudgetData:
+    rng = np.random.default_rng(seed)
+    X = rng.integers(1, 50, (T, K)).astype(float)
+    a = rng.integers(1, 5, K).astype(float)
+    return BudgetData(a[None, :] / X, X)
+
+
+def timed(fn: Callable[[], Any], repeat: int) -> tuple[float, Any]:
+    best, out = np.inf, None
+    for _ in range(repeat):
+        t = time.perf_counter()
+        out = fn()
+        best = min(best, time.perf_counter() - t)
+    return best, out
+
+
+def peak_mib(fn: Callable[[], Any]) -> float:
+    tracemalloc.start()
+    try:
+        fn()
+        return tracemalloc.get_traced_memory()[1] / 2**20
+    finally:
+        tracemalloc.stop()
+
+
+def row(name: str, d: BudgetData, repeat: int) -> str:
+    t_floor, holds = timed(lambda: garp_holds(d), repeat)
+    t_check, v = timed(lambda: check(d), repeat)
+    cert = v.certificate
+    assert v.coherent == holds and cert.verify()
+    lam = [float(m) for m in cert.multipliers] if v.coherent else [0.0]
+    mu = max(m * s for m, s in zip(lam, d.own_expenditure(), strict=False))
+    mem = peak_mib(lambda: check(d))
+    return (f"| {name} | {d.T:,} | {holds} | {t_floor:.3f} | {t_check:.3f} | "
+            f"{t_check / t_floor:.1f} | {mem:.0f} | {mu:.3g} |")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sizes", type=int, nargs="+", default=[500, 1000, 3000])
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--goods", type=int, default=5)
+    args = ap.parse_args()
+    check(demand_data(50, args.goods))  # warm up imports and caches
+    print("| data | T | GARP | garp_holds s | check s | ratio | peak MiB | max λ·p·x |")
+    print("| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: |")
+    for T in args.sizes:
+        for name, make in (("demand", demand_data), ("gradient", gradient_data)):
+            print(row(name, make(T, args.goods), args.repeat), flush=True)
+
+
+if __name__ == "__main__":
+    main()
