@@ -47,11 +47,8 @@ class Dominance:
 '''
 
 
-@pytest.fixture
-def user_suite(pytester: pytest.Pytester) -> pytest.Pytester:
-    pytester.makepyfile(my_agents=AGENTS)
-    pytester.makepyfile(
-        test_user='''
+#: a user's test file: 8 tests, 6 pass and 2 fail; 4 exploits, a fault, a trader with no pump
+USER_TESTS = '''
 import pytest
 import coherence
 from coherence import PreferenceRelation
@@ -95,7 +92,12 @@ def test_record_fixture(coherence_record):
     rel = PreferenceRelation.from_pairs([("a", "b"), ("b", "c"), ("c", "a")])
     coherence_record(coherence.check(rel), name="three-cycle")
 '''
-    )
+
+
+@pytest.fixture
+def user_suite(pytester: pytest.Pytester) -> pytest.Pytester:
+    pytester.makepyfile(my_agents=AGENTS)
+    pytester.makepyfile(test_user=USER_TESTS)
     return pytester
 
 
