@@ -13,12 +13,12 @@ of which satisfy GARP: ``demand`` (``x = a·w / p`` at random prices and incomes
 from __future__ import annotations
 
 import argparse
-import time
 import tracemalloc
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
+from _budget_data import gradient_data, timed
 
 from coherence import BudgetData, check, garp_holds
 
@@ -28,22 +28,6 @@ def demand_data(T: int, K: int = 5, seed: int = 0) -> BudgetData:
     a = rng.dirichlet(np.ones(K))
     P = rng.uniform(0.5, 2, (T, K))
     return BudgetData(P, a[None, :] * rng.uniform(1, 3, (T, 1)) / P)
-
-
-def gradient_data(T: int, K: int = 5, seed: int = 0) -> BudgetData:
-    rng = np.random.default_rng(seed)
-    X = rng.integers(1, 50, (T, K)).astype(float)
-    a = rng.integers(1, 5, K).astype(float)
-    return BudgetData(a[None, :] / X, X)
-
-
-def timed(fn: Callable[[], Any], repeat: int) -> tuple[float, Any]:
-    best, out = np.inf, None
-    for _ in range(repeat):
-        t = time.perf_counter()
-        out = fn()
-        best = min(best, time.perf_counter() - t)
-    return best, out
 
 
 def peak_mib(fn: Callable[[], Any]) -> float:

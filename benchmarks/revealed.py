@@ -10,12 +10,13 @@ prices uniform on [0.5, 2], quantities uniform on [0, 1], K = 5 goods (violation
 from __future__ import annotations
 
 import argparse
-import time
 import warnings
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
+from _budget_data import gradient_data as rational_data
+from _budget_data import timed
 
 from coherence import BudgetData, ccei, garp_holds, houtman_maks, money_pump_index
 
@@ -30,22 +31,6 @@ warnings.filterwarnings("ignore")
 def random_data(T: int, K: int = 5, seed: int = 0) -> BudgetData:
     rng = np.random.default_rng(seed)
     return BudgetData(rng.uniform(0.5, 2, (T, K)), rng.uniform(0, 1, (T, K)))
-
-
-def rational_data(T: int, K: int = 5, seed: int = 0) -> BudgetData:
-    rng = np.random.default_rng(seed)
-    X = rng.integers(1, 50, (T, K)).astype(float)
-    a = rng.integers(1, 5, K).astype(float)
-    return BudgetData(a[None, :] / X, X)  # prices = Cobb–Douglas gradient at x
-
-
-def timed(fn: Callable[[], Any], repeat: int) -> tuple[float, Any]:
-    best, out = np.inf, None
-    for _ in range(repeat):
-        t = time.perf_counter()
-        out = fn()
-        best = min(best, time.perf_counter() - t)
-    return best, out
 
 
 def floor(d: BudgetData) -> None:
