@@ -57,6 +57,29 @@ class Trade:
         }
 
 
+def _cycle_trades(
+    doc: Any, what: str, fields: tuple[str, ...]
+) -> tuple[tuple[Hashable, ...], list[Mapping[str, Any]]]:
+    """The items of a pump document's ``cycle`` and its ``trades``, each trade checked to have
+    ``fields`` and to go from one item of the cycle to the next. Shared by every pump read
+    back from JSON; raises :class:`~coherence.errors.InputError`. O(k) for k trades."""
+    check_mapping(doc, f"a {what} document", required=("cycle", "trades"))
+    items = validate_items(
+        (label_from_json(x) for x in check_type(doc["cycle"], list, "'cycle'")),
+        what="pump cycle",
+    )
+    trades = check_type(doc["trades"], list, "'trades'")
+    k = len(items)
+    if len(trades) != k:
+        raise InputError(f"a pump through {k} items needs {k} trades, got {len(trades)}")
+    for t, tr in enumerate(trades):
+        check_mapping(tr, f"trade {t}", required=fields)
+        h, o = label_from_json(tr["holding"]), label_from_json(tr["offered"])
+        if (h, o) != (items[t], items[(t + 1) % k]) or k < 2:
+            raise InputError(f"trade {t} does not follow the cycle")
+    return items, trades
+
+
 @dataclass(frozen=True, eq=False)
 class MoneyPump(Certificate):
     """A cycle of trades the agent accepts that returns it to its start, poorer.
@@ -163,28 +186,17 @@ class MoneyPump(Certificate):
         Holding ``h`` and accepting ``o`` shows ``o ≽ h``; a free trade also shows ``h ≽ o``.
         Those are exactly the preferences :meth:`verify` checks. O(k²) for k trades.
         """
-        check_mapping(doc, "a money pump document", required=("cycle", "trades"))
-        items = validate_items(
-            (label_from_json(x) for x in check_type(doc["cycle"], list, "'cycle'")),
-            what="pump cycle",
-        )
-        trades = check_type(doc["trades"], list, "'trades'")
+        items, trades = _cycle_trades(doc, "money pump", ("holding", "offered", "fee", "strict"))
         k = len(items)
-        if len(trades) != k:
-            raise InputError(f"a pump through {k} items needs {k} trades, got {len(trades)}")
         R = np.eye(k, dtype=bool)
         strict = []
         for t, tr in enumerate(trades):
-            check_mapping(tr, f"trade {t}", required=("holding", "offered", "fee", "strict"))
-            h, o = label_from_json(tr["holding"]), label_from_json(tr["offered"])
-            if (h, o) != (items[t], items[(t + 1) % k]):
-                raise InputError(f"trade {t} does not follow the cycle")
             strict.append(check_type(tr["strict"], bool, f"trade {t} 'strict'"))
             R[(t + 1) % k, t] = check_type(tr.get("accepted", True), bool, f"trade {t} 'accepted'")
             R[t, (t + 1) % k] |= not strict[-1]
         pump = cls(PreferenceRelation(items, R), tuple(range(k)))
-        for t, (tr, s) in enumerate(zip(pump.trades, strict, strict=True)):
-            if tr.strict != s or Fraction(trades[t]["fee"]) != tr.fee:
+        for t, (made, s) in enumerate(zip(pump.trades, strict, strict=True)):
+            if made.strict != s or Fraction(trades[t]["fee"]) != made.fee:
                 raise InputError(f"trade {t}: strictness and fee contradict the other trades")
         return pump
 

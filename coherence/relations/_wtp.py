@@ -26,6 +26,7 @@ import numpy as np
 from coherence._exact.twosum import sum_le
 from coherence.errors import CertificationError, InputError
 from coherence.graphs import functional_graph_cycles
+from coherence.relations._pump import _cycle_trades
 from coherence.validation import check_mapping, check_square, check_type, validate_items
 from coherence.verdict import Certificate, Verdict, label_from_json, label_to_json
 
@@ -265,21 +266,10 @@ class CardinalPump(Certificate):
     def _from_json(cls, doc: Mapping[str, Any]) -> CardinalPump:
         """Rebuild the pump on the payments its trades state among the cycle's items (the
         only entries :meth:`verify` reads; every other swap is refused). O(k²) for k trades."""
-        check_mapping(doc, "a cardinal money pump document", required=("cycle", "trades"))
-        items = validate_items(
-            (label_from_json(x) for x in check_type(doc["cycle"], list, "'cycle'")),
-            what="pump cycle",
-        )
-        trades = check_type(doc["trades"], list, "'trades'")
+        items, trades = _cycle_trades(doc, "cardinal money pump", ("holding", "offered", "fee"))
         k = len(items)
-        if len(trades) != k:
-            raise InputError(f"a pump through {k} items needs {k} trades, got {len(trades)}")
         W = np.full((k, k), -np.inf)
         for t, tr in enumerate(trades):
-            check_mapping(tr, f"trade {t}", required=("holding", "offered", "fee"))
-            h, o = label_from_json(tr["holding"]), label_from_json(tr["offered"])
-            if (h, o) != (items[t], items[(t + 1) % k]) or k < 2:
-                raise InputError(f"trade {t} does not follow the cycle")
             W[t, (t + 1) % k] = _binary64(tr["fee"], f"fee of trade {t}")
         return cls(WillingnessToPay(items, W), tuple(range(k)))
 
