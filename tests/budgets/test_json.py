@@ -32,6 +32,7 @@ from coherence.budgets import (
 from coherence.errors import InputError
 from coherence.verdict import Certificate, Verdict, from_json
 from strategies import budget_data, choice_data
+from tests._tampering import refused_or_unverified
 from tests.budgets.test_revealed import float_budgets
 
 
@@ -88,12 +89,12 @@ def test_a_tampered_document_does_not_verify():
     d = BudgetData([[1, 2], [2, 1]], [[1, 2], [2, 1]])
     doc = check_garp(d).certificate.to_json()
     doc["quantities"] = [[2, 1], [1, 2]]  # now neither bundle was affordable at the other
-    assert _refused_or_unverified(doc)
+    assert refused_or_unverified(doc)
     good = BudgetData([[1, 2], [2, 1]], [[2, 1], [1, 2]])
     doc = check_garp(good).certificate.to_json()
     doc["levels"] = ["0", "100"]  # u(x_1) above what x_0 allows
     doc["multipliers"] = ["1", "1"]
-    assert _refused_or_unverified(doc)
+    assert refused_or_unverified(doc)
 
 
 def test_malformed_documents_are_input_errors():
@@ -141,12 +142,3 @@ def test_labels_that_print_alike_keep_their_levels():
     assert isinstance(cert, RationalisingOrder)
     back = round_trip(cert)
     assert isinstance(back, RationalisingOrder) and back.value(1) > back.value("1")
-
-
-def _refused_or_unverified(doc):
-    """A tampered document is refused, or reads back as a certificate that does not verify."""
-    try:
-        back = from_json(doc)
-    except InputError:
-        return True
-    return not back.verify()

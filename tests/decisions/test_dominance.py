@@ -22,6 +22,7 @@ from coherence.decisions import (
 from coherence.errors import InputError
 from coherence.verdict import from_json
 from strategies.decisions import decision_problems, policies
+from tests._tampering import refused_or_unverified
 
 P = DecisionProblem(["rain", "sun"], ["umbrella", "none", "hedge"], [[5, 0, 2], [3, 6, 2]])
 
@@ -189,7 +190,7 @@ def test_roundtrip_keeps_non_string_labels():
 def test_tampered_policy_json_does_not_verify():
     doc = check(P, "hedge").certificate.to_json()
     doc["dominating"] = {"none": "1"}
-    assert _refused_or_unverified(doc)
+    assert refused_or_unverified(doc)
     doc["dominating"] = {"nope": "1"}
     with pytest.raises(InputError):
         from_json(doc)
@@ -203,12 +204,3 @@ def test_tampered_policy_json_does_not_verify():
 @given(policies(mixed=True))
 def test_every_policy_certificate_roundtrips(pp):
     _roundtrip(check(*pp).certificate)
-
-
-def _refused_or_unverified(doc):
-    """A tampered document is refused, or reads back as a certificate that does not verify."""
-    try:
-        back = from_json(doc)
-    except InputError:
-        return True
-    return not back.verify()

@@ -29,6 +29,7 @@ from subagents import (
     path_dependence,
 )
 from subagents.rules import Unanimity, rule_from_json
+from tests._tampering import refused_or_unverified
 
 CONDORCET = [["a", "b", "c"], ["b", "c", "a"], ["c", "a", "b"]]
 
@@ -121,7 +122,7 @@ def test_every_committee_certificate_round_trips(c):
 def test_a_tampered_pump_does_not_verify():
     doc = coherence.check(Committee.from_rankings(CONDORCET, Majority())).certificate.to_json()
     doc["committee"]["rule"] = {"rule": "unanimity"}
-    assert _refused_or_unverified(doc)
+    assert refused_or_unverified(doc)
 
 
 def test_decomposition_round_trip_and_explanation():
@@ -155,12 +156,3 @@ def test_path_dependence_round_trip():
     assert back == pd and back.verify(rel)
     assert back.to_json() == pd.to_json()
     assert "Path dependent" in back.explain()
-
-
-def _refused_or_unverified(doc):
-    """A tampered document is refused, or reads back as a certificate that does not verify."""
-    try:
-        back = from_json(doc)
-    except InputError:
-        return True
-    return not back.verify()
