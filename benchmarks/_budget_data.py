@@ -1,4 +1,4 @@
-"""What the budget-data benchmarks share: best-of-n timing and Cobb–Douglas gradient data."""
+"""What the budget-data benchmarks share: best-of-n timing, and rational and random data."""
 
 from __future__ import annotations
 
@@ -27,3 +27,9 @@ def gradient_data(T: int, K: int = 5, seed: int = 0) -> BudgetData:
     X = rng.integers(1, 50, (T, K)).astype(float)
     a = rng.integers(1, 5, K).astype(float)
     return BudgetData(a[None, :] / X, X)
+
+
+def random_data(T: int, K: int = 5, seed: int = 0) -> BudgetData:
+    """Independent uniform prices and bundles: GARP fails for all but tiny T."""
+    rng = np.random.default_rng(seed)
+    return BudgetData(rng.uniform(0.5, 2, (T, K)), rng.uniform(0, 1, (T, K)))

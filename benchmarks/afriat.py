@@ -2,12 +2,15 @@
 
 Run ``python benchmarks/afriat.py`` (``--sizes 500 1000`` for fewer rows). Each row times the
 public ``coherence.check(BudgetData)`` — relations, GARP, the Afriat numbers and their exact
-verification (twice: once when built, once in the verdict) — next to ``garp_holds``, the test
+verification (once: the verdict reuses the check made when the numbers were built) — next to
+``garp_holds``, the test
 alone, on the same data in the same process (best of ``--repeat``). Peak memory is the
 largest traced allocation during one ``check`` (``tracemalloc``, numpy buffers included), in
 a separate run so that tracing does not slow the timed ones. Two Cobb–Douglas families, both
 of which satisfy GARP: ``demand`` (``x = a·w / p`` at random prices and incomes, floats) and
-``gradient`` (integer bundles, prices the utility's gradient there, so ties occur).
+``gradient`` (integer bundles, prices the utility's gradient there, so ties occur); and
+``random`` (independent prices and bundles), which violates GARP, so ``check`` returns the
+shortest violating cycle, verified exactly.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
-from _budget_data import gradient_data, timed
+from _budget_data import gradient_data, random_data, timed
 
 from coherence import BudgetData, check, garp_holds
 
@@ -61,7 +64,8 @@ def main() -> None:
     print("| data | T | GARP | garp_holds s | check s | ratio | peak MiB | max λ·p·x |")
     print("| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: |")
     for T in args.sizes:
-        for name, make in (("demand", demand_data), ("gradient", gradient_data)):
+        makers = (("demand", demand_data), ("gradient", gradient_data), ("random", random_data))
+        for name, make in makers:
             print(row(name, make(T, args.goods), args.repeat), flush=True)
 
 

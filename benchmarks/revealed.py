@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 from _budget_data import gradient_data as rational_data
-from _budget_data import timed
+from _budget_data import random_data, timed
 
 from coherence import BudgetData, ccei, garp_holds, houtman_maks, money_pump_index
 
@@ -26,11 +26,6 @@ except ImportError:  # pragma: no cover - the peer is optional
     pg = None
 
 warnings.filterwarnings("ignore")
-
-
-def random_data(T: int, K: int = 5, seed: int = 0) -> BudgetData:
-    rng = np.random.default_rng(seed)
-    return BudgetData(rng.uniform(0.5, 2, (T, K)), rng.uniform(0, 1, (T, K)))
 
 
 def floor(d: BudgetData) -> None:

@@ -10,6 +10,7 @@ transformations).
 
 from __future__ import annotations
 
+import contextlib
 import json
 from abc import ABC, abstractmethod
 from collections.abc import Hashable, Mapping
@@ -153,8 +154,8 @@ def from_json(doc: Mapping[str, Any]) -> Certificate | Evidence:
         )
     try:
         held = cls._from_json(doc)
-        if isinstance(held, Certificate):
-            held.verify()
+        if isinstance(held, Certificate) and held.verify() is True:
+            _mark_verified(held)  # a verdict made of it need not check it again
         held.explain()
         written, given = _canonical(held.to_json()), _canonical(dict(doc))
     except InputError:
@@ -286,7 +287,11 @@ def verified(certificate: C, what: str = "") -> C:
     """Return ``certificate`` after checking it exactly; raise :class:`CertificationError` if not.
 
     The one verify-or-raise guard: every certificate a checker reports passes through it
-    (or through :meth:`Verdict.certify`, which calls it). O(cost of ``verify``).
+    (or through :meth:`Verdict.certify`, which calls it). Certificates are immutable, so the
+    guard checks each object once and remembers it: a checker that verifies a certificate on
+    the way out and the verdict that wraps it cost one verification, not two (calling
+    :meth:`Certificate.verify` yourself always checks again). O(cost of ``verify``), O(1) the
+    second time.
 
     >>> from coherence import PreferenceRelation, check
     >>> cert = check(PreferenceRelation.from_pairs([("a", "b")])).certificate
@@ -295,12 +300,25 @@ def verified(certificate: C, what: str = "") -> C:
     """
     if not isinstance(certificate, Certificate):
         raise TypeError(f"expected a Certificate, got {type(certificate).__name__}")
+    if getattr(certificate, _VERIFIED, None) == id(certificate):
+        return certificate
     if certificate.verify() is not True:
         label = f"{what}: " if what else ""
         raise CertificationError(
             f"{label}the {certificate.kind} certificate does not verify exactly"
         )
+    _mark_verified(certificate)
     return certificate
+
+
+#: the attribute :func:`verified` sets on a certificate it has checked (not a dataclass field);
+#: it holds the object's ``id``, so a copy (``copy.copy``, unpickling) is checked afresh
+_VERIFIED = "_verified_exactly"
+
+
+def _mark_verified(certificate: Certificate) -> None:
+    with contextlib.suppress(AttributeError, TypeError):  # __slots__: simply checked again
+        object.__setattr__(certificate, _VERIFIED, id(certificate))
 
 
 @dataclass(frozen=True)
@@ -425,8 +443,10 @@ class Verdict:
         if not isinstance(subject, str) or not isinstance(quantities, Mapping):
             raise InputError("a verdict's subject is a string and its quantities an object")
         if isinstance(held, Certificate):
-            if held.verify() is not True:
-                raise InputError(f"the verdict's {held.kind} certificate does not verify")
+            try:
+                verified(held)
+            except CertificationError:
+                raise InputError(f"the verdict's {held.kind} certificate does not verify") from None
             verdict = cls(not held.exploit, held, subject, dict(quantities))
         else:
             verdict = cls(held.passed, held, subject, dict(quantities))

@@ -166,3 +166,26 @@ def test_a_probe_verdict_reads_back_in_a_fresh_process(tmp_path: Any) -> None:
     out = subprocess.run([sys.executable, "-c", code, str(saved)], capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "exploitable"
+
+
+def test_the_guard_checks_each_object_once_and_copies_again(monkeypatch: Any) -> None:
+    import copy
+
+    cls = type(PUMP)
+    calls = []
+    real_verify = cls.verify
+
+    def counting(self: Any) -> bool:
+        calls.append(1)
+        return real_verify(self)
+
+    monkeypatch.setattr(cls, "verify", counting)
+    pump = cls(PUMP.relation, PUMP.cycle)
+    verified(pump)
+    Verdict.certify(pump)
+    assert len(calls) == 1  # the verdict did not check the same object again
+    broken = copy.copy(pump)
+    object.__setattr__(broken, "relation", BROKEN.relation)
+    with pytest.raises(CertificationError):
+        Verdict.certify(broken)
+    assert len(calls) == 2
