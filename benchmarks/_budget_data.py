@@ -33,3 +33,13 @@ def random_data(T: int, K: int = 5, seed: int = 0) -> BudgetData:
     """Independent uniform prices and bundles: GARP fails for all but tiny T."""
     rng = np.random.default_rng(seed)
     return BudgetData(rng.uniform(0.5, 2, (T, K)), rng.uniform(0, 1, (T, K)))
+
+
+def prefgraph_garp(d: BudgetData) -> bool | None:
+    """PrefGraph's batch GARP engine (its fastest route; no certificate), or None without it."""
+    try:
+        import prefgraph as pg
+    except ImportError:  # the peer is optional: pip install prefgraph
+        return None
+    arrays = [(np.array(d.prices), np.array(d.quantities))]
+    return bool(pg.Engine(metrics=["garp"]).analyze_arrays(arrays)[0].is_garp)

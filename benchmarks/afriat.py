@@ -4,7 +4,8 @@ Run ``python benchmarks/afriat.py`` (``--sizes 500 1000`` for fewer rows). Each 
 public ``coherence.check(BudgetData)`` — relations, GARP, the Afriat numbers and their exact
 verification (once: the verdict reuses the check made when the numbers were built) — next to
 ``garp_holds``, the test
-alone, on the same data in the same process (best of ``--repeat``). Peak memory is the
+alone and PrefGraph's batch GARP engine (the peer, when installed; neither builds a
+certificate), on the same data in the same process (best of ``--repeat``). Peak memory is the
 largest traced allocation during one ``check`` (``tracemalloc``, numpy buffers included), in
 a separate run so that tracing does not slow the timed ones. Two Cobb–Douglas families, both
 of which satisfy GARP: ``demand`` (``x = a·w / p`` at random prices and incomes, floats) and
@@ -21,7 +22,7 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
-from _budget_data import gradient_data, random_data, timed
+from _budget_data import gradient_data, prefgraph_garp, random_data, timed
 
 from coherence import BudgetData, check, garp_holds
 
@@ -45,12 +46,15 @@ def peak_mib(fn: Callable[[], Any]) -> float:
 def row(name: str, d: BudgetData, repeat: int) -> str:
     t_floor, holds = timed(lambda: garp_holds(d), repeat)
     t_check, v = timed(lambda: check(d), repeat)
+    t_peer, peer = timed(lambda: prefgraph_garp(d), repeat)
+    assert peer in (None, holds)
     cert = v.certificate
     assert v.coherent == holds and cert.verify()
     lam = [float(m) for m in cert.multipliers] if v.coherent else [0.0]
     mu = max(m * s for m, s in zip(lam, d.own_expenditure(), strict=False))
     mem = peak_mib(lambda: check(d))
-    return (f"| {name} | {d.T:,} | {holds} | {t_floor:.3f} | {t_check:.3f} | "
+    shown = "—" if peer is None else f"{t_peer:.3f}"
+    return (f"| {name} | {d.T:,} | {holds} | {t_floor:.3f} | {shown} | {t_check:.3f} | "
             f"{t_check / t_floor:.1f} | {mem:.0f} | {mu:.3g} |")
 
 
@@ -61,8 +65,9 @@ def main() -> None:
     ap.add_argument("--goods", type=int, default=5)
     args = ap.parse_args()
     check(demand_data(50, args.goods))  # warm up imports and caches
-    print("| data | T | GARP | garp_holds s | check s | ratio | peak MiB | max λ·p·x |")
-    print("| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: |")
+    print("| data | T | GARP | garp_holds s | prefgraph GARP s | check s | ratio | peak MiB "
+          "| max λ·p·x |")
+    print("| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |")
     for T in args.sizes:
         makers = (("demand", demand_data), ("gradient", gradient_data), ("random", random_data))
         for name, make in makers:
