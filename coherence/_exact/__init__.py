@@ -5,7 +5,7 @@ Private to :mod:`coherence`; nothing here depends on the fast layer's floats. Mo
 ``numbers`` (reading numbers), ``linear`` (exact linear equations), ``system``
 (:class:`LinearSystem`), ``simplex`` (exact vertices), ``feasible`` (:func:`find_point`),
 ``gordan`` (Gordan's alternative), ``twosum`` (exact float comparisons), ``solvers`` (lazy
-scipy); ``lp`` gathers the LP names under their former path.
+scipy).
 """
 
 from __future__ import annotations

@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from coherence._exact.lp import as_fraction
+from coherence._exact import as_fraction
 from coherence._jsonio import JSONSource
 from coherence.decisions._game_io import (
     nested_shape,

@@ -3,7 +3,7 @@
 Everything here works on a matrix ``U`` (rows: the player's surviving strategies, columns:
 the surviving opponent profiles). Float LPs (HiGHS) find a dominating mixture or a belief;
 the exact side rounds it to rationals and checks it in integers, or solves exactly
-(:func:`coherence._exact.lp.find_point`). The exact matrices hold Python ints (payoffs times
+(:func:`coherence._exact.find_point`). The exact matrices hold Python ints (payoffs times
 their common denominator).
 
 The two sides are one LP duality (Pearce 1984, Lemma 3): a row is strictly dominated by a
@@ -20,7 +20,7 @@ from fractions import Fraction
 
 import numpy as np
 
-from coherence._exact.lp import LinearSystem, find_point, rational_candidates
+from coherence._exact import LinearSystem, find_point, rational_candidates
 from coherence._exact.solvers import linprog
 
 __all__ = [

@@ -29,7 +29,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from coherence._exact.lp import LinearSystem, as_fraction, find_point, rational_candidates
+from coherence._exact import LinearSystem, as_fraction, find_point, rational_candidates
 from coherence._exact.solvers import linprog
 from coherence._jsonio import by_label, label_from_json
 from coherence.errors import CertificationError, InputError

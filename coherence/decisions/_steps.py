@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-from coherence._exact.lp import as_fraction
+from coherence._exact import as_fraction
 from coherence.decisions._game import Alive, Game
 from coherence.decisions._mixtures import mixture_dominates
 from coherence.errors import InputError

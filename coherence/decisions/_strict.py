@@ -21,7 +21,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from coherence._exact.lp import as_fraction
+from coherence._exact import as_fraction
 from coherence.decisions._game import Alive, Game
 from coherence.decisions._mixtures import (
     TOL,

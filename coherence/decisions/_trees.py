@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from coherence._exact.lp import as_fraction
+from coherence._exact import as_fraction
 from coherence.decisions._problems import DecisionProblem
 from coherence.errors import InputError
 

@@ -131,13 +131,6 @@ def test_exact_simplex_infeasible_and_unbounded():
     assert simplex([[one, one]], [one], [one, Fraction(2)]) == [one, zero]
 
 
-def test_former_lp_path_names_the_same_objects():
-    import coherence._exact as exact
-    import coherence._exact.lp as lp
-
-    assert lp.__all__ and all(getattr(lp, name) is getattr(exact, name) for name in lp.__all__)
-
-
 def test_active_set_snaps_a_rounded_vertex():
     from coherence._exact.simplex import active_set_solve
 
