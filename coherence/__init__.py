@@ -87,6 +87,7 @@ from coherence.decisions import (
 )
 from coherence.dispatch import check
 from coherence.errors import CertificationError, CoherenceError, InputError
+from coherence.numbers import number_reading
 from coherence.relations import (
     AxiomHolds,
     AxiomViolation,
@@ -225,6 +226,7 @@ __all__ = [
     "houtman_maks",
     "money_pump_index",
     "mpi_bounds",
+    "number_reading",
     "probe",
     "render_html",
     "varian_index",

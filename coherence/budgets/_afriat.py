@@ -28,6 +28,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
+from coherence._exact import as_fraction
 from coherence.budgets._construct import afriat_numbers, settle_homothetic
 from coherence.budgets._data import BudgetData
 from coherence.budgets._kernel import (
@@ -99,15 +100,14 @@ class AfriatUtility(Certificate):
 
     def exact(self, x: Sequence[Any]) -> Fraction:
         """``u(x)`` exactly for a vector of numbers or Fractions. O(TK) Fractions."""
-        xs = [Fraction(v) for v in x]
+        xs = [as_fraction(v, what="bundle entry", numbers=self.data.numbers) for v in x]
         if len(xs) != self.data.K:
             raise InputError(f"bundle must have {self.data.K} entries")
         ex = _ExactCosts(self.data)
         best = None
         for t in range(self.data.T):
-            prices = self.data.prices[t]
-            cost = sum((Fraction(float(p)) * q for p, q in zip(prices, xs, strict=True)),
-                       Fraction(0))
+            prices = self.data.exact_prices(t)
+            cost = sum((p * q for p, q in zip(prices, xs, strict=True)), Fraction(0))
             v = self.levels[t] + self.multipliers[t] * (cost - self.efficiency * ex.own(t))
             best = v if best is None or v < best else best
         assert best is not None

@@ -3,8 +3,11 @@
 An observation ``t`` is a price vector ``p_t`` (all positive) and the bundle ``x_t`` (all
 non-negative, not zero) bought at those prices; spending ``p_t·x_t`` is the budget. The
 revealed-preference checks in :mod:`coherence.budgets` read these objects. Data are
-immutable, validated once, and exact: every float is a dyadic rational, and every
-certificate is re-checked in exact arithmetic against these numbers.
+immutable, validated once, and exact: each entry is the rational the number policy reads
+(:mod:`coherence.numbers`: a float is the decimal it was meant to be unless the binary
+reading is asked for; Fractions, Decimals and strings are exact), the float64 arrays of the
+fast layer hold the nearest floats, and every certificate is re-checked in exact arithmetic
+against the rationals.
 """
 
 from __future__ import annotations
@@ -18,6 +21,8 @@ from typing import Any
 
 import numpy as np
 
+from coherence._exact import fraction_array, rational_parts
+from coherence._exact.numbers import NumberReading, current_reading
 from coherence.errors import (
     BudgetDataError,
     BudgetShapeError,
@@ -42,21 +47,92 @@ __all__ = [
 ]
 
 
-def _matrix(a: Any, name: str) -> np.ndarray:
+def _matrix(a: Any, name: str) -> tuple[np.ndarray, np.ndarray | None]:
+    """The float64 matrix of ``a`` and, when ``a`` holds exact numbers (Fractions, Decimals,
+    strings), their Fractions (else ``None``: the floats are read by the policy later)."""
+    exact = None
+    raw = a if isinstance(a, np.ndarray) else None
+    if raw is None:
+        try:
+            raw = np.array(a, dtype=object)
+        except (TypeError, ValueError) as exc:
+            raise BudgetShapeError(f"{name} must be numeric: {exc}") from None
+    if raw.dtype == object and raw.size and not all(
+        isinstance(v, float | int | np.floating | np.integer) and not isinstance(v, bool)
+        for v in raw.reshape(-1).tolist()
+    ):
+        try:
+            exact = fraction_array(raw, what=name)
+        except InputError as exc:
+            raise BudgetShapeError(f"{name} must be numeric: {exc}") from None
+        try:
+            flat = [float(v) for v in exact.reshape(-1)]
+        except OverflowError:
+            raise NonFiniteError(f"{name}: an entry is beyond the range of a float") from None
+        raw = np.array(flat, dtype=np.float64).reshape(raw.shape)
     try:
-        m = np.array(a, dtype=np.float64, copy=True)
-    except (TypeError, ValueError) as exc:
+        m = np.array(raw, dtype=np.float64, copy=True)
+    except (TypeError, ValueError, OverflowError) as exc:
         raise BudgetShapeError(f"{name} must be numeric: {exc}") from None
+    _shape(m, name)
+    return m, exact
+
+
+def _shape(m: np.ndarray, name: str) -> None:
     if m.ndim == 1:
         raise BudgetShapeError(f"{name} must be a T×K matrix (one row per observation), got 1-D")
     if m.ndim != 2:
         raise BudgetShapeError(f"{name} must be a T×K matrix, got {m.ndim} dimensions")
-    return m
 
 
 def _where(m: np.ndarray, mask: np.ndarray) -> str:
     t, k = np.argwhere(mask)[0]
     return f"observation {int(t)}, good {int(k)}: {m[t, k]!r}"
+
+
+@dataclass(frozen=True)
+class _Parts:
+    """Exact numerators and denominators of prices and quantities (rows of Python ints)."""
+
+    pn: list[list[int]]
+    pd: list[list[int]]
+    xn: list[list[int]]
+    xd: list[list[int]]
+    given: bool
+
+    @classmethod
+    def of_floats(cls, P: np.ndarray, X: np.ndarray, reading: str) -> _Parts:
+        """The policy's reading of two float matrices (vectorised). O(TK)."""
+        mode: NumberReading = "binary" if reading == "binary" else "decimal"
+        pn, pd = rational_parts(P, mode)
+        xn, xd = rational_parts(X, mode)
+        return cls(pn.tolist(), pd.tolist(), xn.tolist(), xd.tolist(), False)
+
+    def prices(self, t: int) -> tuple[list[int], list[int]]:
+        return self.pn[t], self.pd[t]
+
+    def quantities(self, t: int) -> tuple[list[int], list[int]]:
+        return self.xn[t], self.xd[t]
+
+    def take(self, idx: np.ndarray) -> _Parts:
+        rows = idx.tolist()
+        pn, pd, xn, xd = ([m[r] for r in rows] for m in (self.pn, self.pd, self.xn, self.xd))
+        return _Parts(pn, pd, xn, xd, given=self.given)
+
+
+def _given_parts(data: BudgetData, Pq: np.ndarray | None, Xq: np.ndarray | None) -> _Parts:
+    """Exact parts when some entries were given exactly (the rest read by the policy)."""
+    if isinstance(data._parts, _Parts):
+        return data._parts
+    base = _Parts.of_floats(data.prices, data.quantities, str(data.numbers))
+    out: list[list[list[int]]] = []
+    for q, n, d in ((Pq, base.pn, base.pd), (Xq, base.xn, base.xd)):
+        if q is None:
+            out += [n, d]
+            continue
+        out += [[[v.numerator for v in row] for row in q.tolist()],
+                [[v.denominator for v in row] for row in q.tolist()]]
+    return _Parts(out[0], out[1], out[2], out[3], given=True)
 
 
 @dataclass(frozen=True, eq=False)
@@ -67,6 +143,10 @@ class BudgetData:
         prices: ``T × K`` array, ``prices[t, k] > 0`` the price of good ``k`` at observation ``t``.
         quantities: ``T × K`` array, ``quantities[t, k] ≥ 0`` the amount bought.
         goods: optional names of the ``K`` goods (default ``"0", "1", ...``).
+        numbers: how floats are read (:mod:`coherence.numbers`): ``"decimal"`` (``0.8`` is
+            ``4/5``) or ``"binary"`` (the float's dyadic value); ``None`` takes the reading
+            in force (:func:`coherence.number_reading`, ``"decimal"`` by default). Exact
+            entries (Fractions, Decimals, ``"p/q"`` strings) are kept exactly either way.
 
     Raises:
         BudgetShapeError: not two ``T × K`` matrices of the same shape, or ``T < 1``/``K < 1``.
@@ -79,10 +159,12 @@ class BudgetData:
     prices: np.ndarray = field(repr=False)
     quantities: np.ndarray = field(repr=False)
     goods: tuple[str, ...] = ()
+    numbers: str | None = None
+    _parts: Any = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        P = _matrix(self.prices, "prices")
-        X = _matrix(self.quantities, "quantities")
+        P, Pq = _matrix(self.prices, "prices")
+        X, Xq = _matrix(self.quantities, "quantities")
         if P.shape != X.shape:
             raise BudgetShapeError(
                 f"prices are {P.shape[0]}×{P.shape[1]} but quantities are {X.shape[0]}×{X.shape[1]}"
@@ -115,6 +197,12 @@ class BudgetData:
         object.__setattr__(self, "prices", P)
         object.__setattr__(self, "quantities", X)
         object.__setattr__(self, "goods", goods)
+        reading = current_reading() if self.numbers is None else self.numbers
+        if reading not in ("decimal", "binary"):
+            raise InputError(f"numbers must be 'decimal' or 'binary', got {reading!r}")
+        object.__setattr__(self, "numbers", reading)
+        if Pq is not None or Xq is not None or self._parts is not None:
+            object.__setattr__(self, "_parts", _given_parts(self, Pq, Xq))
 
     # -- shape ---------------------------------------------------------------------------
     @property
@@ -143,20 +231,61 @@ class BudgetData:
         return np.einsum("ij,ij->i", self.prices, self.quantities)
 
     # -- exact layer -------------------------------------------------------------------
+    @property
+    def exact_given(self) -> bool:
+        """Whether some entry was given exactly (not as a float), so that the rationals are
+        not a reading of the float arrays."""
+        return self._parts is not None and self._parts.given
+
+    def _exact(self) -> _Parts:
+        parts = self._parts
+        if parts is None:
+            parts = _Parts.of_floats(self.prices, self.quantities, str(self.numbers))
+            object.__setattr__(self, "_parts", parts)
+        return parts
+
+    def exact_prices(self, t: int) -> tuple[Fraction, ...]:
+        """The prices of observation ``t`` as the exact rationals the data hold. O(K).
+
+        >>> BudgetData([[0.8, 1]], [[1, 2]]).exact_prices(0)
+        (Fraction(4, 5), Fraction(1, 1))
+        """
+        n, d = self._exact().prices(t)
+        return tuple(Fraction(a, b) for a, b in zip(n, d, strict=True))
+
+    def exact_quantities(self, t: int) -> tuple[Fraction, ...]:
+        """The bundle of observation ``t`` as the exact rationals the data hold. O(K)."""
+        n, d = self._exact().quantities(t)
+        return tuple(Fraction(a, b) for a, b in zip(n, d, strict=True))
+
     def exact_cost(self, i: int, j: int) -> Fraction:
-        """``p_i·x_j`` exactly, as a :class:`~fractions.Fraction`. O(K)."""
-        p, x = self.prices[i], self.quantities[j]
-        return sum((Fraction(float(a)) * Fraction(float(b)) for a, b in zip(p, x, strict=True)),
-                   Fraction(0))
+        """``p_i·x_j`` exactly, as a :class:`~fractions.Fraction`. O(K).
+
+        >>> BudgetData([[0.1, 0.2]], [[1, 1]]).exact_cost(0, 0)
+        Fraction(3, 10)
+        """
+        parts = self._exact()
+        pn, pd = parts.prices(i)
+        xn, xd = parts.quantities(j)
+        num, den = 0, 1
+        for a, b, c, d in zip(pn, pd, xn, xd, strict=True):
+            if a and c:
+                bd = b * d
+                num, den = num * bd + a * c * den, den * bd
+        return Fraction(num, den)
 
     def same_bundle(self, i: int, j: int) -> bool:
         """``x_i == x_j`` exactly."""
+        if self.exact_given:
+            return self._exact().quantities(i) == self._exact().quantities(j)
         return bool(np.array_equal(self.quantities[i], self.quantities[j]))
 
     def subset(self, observations: Sequence[int] | np.ndarray) -> BudgetData:
         """The data restricted to the given observations (in that order)."""
         idx = np.asarray(observations, dtype=np.int64)
-        return BudgetData(self.prices[idx], self.quantities[idx], self.goods)
+        parts = self._parts.take(idx) if self.exact_given else None
+        return BudgetData(self.prices[idx], self.quantities[idx], self.goods,
+                          numbers=self.numbers, _parts=parts)
 
     # -- readers -----------------------------------------------------------------------
     @classmethod

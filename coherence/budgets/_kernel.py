@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from coherence._exact import as_fraction
 from coherence.budgets._data import BudgetData
 from coherence.errors import InputError
 from coherence.graphs import strongly_connected_components, topological_layers
@@ -32,8 +33,8 @@ _U = 2.0**-53
 def efficiency_fraction(e: Any) -> Fraction:
     """``e`` as an exact Fraction in ``[0, 1]``. O(1).
 
-    A float is read as the decimal it prints as (``0.8`` is ``4/5``), which is what a person
-    typing it means; pass a Fraction for any other exact value. Raises
+    Read by the number policy (:mod:`coherence.numbers`: a float is the decimal it was meant
+    to be, ``0.8`` is ``4/5``, unless the binary reading is in force). Raises
     :class:`~coherence.errors.InputError` outside ``[0, 1]`` or for a non-number.
 
     >>> efficiency_fraction(0.8), efficiency_fraction("3/4"), efficiency_fraction(1)
@@ -42,9 +43,9 @@ def efficiency_fraction(e: Any) -> Fraction:
     if isinstance(e, bool):
         raise InputError("efficiency must be a number in [0, 1], got a bool")
     try:
-        f = Fraction(repr(float(e))) if isinstance(e, float | np.floating) else Fraction(e)
-    except (TypeError, ValueError, OverflowError):
-        raise InputError(f"efficiency must be a number in [0, 1], got {e!r}") from None
+        f = as_fraction(e, what="efficiency")
+    except InputError as exc:
+        raise InputError(f"efficiency must be a number in [0, 1]: {exc}") from None
     check_real(f, "efficiency", min_value=0, max_value=1)
     return f
 
@@ -220,15 +221,29 @@ def _relations_early_exit(
 def _budget_json(data: BudgetData, rows: Sequence[int] | None = None) -> dict[str, Any]:
     """``{"goods", "prices", "quantities"}`` of the given rows (all rows when ``None``).
 
-    Prices and quantities are float64, so JSON numbers carry them exactly. O(|rows|·K).
+    JSON numbers (floats) when the rationals are the policy's reading of the float arrays,
+    with ``"numbers": "binary"`` when that is the reading; ``"p/q"`` strings when some entry
+    was given exactly. O(|rows|·K).
     """
     idx = list(range(data.T)) if rows is None else [int(r) for r in rows]
-    return {"goods": list(data.goods), "prices": data.prices[idx].tolist(),
-            "quantities": data.quantities[idx].tolist()}
+    doc: dict[str, Any] = {"goods": list(data.goods)}
+    if data.exact_given:
+        doc["prices"] = [[str(v) for v in data.exact_prices(t)] for t in idx]
+        doc["quantities"] = [[str(v) for v in data.exact_quantities(t)] for t in idx]
+    else:
+        doc["prices"] = data.prices[idx].tolist()
+        doc["quantities"] = data.quantities[idx].tolist()
+        if data.numbers == "binary":
+            doc["numbers"] = "binary"
+    return doc
 
 
 def _budget_from_json(doc: Mapping[str, Any]) -> BudgetData:
     """The :class:`BudgetData` written by :func:`_budget_json`."""
-    return BudgetData(np.array(doc["prices"], dtype=np.float64),
-                      np.array(doc["quantities"], dtype=np.float64),
-                      tuple(str(g) for g in doc.get("goods", ())))
+    numbers = doc.get("numbers", "decimal")
+    if numbers not in ("decimal", "binary"):
+        raise InputError(f"numbers must be 'decimal' or 'binary', got {numbers!r}")
+    P, X = doc["prices"], doc["quantities"]
+    if not any(isinstance(v, str) for row in (*P, *X) for v in row):
+        P, X = np.array(P, dtype=np.float64), np.array(X, dtype=np.float64)
+    return BudgetData(P, X, tuple(str(g) for g in doc.get("goods", ())), numbers=numbers)

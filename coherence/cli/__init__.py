@@ -17,6 +17,7 @@ import sys
 from collections.abc import Sequence
 from typing import NoReturn
 
+from coherence._exact import number_reading
 from coherence.errors import CommandError, InputError
 
 __all__ = ["CommandError", "main"]
@@ -54,10 +55,19 @@ def build_parser() -> argparse.ArgumentParser:
     from coherence import __version__
 
     parser.add_argument("--version", action="version", version=f"coherence {__version__}")
+    parser.add_argument("--numbers", choices=("decimal", "binary"), default=None,
+                        help=_NUMBERS_HELP)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name in COMMANDS:
         importlib.import_module(f"coherence.cli._{name}").register(sub)
+    for command in sub.choices.values():
+        command.add_argument("--numbers", dest="numbers_here", choices=("decimal", "binary"),
+                             default=None, help=_NUMBERS_HELP)
     return parser
+
+
+_NUMBERS_HELP = ("how floats in the input are read: 'decimal' (default; 0.8 is 4/5, the "
+                 "number typed) or 'binary' (the float's exact binary value)")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -69,7 +79,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not getattr(args, "func", None):
             parser.print_help()
             return 2
-        return int(args.func(args))
+        reading = getattr(args, "numbers_here", None) or args.numbers
+        with number_reading("binary" if reading == "binary" else "decimal"):
+            return int(args.func(args))
     except CommandError as exc:
         print(f"coherence: error: {exc}", file=sys.stderr)
         return exc.code

@@ -11,8 +11,8 @@ from coherence.budgets import BudgetData
 
 
 def exact_E(d: BudgetData) -> list[list[Fraction]]:
-    P = [[Fraction(float(v)) for v in row] for row in d.prices]
-    X = [[Fraction(float(v)) for v in row] for row in d.quantities]
+    P = [d.exact_prices(t) for t in range(d.T)]
+    X = [d.exact_quantities(t) for t in range(d.T)]
     return [[sum((a * b for a, b in zip(p, x, strict=True)), Fraction(0)) for x in X] for p in P]
 
 

@@ -114,8 +114,20 @@ def test_the_exact_construction_agrees(d, e):
 
 
 REGRESSIONS = [  # valid data on which the former LP found "no positive margin"
-    BudgetData([[1.0, 0.8], [0.3, 0.3]], [[0.4, 0.1], [0.2, 0.3]]),
+    BudgetData([[1.0, 0.8], [0.3, 0.3]], [[0.4, 0.1], [0.2, 0.3]], numbers="binary"),
 ]
+
+
+def test_one_decimal_regression_reads_as_typed():
+    # read as typed, p_1·x_1 = p_1·x_0 = 0.15 exactly: x_0 is strictly revealed preferred to
+    # x_1 and x_1 weakly to x_0, a GARP violation the binary values hide
+    import coherence
+
+    d = BudgetData([[1.0, 0.8], [0.3, 0.3]], [[0.4, 0.1], [0.2, 0.3]])
+    assert d.exact_cost(1, 1) == d.exact_cost(1, 0) == Fraction(3, 20)
+    assert not garp_holds(d)
+    v = coherence.check(d)
+    assert v.status == "exploitable" and v.certificate.verify()
 
 
 @pytest.mark.parametrize("d", REGRESSIONS)
