@@ -41,6 +41,7 @@ from coherence.budgets._kernel import (
     _tol,
     direct_relations,
     efficiency_fraction,
+    row_blocks,
 )
 from coherence.errors import CertificationError, InputError
 from coherence.graphs import strongly_connected_components
@@ -173,31 +174,56 @@ def _verify_afriat(data: BudgetData, U: Sequence[Fraction], lam: Sequence[Fracti
 
     if not (_dyadic(U) and _dyadic(lam)):
         return all(exact_ok(i, j) for i in range(T) for j in range(T) if i != j)
-    Uf = np.array([float(v) for v in U])
-    lf = np.array([float(v) for v in lam])
-    aU = np.abs(Uf)
-    own = float(e) * data.own_expenditure()
-    E = data.expenditure()
-    L = E - own[:, None]
-    L *= lf[:, None]  # λ_i (E_ij − e·own_i)
-    g = Uf[None, :] - Uf[:, None]
-    g -= L
-    bound = E  # 4 tol (|U_j| + |U_i| + λ_i (E_ij + e·own_i)) + 4u|g|, built in place
-    bound += own[:, None]
-    bound *= lf[:, None]
-    bound += aU[:, None]
-    bound += aU[None, :]
-    bound *= 4 * _tol(data.K)
-    np.abs(g, out=L)
-    L *= 4 * _U
-    bound += L
-    np.fill_diagonal(g, -np.inf)
-    if (g > bound).any():
+    unsure = _unsure_pairs(data, np.array([float(v) for v in U]),
+                           np.array([float(v) for v in lam]), e)
+    if unsure is None:
         return False
-    np.negative(bound, out=bound)
-    unsure = g >= bound
-    np.fill_diagonal(unsure, False)
-    return all(exact_ok(i, j) for i, j in np.argwhere(unsure).tolist())
+    return all(exact_ok(i, j) for i, j in unsure.tolist())
+
+
+def _unsure_pairs(data: BudgetData, Uf: np.ndarray, lf: np.ndarray, e: Fraction
+                  ) -> np.ndarray | None:
+    """The pairs whose Afriat inequality floats cannot settle, or ``None`` if one fails.
+
+    With ``g_ij = U_j − U_i − λ_i (p_i·x_j − e·p_i·x_i)`` and the rigorous error bound
+    ``B_ij = c (|U_j| + |U_i| + λ_i e·p_i·x_i + λ_i p_i·x_j) + 4u|g_ij|`` (``c`` a multiple of
+    the unit roundoff that covers the representation of the data, the products and their
+    sums), a pair is settled when ``g + B < 0``. Where ``g < 0`` that is
+    ``α_j + β_i − κ λ_i p_i·x_j < 0`` with ``α_j = (1 − 4u) U_j + c|U_j|``,
+    ``β_i = c (|U_i| + λ_i e·p_i·x_i) − (1 − 4u)(U_i − λ_i e·p_i·x_i)`` and ``κ = 1 − 4u − c``:
+    one matrix product (the rows of ``P`` scaled by ``κ λ``) and two broadcast passes per
+    block of rows. The few pairs left are tested against ``g − B > 0`` (a sure failure) and
+    returned for the exact test. O(T²K) floats, no ``T × T`` matrix held.
+    """
+    c = 8 * _tol(data.K)  # twice the bound of one inequality: covers computing the filter
+    own = float(e) * data.own_expenditure()
+    spent = lf * own
+    aU = np.abs(Uf)
+    alpha = (1 - 4 * _U) * Uf + c * aU
+    beta = c * (aU + spent) - (1 - 4 * _U) * (Uf - spent)
+    scaled = data.prices * ((1 - 4 * _U - c) * lf)[:, None]
+    found: list[np.ndarray] = []
+    for a, b in row_blocks(data.T):
+        H = scaled[a:b] @ data.quantities.T
+        np.subtract(beta[a:b, None], H, out=H)
+        H += alpha[None, :]
+        rows = np.arange(b - a)
+        H[rows, rows + a] = -np.inf  # the diagonal is no pair
+        mask = H >= 0
+        if mask.any():
+            near = np.argwhere(mask)
+            near[:, 0] += a
+            found.append(near)
+    if not found:
+        return np.empty((0, 2), dtype=np.int64)
+    pairs = np.concatenate(found)
+    i, j = pairs[:, 0], pairs[:, 1]
+    E = np.einsum("ij,ij->i", data.prices[i], data.quantities[j])
+    g = Uf[j] - Uf[i] - lf[i] * (E - own[i])
+    bound = c * (aU[j] + aU[i] + lf[i] * (E + own[i])) + 4 * _U * np.abs(g)
+    if (g > bound).any():
+        return None
+    return pairs[g >= -bound]
 
 
 def afriat_certificate(data: BudgetData, efficiency: Any = 1, *, strict: bool = False,

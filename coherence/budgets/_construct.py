@@ -92,31 +92,33 @@ def _float_numbers(data: BudgetData, e: Fraction, order: np.ndarray,
     ef = float(e)
     P, X = data.prices[order], data.quantities[order]
     own = np.einsum("ij,ij->i", P, X)
-    C = P @ X.T
-    C /= own[:, None]  # C[i, j] = r_ij (in the new order), then the margin coefficients:
-    C *= 1.0 - _DELTA
-    C -= ef * (1.0 + _DELTA)
-    CT = np.ascontiguousarray(C.T)  # CT[j, i] = C[i, j]: the columns as rows
     U = np.zeros(T)
     mu = np.ones(T)
     base = np.zeros(T)  # U − δ|U|
     absU = np.zeros(T)
     ex = _ExactCosts(data)
-    for s, t in blocks:
+    hi, lo = 1.0 - _DELTA, ef * (1.0 + _DELTA)
+    for s, t in blocks:  # the costs of one component against the earlier ones, on demand
         if s == 0:
             continue
-        terms = CT[s:t, :s] * mu[:s]
-        terms += base[:s]
+        terms = P[:s] @ X[s:t].T  # p_i·x_j for i earlier, j in the component
+        terms /= own[:s, None]
+        terms *= hi
+        terms -= lo
+        terms *= mu[:s, None]
+        terms += base[:s, None]
         m = float(terms.min())
         Ua = m - _DELTA * abs(m)
         U[s:t] = Ua
         absU[s:t] = abs(Ua)
         base[s:t] = Ua - _DELTA * abs(Ua)
-        coef = C[s:t, :s]
+        coef = P[s:t] @ X[:s].T  # p_i·x_j for i in the component, j earlier
+        coef /= own[s:t, None]
+        coef *= hi
+        coef -= lo
         num = U[:s] - Ua
         num += _DELTA * (absU[:s] + abs(Ua))
         if (coef <= 0).any():  # d > 0 but within the margin: its exact value, halved
-            coef = coef.copy()
             for a, j in np.argwhere(coef <= 0).tolist():
                 d = ex.ratio(int(order[s + a]), int(order[j])) - e
                 coef[a, j] = float(d) / 2
