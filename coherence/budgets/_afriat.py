@@ -29,9 +29,10 @@ from typing import Any, ClassVar
 import numpy as np
 
 from coherence._exact import as_fraction
-from coherence.budgets._construct import afriat_numbers, settle_homothetic
+from coherence.budgets._construct import afriat_numbers, log_ratios, settle_homothetic
 from coherence.budgets._data import BudgetData
 from coherence.budgets._kernel import (
+    _TINY,
     _U,
     _budget_from_json,
     _budget_json,
@@ -41,6 +42,7 @@ from coherence.budgets._kernel import (
     _tol,
     direct_relations,
     efficiency_fraction,
+    float_view,
     row_blocks,
 )
 from coherence.errors import CertificationError, InputError
@@ -196,20 +198,26 @@ def _unsure_pairs(data: BudgetData, Uf: np.ndarray, lf: np.ndarray, e: Fraction
     returned for the exact test. O(T²K) floats, no ``T × T`` matrix held.
     """
     c = 8 * _tol(data.K)  # twice the bound of one inequality: covers computing the filter
-    own = float(e) * data.own_expenditure()
-    spent = lf * own
-    aU = np.abs(Uf)
-    alpha = (1 - 4 * _U) * Uf + c * aU
-    beta = c * (aU + spent) - (1 - 4 * _U) * (Uf - spent)
-    scaled = data.prices * ((1 - 4 * _U - c) * lf)[:, None]
+    P, X, own_s = float_view(data)
+    with np.errstate(over="ignore", invalid="ignore"):  # inf and NaN count as unsure
+        _, pe = np.frexp(data.prices.max(axis=1))
+        _, xe = np.frexp(data.quantities.max())
+        lf = np.ldexp(lf, pe + int(xe))  # λ_i p_i = (λ_i 2^(pe_i + xe)) P_i exactly
+        own = float(e) * own_s
+        spent = lf * own
+        aU = np.abs(Uf)
+        alpha = (1 - 4 * _U) * Uf + c * aU
+        beta = c * (aU + spent) - (1 - 4 * _U) * (Uf - spent) + (data.K + 4) * _TINY
+        scaled = P * ((1 - 4 * _U - c) * lf)[:, None]
     found: list[np.ndarray] = []
     for a, b in row_blocks(data.T):
-        H = scaled[a:b] @ data.quantities.T
-        np.subtract(beta[a:b, None], H, out=H)
-        H += alpha[None, :]
+        with np.errstate(over="ignore", invalid="ignore"):
+            H = scaled[a:b] @ X.T
+            np.subtract(beta[a:b, None], H, out=H)
+            H += alpha[None, :]
         rows = np.arange(b - a)
         H[rows, rows + a] = -np.inf  # the diagonal is no pair
-        mask = H >= 0
+        mask = ~(H < 0)
         if mask.any():
             near = np.argwhere(mask)
             near[:, 0] += a
@@ -218,12 +226,14 @@ def _unsure_pairs(data: BudgetData, Uf: np.ndarray, lf: np.ndarray, e: Fraction
         return np.empty((0, 2), dtype=np.int64)
     pairs = np.concatenate(found)
     i, j = pairs[:, 0], pairs[:, 1]
-    E = np.einsum("ij,ij->i", data.prices[i], data.quantities[j])
-    g = Uf[j] - Uf[i] - lf[i] * (E - own[i])
-    bound = c * (aU[j] + aU[i] + lf[i] * (E + own[i])) + 4 * _U * np.abs(g)
-    if (g > bound).any():
-        return None
-    return pairs[g >= -bound]
+    with np.errstate(over="ignore", invalid="ignore"):
+        E = np.einsum("ij,ij->i", P[i], X[j])
+        g = Uf[j] - Uf[i] - lf[i] * (E - own[i])
+        bound = (c * (aU[j] + aU[i] + lf[i] * (E + own[i])) + 4 * _U * np.abs(g)
+                 + (data.K + 4) * _TINY)
+        if (g > bound).any():
+            return None
+        return pairs[~(g < -bound)]
 
 
 def afriat_certificate(data: BudgetData, efficiency: Any = 1, *, strict: bool = False,
@@ -344,8 +354,7 @@ def homothetic_certificate(data: BudgetData, efficiency: Any = 1
         raise InputError("HARP needs a positive efficiency level")
     T = data.T
     ex = _ExactCosts(data)
-    own = data.own_expenditure()
-    W = np.log(data.expenditure()) - np.log(float(e) * own)[:, None]
+    W = log_ratios(data, e)
     np.fill_diagonal(W, np.inf)
     # minimum cycle mean of W = −(maximum cycle mean of −W)
     neg = -W

@@ -40,13 +40,14 @@ from itertools import pairwise
 import numpy as np
 
 from coherence.budgets._data import BudgetData
-from coherence.budgets._kernel import _ExactCosts
+from coherence.budgets._kernel import _ExactCosts, float_view
 from coherence.graphs import condensation, strongly_connected_components, topological_layers
 
 __all__: list[str] = []
 
 _DELTA = 2.0**-30  # relative margin of every inequality the construction makes
 _UP = 1.0 + 2.0**-40  # covers the rounding of one division
+_NORMAL = 2.0**-1000  # below this a float product may have lost relative precision
 
 
 def _order_key(C: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -90,8 +91,8 @@ def _float_numbers(data: BudgetData, e: Fraction, order: np.ndarray,
     """
     T = data.T
     ef = float(e)
-    P, X = data.prices[order], data.quantities[order]
-    own = np.einsum("ij,ij->i", P, X)
+    Ps, Xs, own_s = float_view(data)  # r_ij = p_i·x_j / p_i·x_i is scale-free
+    P, X, own = Ps[order], Xs[order], own_s[order]
     U = np.zeros(T)
     mu = np.ones(T)
     base = np.zeros(T)  # U − δ|U|
@@ -127,8 +128,10 @@ def _float_numbers(data: BudgetData, e: Fraction, order: np.ndarray,
     Uo = np.empty(T)
     lam = np.empty(T)
     Uo[order] = U
-    lam[order] = mu / own
-    return Uo, lam
+    _, pe = np.frexp(data.prices.max(axis=1))
+    _, xe = np.frexp(data.quantities.max())
+    lam[order] = mu / own  # λ for the scaled data; scaled back by the same powers of two
+    return Uo, np.ldexp(lam, -(pe + int(xe)))
 
 
 def _below(q: Fraction) -> Fraction:
@@ -190,7 +193,8 @@ def afriat_numbers(data: BudgetData, e: Fraction, R0: np.ndarray, *,
     construction in Fractions, for when the float numbers do not verify). Not verified here."""
     order, blocks = _component_order(R0)
     if not exact:
-        U, lam = _float_numbers(data, e, order, blocks)
+        with np.errstate(all="ignore"):  # out-of-range floats fail the checks below
+            U, lam = _float_numbers(data, e, order, blocks)
         if np.isfinite(U).all() and np.isfinite(lam).all() and (lam > 0).all():
             return [Fraction(v) for v in U.tolist()], [Fraction(v) for v in lam.tolist()]
     return _exact_numbers(data, e, order, blocks)
@@ -206,6 +210,27 @@ def _log(q: Fraction) -> float:
     return math.log(q.numerator) - math.log(q.denominator)
 
 
+def log_ratios(data: BudgetData, e: Fraction) -> np.ndarray:
+    """``W[i, j] = log(p_i·x_j / (e·p_i·x_i))`` in floats, on the power-of-two scaled data
+    (ratios are scale-free, so nothing overflows; an underflowed cost gives ``-inf``, which
+    the exact steps after it settle). O(T²K).
+
+    >>> log_ratios(BudgetData([[1, 1]], [[1, 1]]), Fraction(1)).tolist()
+    [[0.0]]
+    """
+    P, X, own = float_view(data)
+    E = P @ X.T
+    with np.errstate(divide="ignore", invalid="ignore"):
+        W = np.log(E) - np.log(float(e) * own)[:, None]
+    # costs near the subnormal range lost their relative precision: take their exact logs
+    weak = (E < _NORMAL) | (own[:, None] < _NORMAL)
+    if weak.any():
+        ex = _ExactCosts(data)
+        for i, j in np.argwhere(weak).tolist():
+            W[i, j] = _log(ex.cost(i, j) / (e * ex.own(i)))
+    return W
+
+
 def settle_homothetic(data: BudgetData, e: Fraction, V: list[Fraction]
                       ) -> tuple[list[Fraction], list[int] | None]:
     """Make positive levels satisfy ``e·V_j·p_i·x_i ≤ V_i·p_i·x_j`` exactly, or find a cycle.
@@ -219,7 +244,7 @@ def settle_homothetic(data: BudgetData, e: Fraction, V: list[Fraction]
     """
     T = data.T
     ex = _ExactCosts(data)
-    W = np.log(data.expenditure()) - np.log(float(e) * data.own_expenditure())[:, None]
+    W = log_ratios(data, e)
     V = list(V)
     parent = [-1] * T
     last = -1

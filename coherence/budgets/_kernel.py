@@ -83,6 +83,38 @@ class _ExactCosts:
 _BLOCK = 1 << 16
 
 
+#: absolute rounding allowance per product term: covers results that fall into the
+#: subnormal range (their error is absolute, at most 2⁻¹⁰⁷⁴ per operation)
+_TINY = 2.0**-1060
+
+
+def float_view(data: BudgetData) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(P, X, own)``: prices scaled per row and quantities scaled globally by powers of two
+    so that the largest entry of each is in ``[1/2, 1)``, and ``own[i] = P_i·X_i``.
+
+    Exact scalings (powers of two), which leave every comparison ``e·p_i·x_i ≥ p_i·x_j``
+    unchanged (both sides of row ``i`` scale alike), so data with entries anywhere from
+    ``10⁻³⁰⁰`` to ``10³⁰⁰`` never overflow the float layer. O(TK).
+
+    >>> P, X, own = float_view(BudgetData([[1e300, 3e300]], [[2e-300, 1e-300]]))
+    >>> float(P.max()) < 1 and float(X.max()) < 1 and bool(own[0] > 0)
+    True
+    """
+    P, X = data.prices, data.quantities
+    _, pe = np.frexp(P.max(axis=1))
+    _, xe = np.frexp(X.max())
+    Ps = np.ldexp(P, -pe[:, None])
+    Xs = np.ldexp(X, -int(xe))
+    return Ps, Xs, np.einsum("ij,ij->i", Ps, Xs)
+
+
+def _band(own: np.ndarray, e: Fraction, K: int) -> tuple[np.ndarray, np.ndarray]:
+    """Budgets ``e·own`` and the rounding band of ``e·own_i − P_i·X_j`` (relative and
+    absolute parts)."""
+    budget = float(e) * own
+    return budget, 3.0 * _tol(K) * budget + (K + 2) * _TINY
+
+
 def row_blocks(T: int) -> list[tuple[int, int]]:
     """Row ranges ``[a, b)`` covering ``0..T`` with about :data:`_BLOCK` entries each."""
     step = max(1, _BLOCK // max(T, 1))
@@ -105,20 +137,20 @@ def direct_relations(
     """
     e = efficiency_fraction(efficiency)
     T = data.T
-    budget = float(e) * data.own_expenditure()
-    band = 3.0 * _tol(data.K) * budget
+    P, X, own = float_view(data)
+    budget, band = _band(own, e, data.K)
     R0 = np.empty((T, T), dtype=bool)
     P0 = np.empty((T, T), dtype=bool)
     unsure_rows: list[np.ndarray] = []
     for a, b in row_blocks(T):
-        D = data.prices[a:b] @ data.quantities.T
+        D = P[a:b] @ X.T
         np.subtract(budget[a:b, None], D, out=D)  # D = e·own_i − p_i·x_j
         np.greater_equal(D, 0, out=R0[a:b])
         np.greater(D, 0, out=P0[a:b])
         np.abs(D, out=D)
         rows = np.arange(b - a)
         D[rows, rows + a] = np.inf  # the diagonal is no pair
-        mask = band[a:b, None] >= D
+        mask = ~(band[a:b, None] < D)  # NaN counts as unsure
         if mask.any():
             near = np.argwhere(mask)
             near[:, 0] += a
@@ -177,18 +209,18 @@ def _settle_exactly(data: BudgetData, e: Fraction, R0: np.ndarray, P0: np.ndarra
 
 
 def _relations_early_exit(
-    data: BudgetData, e: Fraction, tile: int = 2048
+    data: BudgetData, e: Fraction, tile: int = 256
 ) -> tuple[np.ndarray, np.ndarray] | None:
     """Exact ``(R0, P0)`` built block by block, or ``None`` as soon as two observations are
     each *certainly* (outside the rounding band) strictly revealed preferred to the other,
     which is a GARP violation. Violated data usually stop after the first block; otherwise
     this is one pass over ``E``. O(T²K)."""
-    budget = float(e) * data.own_expenditure()
+    P, X, own = float_view(data)
     # D = e·p_i·x_i − p_i·x_j as one product of augmented matrices (K + 1 terms, so the
     # rounding band uses K + 1); entries within the band are settled exactly afterwards.
-    band = 3.0 * _tol(data.K + 1) * budget
-    Pa = np.hstack([-data.prices, budget[:, None]])
-    Xa = np.hstack([data.quantities, np.ones((data.T, 1))])
+    budget, band = _band(own, e, data.K + 1)
+    Pa = np.hstack([-P, budget[:, None]])
+    Xa = np.hstack([X, np.ones((data.T, 1))])
     T = data.T
     R0 = np.empty((T, T), dtype=bool)
     P0 = np.empty((T, T), dtype=bool)
@@ -202,7 +234,7 @@ def _relations_early_exit(
                 D = Pa[I] @ Xa[J].T
                 r = D >= 0
                 np.abs(D, out=D)
-                near = band[I, None] >= D
+                near = ~(band[I, None] < D)  # NaN counts as unsure
                 if a == b:  # the diagonal is no comparison
                     np.fill_diagonal(r, False)
                     np.fill_diagonal(near, False)
