@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 
+from coherence._exact import as_fraction
 from coherence.agents._limits import CallTimedOut, call_with_limit
 from coherence.agents._protocols import ARITY, PROTOCOLS, SIGNATURES, expected
 from coherence.errors import AgentFaulted, AgentProtocolError, InputError, NotAnAgentError
@@ -201,8 +202,8 @@ def _as_number(ans: Any, method: str, args: tuple[Any, ...]) -> Fraction:
             if isinstance(ans, Fraction):
                 return ans
             return Fraction(int(ans.numerator), int(ans.denominator))
-        return Fraction(float(ans))  # exact: a binary float is a dyadic rational
-    except (ValueError, OverflowError, TypeError):
+        return as_fraction(float(ans), what="answer")  # the number policy's reading
+    except (ValueError, OverflowError, TypeError, InputError):
         raise AgentProtocolError(
             f"{_call_repr(method, args)} returned {ans!r}, expected a finite number"
         ) from None

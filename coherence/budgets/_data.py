@@ -290,17 +290,20 @@ class BudgetData:
     # -- readers -----------------------------------------------------------------------
     @classmethod
     def from_numpy(
-        cls, prices: Any, quantities: Any, goods: Sequence[str] | None = None
+        cls, prices: Any, quantities: Any, goods: Sequence[str] | None = None, *,
+        numbers: str | None = None,
     ) -> BudgetData:
-        """Build from two ``T × K`` arrays (copied)."""
-        return cls(prices, quantities, tuple(goods) if goods else ())
+        """Build from two ``T × K`` arrays (copied); ``numbers`` as for the constructor."""
+        return cls(prices, quantities, tuple(goods) if goods else (), numbers=numbers)
 
     @classmethod
     def from_pandas(cls, frame: Any, *, prices: Sequence[str] | None = None,
-                    quantities: Sequence[str] | None = None) -> BudgetData:
+                    quantities: Sequence[str] | None = None,
+                    numbers: str | None = None) -> BudgetData:
         """Build from a DataFrame with columns ``p_<good>`` and ``x_<good>``.
 
-        ``prices``/``quantities`` name the columns explicitly (same order) instead.
+        ``prices``/``quantities`` name the columns explicitly (same order) instead;
+        ``numbers`` as for the constructor.
         """
         cols = [str(c) for c in frame.columns]
         pcols, xcols, goods = _price_quantity_columns(cols, prices, quantities, "data frame")
@@ -309,16 +312,18 @@ class BudgetData:
             X = frame[xcols].to_numpy(dtype=np.float64)
         except (TypeError, ValueError) as exc:
             raise BudgetShapeError(f"data frame: non-numeric price or quantity: {exc}") from None
-        return cls(P, X, goods)
+        return cls(P, X, goods, numbers=numbers)
 
     @classmethod
-    def from_csv(cls, path: str | Path, *, subject: str | None = None) -> BudgetData:
+    def from_csv(cls, path: str | Path, *, subject: str | None = None,
+                 numbers: str | None = None) -> BudgetData:
         """Read one decision-maker's data from a CSV (columns ``p_<good>``, ``x_<good>``).
 
         A file with a ``subject`` column holding several subjects needs ``subject`` (the id to
-        read); :func:`budgets_from_csv` reads them all as a panel.
+        read); :func:`budgets_from_csv` reads them all as a panel. ``numbers`` as for the
+        constructor.
         """
-        panel = budgets_from_csv(path, subject_column="subject")
+        panel = budgets_from_csv(path, subject_column="subject", numbers=numbers)
         if subject is None:
             if len(panel) != 1:
                 raise InputError(f"{path}: holds {len(panel)} subjects; name one")
@@ -381,30 +386,36 @@ class BudgetPanel(Mapping[str, BudgetData]):
         return len(self.data)
 
     @classmethod
-    def from_pandas(cls, frame: Any, *, subject: str = "subject") -> BudgetPanel:
+    def from_pandas(cls, frame: Any, *, subject: str = "subject",
+                    numbers: str | None = None) -> BudgetPanel:
         """Split a long DataFrame (``subject``, ``p_<good>``, ``x_<good>``) by subject."""
         if subject not in frame.columns:
             raise BudgetShapeError(f"data frame: missing subject column {subject!r}")
         out: dict[str, BudgetData] = {}
         for key, part in frame.groupby(subject, sort=False):
             k = str(key[0] if isinstance(key, tuple) else key)
-            out[k] = BudgetData.from_pandas(part.drop(columns=[subject]))
+            out[k] = BudgetData.from_pandas(part.drop(columns=[subject]), numbers=numbers)
         return cls(out)
 
     @classmethod
-    def from_csv(cls, path: str | Path, *, subject: str | None = "subject") -> BudgetPanel:
+    def from_csv(cls, path: str | Path, *, subject: str | None = "subject",
+                 numbers: str | None = None) -> BudgetPanel:
         """Read a long CSV; see :func:`budgets_from_csv`."""
-        return budgets_from_csv(path, subject_column=subject)
+        return budgets_from_csv(path, subject_column=subject, numbers=numbers)
 
 
 def budgets_from_csv(
-    path: str | Path, *, subject_column: str | None = "subject", require_subject: bool = False
+    path: str | Path, *, subject_column: str | None = "subject", require_subject: bool = False,
+    numbers: str | None = None,
 ) -> BudgetPanel:
     r"""Read budget data from a CSV with one row per observation.
 
     Columns ``p_<good>`` and ``x_<good>`` for the same goods, and an optional subject column
     (ignored when absent from the header; all rows are then one subject ``"1"``). Other
-    columns are ignored; ``require_subject`` makes a missing subject column an error.
+    columns are ignored; ``require_subject`` makes a missing subject column an error. Cells
+    are read as floats and then by the number policy (``numbers``: ``"decimal"``, the
+    default, reads ``0.1`` as 1/10 and ``0.3333333333333333`` as 1/3; ``"binary"`` keeps
+    the floats' binary values; see :mod:`coherence.numbers`).
     Raises :class:`~coherence.errors.InputError` subclasses for a missing
     file, missing columns or values, non-numbers and every defect :class:`BudgetData` rejects.
     O(rows × columns).
@@ -456,7 +467,7 @@ def budgets_from_csv(
     for key, rows in groups.items():
         a = np.array(rows, dtype=np.float64)
         try:
-            out[key] = BudgetData(a[:, :K], a[:, K:], goods)
+            out[key] = BudgetData(a[:, :K], a[:, K:], goods, numbers=numbers)
         except BudgetDataError as exc:
             raise type(exc)(f"{path}: subject {key}: {exc}") from None
     return BudgetPanel(out)
