@@ -125,6 +125,19 @@ def _reconstruct(pred: np.ndarray, src: int, dst: int) -> list[int]:
     return path[::-1]
 
 
+def _first_two_cycle(A: np.ndarray, S: np.ndarray, rows: int = 1024) -> list[int] | None:
+    """The first ``[u, v]`` with ``S[u, v]`` and ``A[v, u]`` (``u ≠ v``), block by block. O(n²)."""
+    n = A.shape[0]
+    for a in range(0, n, rows):
+        M = S[a:a + rows] & A[:, a:a + rows].T
+        idx = np.arange(M.shape[0])
+        M[idx, idx + a] = False
+        if M.any():
+            u, v = np.unravel_index(int(np.argmax(M)), M.shape)
+            return [int(u) + a, int(v)]
+    return None
+
+
 def shortest_cycle_through(
     A: np.ndarray,
     S: np.ndarray | None = None,
@@ -155,6 +168,9 @@ def shortest_cycle_through(
     A = np.asarray(A, dtype=bool)
     S = A if S is None else np.asarray(S, dtype=bool)
     n = A.shape[0]
+    two = _first_two_cycle(A, S)  # before any component work: dense relations have one
+    if two is not None:
+        return two
     if labels is None:
         _, labels = strongly_connected_components(A)
     sizes = np.bincount(labels)

@@ -388,8 +388,15 @@ def check_garp(data: BudgetData, efficiency: Any = 1) -> Verdict:
 
 
 def _garp_certificate(data: BudgetData, e: Fraction) -> RevealedCycle | Certificate:
-    """A shortest GARP(e) violation cycle (not yet verified), or verified Afriat numbers."""
-    R0, P0 = direct_relations(data, e)
+    """A shortest GARP(e) violation cycle (not yet verified), or verified Afriat numbers.
+
+    The relations are built block by block and the search stops at the first certain strict
+    two-cycle (a shortest violation: most violated data stop after one block)."""
+    pair: list[int] = []
+    rel = _relations_early_exit(data, e, found=pair)
+    if rel is None:
+        return RevealedCycle(data, (pair[0], pair[1]), "GARP", e)
+    R0, P0 = rel
     if _strict_inside_components(R0, P0):
         cycle = shortest_cycle_through(R0, P0)
         if cycle is None:

@@ -209,12 +209,12 @@ def _settle_exactly(data: BudgetData, e: Fraction, R0: np.ndarray, P0: np.ndarra
 
 
 def _relations_early_exit(
-    data: BudgetData, e: Fraction, tile: int = 256
+    data: BudgetData, e: Fraction, tile: int = 256, found: list[int] | None = None
 ) -> tuple[np.ndarray, np.ndarray] | None:
     """Exact ``(R0, P0)`` built block by block, or ``None`` as soon as two observations are
     each *certainly* (outside the rounding band) strictly revealed preferred to the other,
     which is a GARP violation. Violated data usually stop after the first block; otherwise
-    this is one pass over ``E``. O(T²K)."""
+    this is one pass over ``E``. ``found`` (a list) receives that pair ``[i, j]``. O(T²K)."""
     P, X, own = float_view(data)
     # D = e·p_i·x_i − p_i·x_j as one product of augmented matrices (K + 1 terms, so the
     # rounding band uses K + 1); entries within the band are settled exactly afterwards.
@@ -254,6 +254,9 @@ def _relations_early_exit(
                 if both.any():
                     both &= ~nears[0] & ~nears[1].T
             if both.any():
+                if found is not None:
+                    i, j = np.unravel_index(int(np.argmax(both)), both.shape)
+                    found.extend([int(i) + A.start, int(j) + B.start])
                 return None
     np.fill_diagonal(R0, False)
     np.fill_diagonal(P0, False)
