@@ -11,14 +11,22 @@ a separate run so that tracing does not slow the timed ones. Two Cobb–Douglas 
 of which satisfy GARP: ``demand`` (``x = a·w / p`` at random prices and incomes, floats) and
 ``gradient`` (integer bundles, prices the utility's gradient there, so ties occur); and
 ``random`` (independent prices and bundles), which violates GARP, so ``check`` returns the
-shortest violating cycle, verified exactly.
+shortest violating cycle, verified exactly. ``--cli`` also times the command line,
+``coherence budgets FILE.csv --format json`` (every index: CCEI, Houtman–Maks, Varian, MPI),
+on the same data written to a CSV, in a fresh process (start-up included), cut off after
+``--cli-timeout`` seconds.
 """
 
 from __future__ import annotations
 
 import argparse
+import subprocess
+import sys
+import tempfile
+import time
 import tracemalloc
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -43,7 +51,24 @@ def peak_mib(fn: Callable[[], Any]) -> float:
         tracemalloc.stop()
 
 
-def row(name: str, d: BudgetData, repeat: int) -> str:
+def cli_seconds(d: BudgetData, timeout: float) -> str:
+    """Wall time of ``coherence budgets`` on ``d`` written to a CSV (``> timeout`` if cut)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        f = Path(tmp) / "data.csv"
+        K = d.K
+        head = [f"p_{k}" for k in range(K)] + [f"x_{k}" for k in range(K)]
+        rows = np.hstack([d.prices, d.quantities]).tolist()
+        f.write_text("\n".join([",".join(head)] + [",".join(map(repr, r)) for r in rows]) + "\n")
+        start = time.perf_counter()
+        try:
+            subprocess.run([sys.executable, "-m", "coherence", "budgets", str(f), "--format",
+                            "json"], capture_output=True, timeout=timeout, check=False)
+        except subprocess.TimeoutExpired:
+            return f"> {timeout:.0f}"
+        return f"{time.perf_counter() - start:.2f}"
+
+
+def row(name: str, d: BudgetData, repeat: int, cli: float | None = None) -> str:
     t_floor, holds = timed(lambda: garp_holds(d), repeat)
     t_check, v = timed(lambda: check(d), repeat)
     t_peer, peer = timed(lambda: prefgraph_garp(d), repeat)
@@ -54,8 +79,9 @@ def row(name: str, d: BudgetData, repeat: int) -> str:
     mu = max(m * s for m, s in zip(lam, d.own_expenditure(), strict=False))
     mem = peak_mib(lambda: check(d))
     shown = "—" if peer is None else f"{t_peer:.3f}"
+    cli_s = "" if cli is None else f" {cli_seconds(d, cli)} |"
     return (f"| {name} | {d.T:,} | {holds} | {t_floor:.3f} | {shown} | {t_check:.3f} | "
-            f"{t_check / t_floor:.1f} | {mem:.0f} | {mu:.3g} |")
+            f"{t_check / t_floor:.1f} | {mem:.0f} | {mu:.3g} |{cli_s}")
 
 
 def main() -> None:
@@ -63,15 +89,19 @@ def main() -> None:
     ap.add_argument("--sizes", type=int, nargs="+", default=[500, 1000, 3000])
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--goods", type=int, default=5)
+    ap.add_argument("--cli", action="store_true", help="also time the command line")
+    ap.add_argument("--cli-timeout", type=float, default=120.0)
     args = ap.parse_args()
     check(demand_data(50, args.goods))  # warm up imports and caches
+    cli = args.cli_timeout if args.cli else None
+    extra = (" CLI s |", " ---: |") if args.cli else ("", "")
     print("| data | T | GARP | garp_holds s | prefgraph GARP s | check s | ratio | peak MiB "
-          "| max λ·p·x |")
-    print("| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+          f"| max λ·p·x |{extra[0]}")
+    print(f"| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |{extra[1]}")
     for T in args.sizes:
         makers = (("demand", demand_data), ("gradient", gradient_data), ("random", random_data))
         for name, make in makers:
-            print(row(name, make(T, args.goods), args.repeat), flush=True)
+            print(row(name, make(T, args.goods), args.repeat, cli), flush=True)
 
 
 if __name__ == "__main__":
