@@ -198,7 +198,7 @@ def pytest_configure(config: pytest.Config) -> None:
         "coherence(agent=None, items=None, expect='coherent', **probe_options): probe an agent "
         "for exploits before the test runs; the test fails unless the verdict is `expect`",
     )
-    from coherence.reporting import add_observer
+    from coherence._observers import add_observer  # the bus alone: coherence loads on use
 
     collector = _Collector()
     config.stash[_STASH] = collector
@@ -209,7 +209,7 @@ def pytest_configure(config: pytest.Config) -> None:
 def pytest_unconfigure(config: pytest.Config) -> None:
     collector = config.stash.get(_STASH, None)
     if collector is not None:
-        from coherence.reporting import remove_observer
+        from coherence._observers import remove_observer
 
         remove_observer(collector)
         if collector in _ACTIVE:

@@ -11,6 +11,7 @@ transformations).
 from __future__ import annotations
 
 import contextlib
+import importlib
 import json
 from abc import ABC, abstractmethod
 from collections.abc import Hashable, Mapping
@@ -93,6 +94,10 @@ def jsonable(value: Any) -> Any:
 
 
 _KINDS: dict[str, type[Certificate] | type[Evidence]] = {}
+#: the packages whose certificate and evidence classes register kinds here, loaded by
+#: :func:`from_json` when it meets a kind not registered yet
+_CHECKER_PACKAGES = ("coherence.relations", "coherence.budgets", "coherence.beliefs",
+                     "coherence.decisions", "coherence.agents", "subagents")
 
 
 def _register_kind(cls: type[Certificate] | type[Evidence]) -> None:
@@ -147,6 +152,10 @@ def from_json(doc: Mapping[str, Any]) -> Certificate | Evidence:
         raise InputError("a certificate document is a JSON object with a string 'kind'")
     kind = doc["kind"]
     cls = _KINDS.get(kind)
+    if cls is None:  # the defining package may not be loaded yet (``coherence`` loads lazily)
+        for package in _CHECKER_PACKAGES:
+            importlib.import_module(package)
+        cls = _KINDS.get(kind)
     if cls is None:
         raise InputError(
             f"unknown certificate kind {kind!r} (kinds defined by other packages, such "

@@ -4,6 +4,8 @@
 
 from __future__ import annotations
 
+import sys
+
 from coherence.beliefs._credences import (
     Credences,
     DutchBook,
@@ -32,3 +34,8 @@ __all__ = [
     "check_lottery_preferences",
     "vnm_axioms",
 ]
+
+if "hypothesis" in sys.modules:  # else Hypothesis's setup hook registers on its import
+    from strategies import register_loaded_types
+
+    register_loaded_types()

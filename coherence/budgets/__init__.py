@@ -10,6 +10,8 @@ witnesses) and menu-choice axioms.
 
 from __future__ import annotations
 
+import sys
+
 from coherence.budgets._afriat import (
     AfriatUtility,
     HomotheticUtility,
@@ -127,3 +129,8 @@ __all__ = [
     "warp_violations",
     "wgarp_violations",
 ]
+
+if "hypothesis" in sys.modules:  # else Hypothesis's setup hook registers on its import
+    from strategies import register_loaded_types
+
+    register_loaded_types()

@@ -4,6 +4,8 @@ theorem) and normal-form games (iterated elimination of dominated strategies).
 
 from __future__ import annotations
 
+import sys
+
 from coherence.decisions._game import Game
 from coherence.decisions._problems import (
     BayesPrior,
@@ -48,3 +50,8 @@ __all__ = [
     "eliminate_dominated",
     "eliminate_weakly_dominated",
 ]
+
+if "hypothesis" in sys.modules:  # else Hypothesis's setup hook registers on its import
+    from strategies import register_loaded_types
+
+    register_loaded_types()

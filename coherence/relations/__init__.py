@@ -4,6 +4,8 @@ willingness to pay (cardinal pumps).
 
 from __future__ import annotations
 
+import sys
+
 from coherence.relations._axioms import (
     AxiomHolds,
     AxiomViolation,
@@ -54,3 +56,8 @@ __all__ = [
     "shortest_strict_cycle",
     "wtp_from_csv",
 ]
+
+if "hypothesis" in sys.modules:  # else Hypothesis's setup hook registers on its import
+    from strategies import register_loaded_types
+
+    register_loaded_types()

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from coherence._observers import add_observer, notify, remove_observer
 from coherence.reporting._browser import (
     check_rendering,
     count_colour,
@@ -19,7 +20,6 @@ from coherence.reporting._findings import (
     story,
 )
 from coherence.reporting._html import render_html
-from coherence.reporting._observers import add_observer, notify, remove_observer
 from coherence.reporting._svg import (
     bars_svg,
     cycle_svg,

@@ -6,12 +6,14 @@ collector is one).
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from coherence.verdict import Verdict
+if TYPE_CHECKING:  # the bus itself loads nothing: the pytest plugin imports it in every run
+    from coherence.verdict import Verdict
 
 __all__ = ["Observer", "add_observer", "notify", "remove_observer"]
 
-Observer = Callable[[Verdict], None]
+Observer = Callable[["Verdict"], None]
 _OBSERVERS: list[Observer] = []
 
 
