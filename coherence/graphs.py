@@ -168,8 +168,7 @@ def shortest_cycle_through(
     A = np.asarray(A, dtype=bool)
     S = A if S is None else np.asarray(S, dtype=bool)
     n = A.shape[0]
-    two = _first_two_cycle(A, S)  # before any component work: dense relations have one
-    if two is not None:
+    if (two := _first_two_cycle(A, S)) is not None:  # before any component work
         return two
     if labels is None:
         _, labels = strongly_connected_components(A)

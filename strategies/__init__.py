@@ -4,7 +4,8 @@ Coherent or incoherent on request (``None`` means either), built to shrink to mi
 counterexamples: sizes and indices are drawn first and labels permuted last.
 
 Names are loaded on first access, so importing the package (which Hypothesis's setup
-hook does through :mod:`strategies._hypothesis_hook`) costs nothing until a strategy is used.
+setup hook never does: it lives in :mod:`coherence._hypothesis_hook`) costs nothing until a
+strategy is used.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ _EXPORTS: dict[str, str] = {
     "policies": "strategies.decisions",
     "preference_relations": "strategies.relations",
     "profiles": "strategies.committee",
-    "register_loaded_types": "strategies._hypothesis_hook",
+    "register_loaded_types": "coherence._hypothesis_hook",
     "rules": "strategies.committee",
     "strict_partial_orders": "strategies.relations",
     "tournaments": "strategies.relations",
@@ -57,7 +58,7 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:  # pragma: no cover
-    from strategies._hypothesis_hook import register_loaded_types
+    from coherence._hypothesis_hook import register_loaded_types
     from strategies.beliefs import (
         credences,
     )

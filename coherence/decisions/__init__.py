@@ -52,6 +52,6 @@ __all__ = [
 ]
 
 if "hypothesis" in sys.modules:  # else Hypothesis's setup hook registers on its import
-    from strategies import register_loaded_types
+    from coherence._hypothesis_hook import register_loaded_types
 
     register_loaded_types()

@@ -1,11 +1,13 @@
 """Registration of ``st.from_type`` resolvers for the data types of coherence and subagents.
 
 Hypothesis calls :func:`_hypothesis_setup_hook` (the ``hypothesis`` entry point) at the end of
-its own import. Importing coherence from there would make every ``import hypothesis`` pay for
-numpy and scipy, so the hook registers only the types whose modules are already imported; the
-packages call :func:`register_loaded_types` again at the end of their own import when
-Hypothesis is already loaded. Either order of imports ends with every loaded type registered.
-Resolvers are functions of the type, so strategy modules load on first use.
+its own import, in every project where coherence is installed. So this module lives under the
+``coherence`` name (a project with a ``strategies.py`` of its own must still be able to import
+Hypothesis) and loads nothing: importing the checkers from here would make every ``import
+hypothesis`` pay for numpy and scipy. The hook registers only the types whose modules are
+already imported; the packages call :func:`register_loaded_types` again at the end of their
+own import when Hypothesis is already loaded. Either order of imports ends with every loaded
+type registered. Resolvers are functions of the type, so strategy modules load on first use.
 """
 
 from __future__ import annotations
@@ -17,6 +19,23 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from hypothesis.strategies import SearchStrategy
+
+#: ``(type, strategy factory)`` pairs registered for ``st.from_type``, as ``module:attribute``
+#: strings so that nothing is imported until a type is loaded (the type modules must not
+#: import Hypothesis)
+TYPE_STRATEGIES: tuple[tuple[str, str], ...] = (
+    ("coherence.budgets:BudgetData", "strategies.budgets:budget_data"),
+    ("coherence.budgets:ChoiceData", "strategies.choices:choice_data"),
+    ("coherence.relations:PreferenceRelation", "strategies.relations:preference_relations"),
+    ("coherence.relations:WillingnessToPay", "strategies.relations:willingness_to_pay"),
+    ("coherence.beliefs:Credences", "strategies.beliefs:credences"),
+    ("coherence.beliefs:Lottery", "strategies.lottery:lotteries"),
+    ("coherence.beliefs:LotteryPreferences", "strategies.lottery:lottery_preferences"),
+    ("coherence.decisions:DecisionProblem", "strategies.decisions:decision_problems"),
+    ("coherence.decisions:Game", "strategies.games:normal_form_games"),
+    ("subagents.committee:Committee", "strategies.committee:committees"),
+    ("subagents.preflib:Election", "strategies.committee:profiles"),
+)
 
 _registered: set[str] = set()
 
@@ -54,8 +73,6 @@ def register_loaded_types() -> None:
     if "hypothesis" not in sys.modules:
         return
     from hypothesis import strategies as st
-
-    from strategies._registry import TYPE_STRATEGIES
 
     for type_path, factory_path in TYPE_STRATEGIES:
         module = type_path.partition(":")[0]
