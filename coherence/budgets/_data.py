@@ -12,17 +12,18 @@ against the rationals.
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
-from typing import Any
+from typing import Any, Unpack
 
 import numpy as np
 
 from coherence._exact import fraction_array, rational_parts
 from coherence._exact.numbers import NumberReading, current_reading
+from coherence.budgets._readers import ColumnNames, Layout, SubjectParts, read_subjects
+from coherence.budgets._tables import csv_table, frame_table, one_line
 from coherence.errors import (
     BudgetDataError,
     BudgetShapeError,
@@ -32,7 +33,7 @@ from coherence.errors import (
     NonPositivePriceError,
     ZeroExpenditureError,
 )
-from coherence.validation import check_file, check_type
+from coherence.validation import check_type
 
 __all__ = [
     "BudgetData",
@@ -297,33 +298,43 @@ class BudgetData:
         return cls(prices, quantities, tuple(goods) if goods else (), numbers=numbers)
 
     @classmethod
-    def from_pandas(cls, frame: Any, *, prices: Sequence[str] | None = None,
-                    quantities: Sequence[str] | None = None,
-                    numbers: str | None = None) -> BudgetData:
-        """Build from a DataFrame with columns ``p_<good>`` and ``x_<good>``.
+    def from_pandas(cls, frame: Any, *, numbers: str | None = None,
+                    **columns: Unpack[ColumnNames]) -> BudgetData:
+        """One decision-maker's data from a pandas or polars DataFrame (every row is theirs).
 
-        ``prices``/``quantities`` name the columns explicitly (same order) instead;
-        ``numbers`` as for the constructor.
+        Columns ``p_<good>`` and ``x_<good>``, or the columns named as for
+        :meth:`BudgetPanel.from_dataframe` (``prices``/``quantities``, ``intercepts``, or
+        ``good``/``price``/``quantity`` with ``observation``); ``numbers`` as for the
+        constructor. O(rows × goods).
+
+        >>> import pandas as pd
+        >>> frame = pd.DataFrame({"price_a": [1, 2], "price_b": [2, 1],
+        ...                       "a_bought": [3, 0], "b_bought": [0, 3]})
+        >>> d = BudgetData.from_pandas(frame, prices="price_*", quantities="*_bought")
+        >>> d.goods, d.prices.tolist()
+        (('a', 'b'), [[1.0, 2.0], [2.0, 1.0]])
         """
-        cols = [str(c) for c in frame.columns]
-        pcols, xcols, goods = _price_quantity_columns(cols, prices, quantities, "data frame")
-        try:
-            P = frame[pcols].to_numpy(dtype=np.float64)
-            X = frame[xcols].to_numpy(dtype=np.float64)
-        except (TypeError, ValueError) as exc:
-            raise BudgetShapeError(f"data frame: non-numeric price or quantity: {exc}") from None
-        return cls(P, X, goods, numbers=numbers)
+        [part] = read_subjects(frame_table(frame), Layout(single=True, **columns), numbers)
+        return _budget_data(part, numbers, "data frame")
 
     @classmethod
     def from_csv(cls, path: str | Path, *, subject: str | None = None,
-                 numbers: str | None = None) -> BudgetData:
-        """Read one decision-maker's data from a CSV (columns ``p_<good>``, ``x_<good>``).
+                 subject_column: str | Sequence[str] | None = None, numbers: str | None = None,
+                 **columns: Unpack[ColumnNames]) -> BudgetData:
+        """Read one decision-maker's data from a CSV (see :func:`budgets_from_csv`).
 
-        A file with a ``subject`` column holding several subjects needs ``subject`` (the id to
-        read); :func:`budgets_from_csv` reads them all as a panel. ``numbers`` as for the
-        constructor.
+        A file whose subject column (``subject_column``, default ``subject`` when present)
+        holds several subjects needs ``subject``, the id to read. Columns are named as for
+        :func:`budgets_from_csv`; ``numbers`` as for the constructor. O(rows × goods).
+
+        >>> import tempfile, pathlib
+        >>> f = pathlib.Path(tempfile.mkdtemp()) / "one.csv"
+        >>> _ = f.write_text("p_a,p_b,x_a,x_b\\n1,2,1,2\\n2,1,2,1\\n")
+        >>> BudgetData.from_csv(f).T
+        2
         """
-        panel = budgets_from_csv(path, subject_column="subject", numbers=numbers)
+        kw: dict[str, Any] = {"subject": subject_column} if subject_column is not None else {}
+        panel = budgets_from_csv(path, numbers=numbers, **kw, **columns)
         if subject is None:
             if len(panel) != 1:
                 raise InputError(f"{path}: holds {len(panel)} subjects; name one")
@@ -333,35 +344,23 @@ class BudgetData:
         return panel[subject]
 
 
-def _price_quantity_columns(
-    cols: Sequence[str],
-    prices: Sequence[str] | None,
-    quantities: Sequence[str] | None,
-    where: str,
-) -> tuple[list[str], list[str], tuple[str, ...]]:
-    if prices is not None or quantities is not None:
-        if prices is None or quantities is None or len(prices) != len(quantities):
-            raise BudgetShapeError(f"{where}: give as many price columns as quantity columns")
-        missing = [c for c in (*prices, *quantities) if c not in cols]
-        if missing:
-            raise BudgetShapeError(f"{where}: missing column(s) {', '.join(missing)}")
-        return list(prices), list(quantities), tuple(str(q) for q in quantities)
-    pgoods = [c[2:] for c in cols if c.startswith("p_") and len(c) > 2]
-    xgoods = {c[2:] for c in cols if c.startswith("x_") and len(c) > 2}
-    if not pgoods:
-        raise BudgetShapeError(f"{where}: no price columns (p_<good>)")
-    missing = [f"x_{g}" for g in pgoods if g not in xgoods]
-    extra = sorted(f"p_{g}" for g in xgoods if g not in set(pgoods))
-    if missing or extra:
-        raise BudgetShapeError(f"{where}: missing column(s) {', '.join(missing + extra)}")
-    return [f"p_{g}" for g in pgoods], [f"x_{g}" for g in pgoods], tuple(pgoods)
+def _budget_data(part: SubjectParts, numbers: str | None, where: str) -> BudgetData:
+    try:
+        return BudgetData(part.prices, part.quantities, part.goods, numbers=numbers)
+    except BudgetDataError as exc:
+        raise type(exc)(one_line(f"{where}: subject {part.key}: {exc}")) from None
 
 
 @dataclass(frozen=True, eq=False)
 class BudgetPanel(Mapping[str, BudgetData]):
-    """Budget data of several subjects, keyed by subject id (a string), in file order."""
+    """Budget data of several subjects, keyed by subject id (a string), in file order.
+
+    ``labels`` optionally names each subject's observations (as the file did: a round, a
+    budget number), one label per row of its data; :meth:`observation_labels` gives them.
+    """
 
     data: Mapping[str, BudgetData]
+    labels: Mapping[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         d = dict(self.data)
@@ -369,12 +368,30 @@ class BudgetPanel(Mapping[str, BudgetData]):
             raise BudgetShapeError("a panel needs at least one subject")
         for k, v in d.items():
             check_type(v, BudgetData, f"subject {k!r}")
+        labels = {str(k): tuple(str(x) for x in v) for k, v in dict(self.labels).items()}
+        for k, names in labels.items():
+            if k not in d:
+                raise BudgetShapeError(f"labels for subject {k!r}, who has no data")
+            if len(names) != d[k].T:
+                raise BudgetShapeError(f"subject {k!r}: {len(names)} labels for {d[k].T} "
+                                       "observations")
         object.__setattr__(self, "data", d)
+        object.__setattr__(self, "labels", labels)
 
     @property
     def subjects(self) -> tuple[str, ...]:
         """Subject ids in order."""
         return tuple(self.data)
+
+    def observation_labels(self, subject: str) -> tuple[str, ...]:
+        """The labels of ``subject``'s observations, row by row: as read from the file's
+        observation column, else ``"1"``, ``"2"``, … in order. O(T).
+
+        >>> BudgetPanel({"a": BudgetData([[1], [2]], [[1], [1]])}).observation_labels("a")
+        ('1', '2')
+        """
+        got = self.labels.get(subject)
+        return got if got is not None else tuple(str(t + 1) for t in range(self[subject].T))
 
     def __getitem__(self, key: str) -> BudgetData:
         return self.data[key]
@@ -386,39 +403,92 @@ class BudgetPanel(Mapping[str, BudgetData]):
         return len(self.data)
 
     @classmethod
-    def from_pandas(cls, frame: Any, *, subject: str = "subject",
-                    numbers: str | None = None) -> BudgetPanel:
-        """Split a long DataFrame (``subject``, ``p_<good>``, ``x_<good>``) by subject."""
-        if subject not in frame.columns:
-            raise BudgetShapeError(f"data frame: missing subject column {subject!r}")
-        out: dict[str, BudgetData] = {}
-        for key, part in frame.groupby(subject, sort=False):
-            k = str(key[0] if isinstance(key, tuple) else key)
-            out[k] = BudgetData.from_pandas(part.drop(columns=[subject]), numbers=numbers)
-        return cls(out)
+    def from_dataframe(cls, frame: Any, *, subject: str | Sequence[str] | None = None,
+                       numbers: str | None = None,
+                       **columns: Unpack[ColumnNames]) -> BudgetPanel:
+        """Split a pandas or polars DataFrame into subjects, read as it is laid out.
+
+        * ``subject``: the column(s) keying a subject (several are joined with ``/``);
+          default ``subject`` when the frame has one, else all rows are subject ``"1"``;
+        * ``observation``: the column labelling observations (required with ``good``);
+        * ``prices``, ``quantities``: one column per good, each a list of names, a
+          comma-separated string or a glob pattern (``"price_*"``: the ``*`` names the
+          good); default ``p_<good>`` and ``x_<good>``;
+        * ``intercepts`` (with ``quantities``): budget lines by their intercepts, prices
+          ``1/intercept`` exactly and income 1;
+        * ``good``, ``price``, ``quantity``: long data, one row per observation and good.
+
+        Each subject has the goods it uses. ``numbers`` as for :class:`BudgetData`. Errors
+        (:class:`~coherence.errors.InputError` subclasses) name the row and the column.
+        O(rows × goods).
+
+        >>> import pandas as pd
+        >>> frame = pd.DataFrame({"id": [7, 7], "round": [1, 2], "x_int": [2.0, 4.0],
+        ...                       "y_int": [4.0, 2.0], "x": [1.0, 2.0], "y": [2.0, 1.0]})
+        >>> panel = BudgetPanel.from_dataframe(frame, subject="id", observation="round",
+        ...                                    intercepts="x_int,y_int", quantities="x,y")
+        >>> panel["7"].exact_prices(0), panel.observation_labels("7")
+        ((Fraction(1, 2), Fraction(1, 4)), ('1', '2'))
+        """
+        parts = read_subjects(frame_table(frame), Layout(subject=subject, **columns), numbers)
+        return _panel(parts, numbers, "data frame")
 
     @classmethod
-    def from_csv(cls, path: str | Path, *, subject: str | None = "subject",
-                 numbers: str | None = None) -> BudgetPanel:
-        """Read a long CSV; see :func:`budgets_from_csv`."""
-        return budgets_from_csv(path, subject_column=subject, numbers=numbers)
+    def from_pandas(cls, frame: Any, *, subject: str | Sequence[str] = "subject",
+                    numbers: str | None = None,
+                    **columns: Unpack[ColumnNames]) -> BudgetPanel:
+        """:meth:`from_dataframe` with a subject column that must be there (default
+        ``subject``). O(rows × goods).
+
+        >>> import pandas as pd
+        >>> frame = pd.DataFrame({"subject": ["u", "u", "v"], "p_a": [1, 2, 1],
+        ...                       "x_a": [1, 1, 2]})
+        >>> BudgetPanel.from_pandas(frame).subjects
+        ('u', 'v')
+        """
+        return cls.from_dataframe(frame, subject=subject, numbers=numbers, **columns)
+
+    @classmethod
+    def from_csv(cls, path: str | Path, *, subject: str | Sequence[str] | None = "subject",
+                 numbers: str | None = None, **columns: Unpack[ColumnNames]) -> BudgetPanel:
+        """Read a CSV; see :func:`budgets_from_csv` (here ``subject`` names the subject
+        column(s): ``"subject"`` is used when present, ``None`` reads one subject).
+
+        >>> import tempfile, pathlib
+        >>> f = pathlib.Path(tempfile.mkdtemp()) / "b.csv"
+        >>> _ = f.write_text("subject,p_a,x_a\\nu,1,1\\nv,2,1\\n")
+        >>> BudgetPanel.from_csv(f).subjects
+        ('u', 'v')
+        """
+        return budgets_from_csv(path, subject_column=subject, numbers=numbers, **columns)
+
+
+def _panel(parts: list[SubjectParts], numbers: str | None, where: str) -> BudgetPanel:
+    data = {p.key: _budget_data(p, numbers, where) for p in parts}
+    return BudgetPanel(data, {p.key: p.labels for p in parts})
 
 
 def budgets_from_csv(
-    path: str | Path, *, subject_column: str | None = "subject", require_subject: bool = False,
-    numbers: str | None = None,
+    path: str | Path, *, subject: str | Sequence[str] | None = None,
+    subject_column: str | Sequence[str] | None = "subject", require_subject: bool = False,
+    numbers: str | None = None, **columns: Unpack[ColumnNames],
 ) -> BudgetPanel:
-    r"""Read budget data from a CSV with one row per observation.
+    r"""Read budget data from a CSV file as it is laid out, one subject per key.
 
-    Columns ``p_<good>`` and ``x_<good>`` for the same goods, and an optional subject column
-    (ignored when absent from the header; all rows are then one subject ``"1"``). Other
-    columns are ignored; ``require_subject`` makes a missing subject column an error. Cells
-    are read as floats and then by the number policy (``numbers``: ``"decimal"``, the
-    default, reads ``0.1`` as 1/10 and ``0.3333333333333333`` as 1/3; ``"binary"`` keeps
-    the floats' binary values; see :mod:`coherence.numbers`).
-    Raises :class:`~coherence.errors.InputError` subclasses for a missing
-    file, missing columns or values, non-numbers and every defect :class:`BudgetData` rejects.
-    O(rows × columns).
+    The columns are named as for :meth:`BudgetPanel.from_dataframe`: ``subject`` (one or
+    several columns, required when given), ``observation``, ``prices`` and ``quantities``
+    (lists or glob patterns; default ``p_<good>`` and ``x_<good>``), ``intercepts`` (prices
+    ``1/intercept``, income 1), or ``good``, ``price`` and ``quantity`` for one row per
+    observation and good. Without ``subject``, the ``subject_column`` keys subjects when the
+    header has it (``None``: never; ``require_subject``: it must be there); without either,
+    all rows are one subject ``"1"``. Other columns are ignored; each subject has the goods
+    it uses. Cells are read as text, converted to floats and read by the number policy
+    (``numbers``: ``"decimal"``, the default, reads ``0.1`` as 1/10 and
+    ``0.3333333333333333`` as 1/3; ``"binary"`` keeps the floats' binary values; see
+    :mod:`coherence.numbers`). Raises :class:`~coherence.errors.InputError` subclasses naming
+    the line and the column for a missing file, malformed CSV, missing columns or values,
+    non-numbers, numbers beyond the range of a float and every defect :class:`BudgetData`
+    rejects. O(rows × columns).
 
     >>> import tempfile, pathlib
     >>> f = pathlib.Path(tempfile.mkdtemp()) / "budgets.csv"
@@ -426,48 +496,15 @@ def budgets_from_csv(
     >>> panel = budgets_from_csv(f)
     >>> panel.subjects, panel["1"].T, panel["2"].goods
     (('1', '2'), 2, ('a', 'b'))
+    >>> _ = f.write_text("id,t,good,p,q\n1,1,a,1,2\n1,1,b,2,1\n1,2,a,2,1\n1,2,b,1,2\n")
+    >>> budgets_from_csv(f, subject="id", observation="t", good="good", price="p",
+    ...                  quantity="q")["1"].quantities.tolist()
+    [[2.0, 1.0], [1.0, 2.0]]
     """
-    p = check_file(path)
-    with p.open(newline="", encoding="utf-8-sig") as fh:
-        reader = csv.reader(fh)
-        try:
-            header = [h.strip() for h in next(reader)]
-        except StopIteration:
-            raise InputError(f"{path}: empty file") from None
-        pcols, xcols, goods = _price_quantity_columns(header, None, None, str(path))
-        pos = {h: i for i, h in enumerate(header)}
-        sidx = pos.get(subject_column) if subject_column else None
-        if require_subject and sidx is None:
-            raise BudgetShapeError(f"{path}: missing subject column {subject_column!r}")
-        groups: dict[str, list[list[float]]] = {}
-        for lineno, row in enumerate(reader, start=2):
-            if not row or all(not c.strip() for c in row):
-                continue
-            if len(row) != len(header):
-                raise InputError(f"{path}:{lineno}: {len(row)} fields, header has {len(header)}")
-            key = row[sidx].strip() if sidx is not None else "1"
-            if sidx is not None and not key:
-                raise InputError(f"{path}:{lineno}: missing subject id")
-            vals: list[float] = []
-            for c in (*pcols, *xcols):
-                cell = row[pos[c]].strip()
-                if not cell:
-                    raise InputError(f"{path}:{lineno}: missing value in column {c}")
-                try:
-                    vals.append(float(cell))
-                except ValueError:
-                    raise InputError(
-                        f"{path}:{lineno}: column {c}: not a number: {cell!r}"
-                    ) from None
-            groups.setdefault(key, []).append(vals)
-    if not groups:
-        raise BudgetShapeError(f"{path}: no observations")
-    K = len(goods)
-    out: dict[str, BudgetData] = {}
-    for key, rows in groups.items():
-        a = np.array(rows, dtype=np.float64)
-        try:
-            out[key] = BudgetData(a[:, :K], a[:, K:], goods, numbers=numbers)
-        except BudgetDataError as exc:
-            raise type(exc)(f"{path}: subject {key}: {exc}") from None
-    return BudgetPanel(out)
+    table = csv_table(path)
+    if subject is None and subject_column is not None:
+        names = [subject_column] if isinstance(subject_column, str) else list(subject_column)
+        if require_subject or all(n in table.header for n in names):
+            subject = subject_column
+    layout = Layout(subject=subject, single=subject is None, **columns)
+    return _panel(read_subjects(table, layout, numbers), numbers, str(path))

@@ -1,29 +1,43 @@
 """``coherence budgets FILE.csv``: revealed-preference axioms and indices per subject.
 
-The CSV has one row per observation: price columns ``p_<good>`` and quantity columns
-``x_<good>`` for the same goods, and an optional subject column (default ``subject``); other
-columns are ignored. Exit 1 if any subject violates GARP (at ``--efficiency``), 0 if none,
-2 on bad input.
+The CSV is read as it is laid out (see :func:`coherence.budgets.budgets_from_csv`): one column
+of prices and one of quantities per good (``p_<good>``/``x_<good>``, or named by
+``--prices``/``--quantities``), budget-line intercepts (``--intercepts``), or one row per
+observation and good (``--good``, ``--price``, ``--quantity``); ``--subject`` and
+``--observation`` name the key columns. Output: a text table, one JSON document or CSV, one
+row per subject with the violation cycle of the axiom that decides the exit status
+(``--axiom``, GARP by default): 1 if some subject violates it, 0 if none, 2 on bad input.
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
+import io
+import json
+import math
 import statistics
+import sys
 from typing import Any
+
+import numpy as np
 
 from coherence.budgets import (
     BudgetData,
+    BudgetPanel,
+    RevealedCycle,
     budgets_from_csv,
     ccei,
+    check_garp,
+    check_sarp,
+    check_warp,
     efficiency_fraction,
     houtman_maks,
     mpi_bounds,
     varian_index,
     violation_counts,
 )
-from coherence.cli._common import add_json_flag, emit
-from coherence.errors import InputError
+from coherence.errors import CertificationError, InputError
 
 _COLUMNS = (
     ("subject", "subject", "{}"),
@@ -40,15 +54,33 @@ _COLUMNS = (
     ("mpi_max", "MPImax", "{:.4f}"),
     ("mpi_min", "MPImin", "{:.4f}"),
 )
+_CHECKS = {"garp": check_garp, "sarp": check_sarp, "warp": check_warp}
+#: the longest cycle the text table shows in full
+_SHOWN = 8
 
 
-def subject_report(subject: str, data: BudgetData, efficiency: Any = 1) -> dict[str, Any]:
-    """The per-subject JSON record of the CLI contract."""
+def _cycle(data: BudgetData, labels: tuple[str, ...], axiom: str, efficiency: Any
+           ) -> tuple[list[str], float]:
+    """A shortest violation of ``axiom``, as observation labels (each revealed preferred to
+    the next, the last to the first), and the money pump index of that cycle."""
+    cert = _CHECKS[axiom](data, efficiency).certificate
+    if not isinstance(cert, RevealedCycle):  # the counts said it is violated
+        raise CertificationError(f"{axiom.upper()} is violated but no cycle was found")
+    return [labels[t] for t in cert.cycle], float(cert.mpi)
+
+
+def subject_report(subject: str, data: BudgetData, efficiency: Any = 1, *,
+                   axiom: str = "garp", labels: tuple[str, ...] = ()) -> dict[str, Any]:
+    """The per-subject JSON record of the CLI contract, with the cycle that violates
+    ``axiom`` (``None`` when it holds)."""
     counts = violation_counts(data, efficiency)
     lo, hi = mpi_bounds(data)
+    labels = labels or tuple(str(t + 1) for t in range(data.T))
+    cycle, cycle_mpi = _cycle(data, labels, axiom, efficiency) if counts[axiom] else (None, None)
     return {
         "subject": subject,
         "observations": data.T,
+        "goods": list(data.goods),
         "garp": counts["garp"] == 0,
         "garp_violations": counts["garp"],
         "sarp": counts["sarp"] == 0,
@@ -60,15 +92,20 @@ def subject_report(subject: str, data: BudgetData, efficiency: Any = 1) -> dict[
         "varian": varian_index(data),
         "mpi_max": hi,
         "mpi_min": lo,
+        "cycle": cycle,
+        "cycle_mpi": cycle_mpi,
     }
 
 
-def _summary(rows: list[dict[str, Any]], efficiency: Any) -> dict[str, Any]:
+def _summary(rows: list[dict[str, Any]], efficiency: Any, axiom: str) -> dict[str, Any]:
     cc = [r["ccei"] for r in rows]
     return {
         "subjects": len(rows),
         "observations": sum(r["observations"] for r in rows),
         "efficiency": float(efficiency),
+        "axiom": axiom.upper(),
+        "consistent": sum(r[axiom] for r in rows),
+        "violators": sum(not r[axiom] for r in rows),
         "garp_consistent": sum(r["garp"] for r in rows),
         "garp_violators": sum(not r["garp"] for r in rows),
         "sarp_consistent": sum(r["sarp"] for r in rows),
@@ -81,40 +118,106 @@ def _summary(rows: list[dict[str, Any]], efficiency: Any) -> dict[str, Any]:
     }
 
 
+def _cycle_text(cycle: list[str] | None, arrow: str, limit: int | None = None) -> str:
+    if not cycle:
+        return "-"
+    shown = cycle if limit is None or len(cycle) <= limit else [*cycle[:limit], "…"]
+    return arrow.join([*shown, cycle[0]])
+
+
 def _table(rows: list[dict[str, Any]], summary: dict[str, Any]) -> str:
-    cells = [[h for _, h, _ in _COLUMNS]]
+    axiom = summary["axiom"]
+    cells = [[h for _, h, _ in _COLUMNS] + [f"{axiom} cycle"]]
     for r in rows:
         cells.append([fmt.format(r[k]) if not isinstance(r[k], bool) else ("yes" if r[k] else "NO")
-                      for k, _, fmt in _COLUMNS])
-    widths = [max(len(row[c]) for row in cells) for c in range(len(_COLUMNS))]
-    lines = ["  ".join(v.rjust(w) if c else v.ljust(w) for c, (v, w) in
-                       enumerate(zip(row, widths, strict=True))) for row in cells]
+                      for k, _, fmt in _COLUMNS] + [_cycle_text(r["cycle"], "→", _SHOWN)])
+    n = len(cells[0])
+    widths = [max(len(row[c]) for row in cells) for c in range(n)]
+    lines = ["  ".join(v.rjust(w) if 0 < c < n - 1 else v.ljust(w) for c, (v, w) in
+                       enumerate(zip(row, widths, strict=True))).rstrip() for row in cells]
     lines.insert(1, "  ".join("-" * w for w in widths))
     s = summary
     lines.append("")
     lines.append(
         f"{s['subjects']} subject(s), {s['observations']} observations at efficiency "
-        f"{s['efficiency']:g}: {s['garp_consistent']} satisfy GARP, {s['garp_violators']} "
+        f"{s['efficiency']:g}: {s['consistent']} satisfy {axiom}, {s['violators']} "
         f"violate it; mean CCEI {s['mean_ccei']:.4f}, median {s['median_ccei']:.4f}"
     )
     return "\n".join(lines)
 
 
-def _run(args: argparse.Namespace) -> int:
-    e = efficiency_fraction(args.efficiency)
-    panel = budgets_from_csv(args.file, subject_column=args.subject or "subject",
-                             require_subject=args.subject is not None)
+def _csv(rows: list[dict[str, Any]]) -> str:
+    out = io.StringIO()
+    keys = [k for k, _, _ in _COLUMNS]
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow([*keys[:2], "goods", *keys[2:], "cycle", "cycle_mpi"])
+    for r in rows:
+        vals = [r[k] for k in keys]
+        writer.writerow([*(_csv_cell(v) for v in vals[:2]), " ".join(r["goods"]),
+                         *(_csv_cell(v) for v in vals[2:]),
+                         "" if not r["cycle"] else _cycle_text(r["cycle"], ">"),
+                         _csv_cell(r["cycle_mpi"])])
+    return out.getvalue()
+
+
+def _csv_cell(v: Any) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    return repr(v) if isinstance(v, float) else str(v)
+
+
+def _strict_json(v: Any) -> Any:
+    """``v`` with every non-finite float replaced by ``None`` (JSON has no NaN/Infinity)."""
+    if isinstance(v, float):
+        return v if math.isfinite(v) else None
+    if isinstance(v, dict):
+        return {k: _strict_json(x) for k, x in v.items()}
+    if isinstance(v, list | tuple):
+        return [_strict_json(x) for x in v]
+    return v
+
+
+def _read(args: argparse.Namespace) -> BudgetPanel:
+    names = {k: getattr(args, k) for k in ("observation", "prices", "quantities", "intercepts",
+                                            "good", "price", "quantity")}
+    panel = budgets_from_csv(args.file, subject=args.subject,
+                             **{k: v for k, v in names.items() if v is not None})
     for key, data in panel.items():
         if data.T < 2:
-            raise InputError(f"{args.file}: subject {key} has a single observation; "
+            raise InputError(f"{args.file}: subject {key!r} has a single observation; "
                              "revealed preference needs at least two")
-    rows = [subject_report(k, d, e) for k, d in panel.items()]
-    summary = _summary(rows, e)
-    if args.json or args.format == "json":
-        emit({"subjects": rows, "summary": summary})
+    return panel
+
+
+def _reports(panel: BudgetPanel, efficiency: Any, axiom: str) -> list[dict[str, Any]]:
+    rows = []
+    for key, data in panel.items():
+        try:
+            with np.errstate(over="raise", invalid="raise", divide="raise"):
+                rows.append(subject_report(key, data, efficiency, axiom=axiom,
+                                           labels=panel.observation_labels(key)))
+        except FloatingPointError as exc:
+            raise InputError(f"subject {key!r}: the numbers are too far apart for float "
+                             f"arithmetic ({exc})") from None
+    return rows
+
+
+def _run(args: argparse.Namespace) -> int:
+    e = efficiency_fraction(args.efficiency)
+    panel = _read(args)
+    rows = _reports(panel, e, args.axiom)
+    summary = _summary(rows, e, args.axiom)
+    fmt = "json" if args.json else args.format
+    if fmt == "json":
+        doc = _strict_json({"subjects": rows, "summary": summary})
+        sys.stdout.write(json.dumps(doc, allow_nan=False) + "\n")
+    elif fmt == "csv":
+        sys.stdout.write(_csv(rows))
     else:
         print(_table(rows, summary))
-    return 1 if summary["garp_violators"] else 0
+    return 1 if summary["violators"] else 0
 
 
 def _efficiency(text: str) -> float:
@@ -127,24 +230,55 @@ def _efficiency(text: str) -> float:
     return v
 
 
+_DESCRIPTION = (
+    "Revealed-preference tests of budget data, read as the file lays them out. Wide data "
+    "(one row per observation): price columns p_<good> and quantity columns x_<good>, or the "
+    "columns named by --prices and --quantities (comma-separated lists or glob patterns such "
+    "as 'price_*'; with two patterns the text matched by * pairs prices with quantities), or "
+    "budget lines by their intercepts (--intercepts with --quantities: prices 1/intercept, "
+    "income 1). Long data (one row per observation and good): --good, --price, --quantity "
+    "and --observation. --subject names the subject column(s) (default: 'subject' if there "
+    "is one). Each subject has the goods it uses. Exit 0 if every subject satisfies the "
+    "--axiom (GARP by default), 1 if some subject violates it, 2 on bad input."
+)
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "budgets",
         help="GARP, SARP, WARP, CCEI, Houtman-Maks, Varian and money pump index per subject",
-        description=(
-            "Revealed-preference tests of budget data. FILE.csv has one row per observation with "
-            "price columns p_<good> and quantity columns x_<good>, and an optional subject "
-            "column. Exit 0 if every subject satisfies GARP, 1 if any violates it, 2 on bad "
-            "input."
-        ),
+        description=_DESCRIPTION,
     )
     p.add_argument("file", metavar="FILE.csv")
-    p.add_argument("--subject", metavar="COLUMN", default=None,
-                   help="name of the subject column (default: subject; absent = one subject)")
+    g = p.add_argument_group("columns")
+    g.add_argument("--subject", metavar="COLS", default=None,
+                   help="the subject column(s): a name, a comma-separated list (the key is "
+                        "their values joined by '/') or a glob pattern (default: 'subject' "
+                        "when present, else one subject)")
+    g.add_argument("--observation", metavar="COL", default=None,
+                   help="the column labelling observations (cycles name them by it; "
+                        "required with --good)")
+    g.add_argument("--prices", metavar="COLS", default=None,
+                   help="price columns, one per good: comma-separated names or a glob pattern")
+    g.add_argument("--quantities", metavar="COLS", default=None,
+                   help="quantity columns, one per good, in the order of the prices")
+    g.add_argument("--intercepts", metavar="COLS", default=None,
+                   help="budget-line intercept columns, one per good (instead of --prices): "
+                        "price 1/intercept, income 1")
+    g.add_argument("--good", metavar="COL", default=None,
+                   help="long data: the column naming the good of each row")
+    g.add_argument("--price", metavar="COL", default=None,
+                   help="long data: the price column")
+    g.add_argument("--quantity", metavar="COL", default=None,
+                   help="long data: the quantity column")
     p.add_argument("--efficiency", metavar="E", type=_efficiency, default=1.0,
                    help="efficiency level e in (0, 1] for the axioms and Houtman-Maks "
                         "(default 1)")
-    p.add_argument("--format", choices=("text", "json"), default="text",
-                   help="output format (default: a text table)")
-    add_json_flag(p)
+    p.add_argument("--axiom", choices=tuple(_CHECKS), default="garp",
+                   help="the axiom that decides the exit status and whose violation cycle "
+                        "is reported (default: garp)")
+    p.add_argument("--format", choices=("text", "json", "csv"), default="text",
+                   help="output: a text table (default), one JSON document, or CSV with one "
+                        "row per subject")
+    p.add_argument("--json", action="store_true", help="the same as --format json")
     p.set_defaults(func=_run)

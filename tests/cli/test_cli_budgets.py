@@ -12,8 +12,9 @@ import pytest
 from coherence.cli import main
 
 SAMPLE = Path(__file__).resolve().parents[2] / "examples" / "data" / "ckms2014_sample.csv"
-KEYS = {"subject", "observations", "garp", "garp_violations", "sarp", "sarp_violations", "warp",
-        "warp_violations", "ccei", "houtman_maks", "varian", "mpi_max", "mpi_min"}
+KEYS = {"subject", "observations", "goods", "garp", "garp_violations", "sarp", "sarp_violations",
+        "warp", "warp_violations", "ccei", "houtman_maks", "varian", "mpi_max", "mpi_min", "cycle",
+        "cycle_mpi"}
 
 # the console script installed beside this interpreter, not whatever PATH happens to hold
 CONSOLE_SCRIPT = str(Path(sys.executable).with_name("coherence"))
@@ -42,6 +43,8 @@ def test_json_contract(tmp_path, capsys):
     s1, s7 = doc["subjects"]
     assert s1["garp"] and s1["ccei"] == 1.0 and s1["houtman_maks"] == 0
     assert not s7["garp"] and s7["garp_violations"] == 1 and s7["houtman_maks"] == 1
+    assert s1["cycle"] is None and sorted(s7["cycle"]) == ["1", "2"] and s7["cycle_mpi"] > 0
+    assert s1["goods"] == ["a", "b"]
     assert code == 1
     assert doc["summary"]["garp_violators"] == 1
 
