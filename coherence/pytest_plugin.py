@@ -243,6 +243,20 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
     text = getattr(report, _REPORT_ATTR, None)
     if isinstance(text, str) and _ACTIVE:
         _ACTIVE[-1].receive(text)
+#: the rooms whose import means a test suite uses coherence (the plugin itself loads none)
+_IN_USE = ("coherence.relations", "coherence.budgets", "coherence.beliefs",
+           "coherence.decisions", "coherence.agents", "coherence.dispatch", "subagents")
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """When the collected tests use coherence, load what checks and assertions need now, so
+    that the cost is not paid inside the first Hypothesis example (and its deadline)."""
+    if any(name in sys.modules for name in _IN_USE):
+        import coherence.assertions
+        import coherence.dispatch
+        import coherence.reporting  # noqa: F401
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         marker = item.get_closest_marker("coherence")

@@ -262,8 +262,11 @@ class Evidence(ABC):
 class AgentFault(Evidence):
     """The probed agent misbehaved, so nothing can be concluded (CLI exit status 3).
 
-    ``reason`` is one of ``"raised"``, ``"timeout"``, ``"inconsistent"``, ``"invalid"``;
-    ``evidence`` holds the calls and answers that show it.
+    ``reason`` is one of ``"raised"`` (any exception, ``SystemExit`` and other
+    ``BaseException`` subclasses included), ``"exited"`` (the worker process ended: ``os._exit``,
+    a signal, a crash), ``"timeout"``, ``"inconsistent"`` (the same question answered two
+    ways, both answers shown) or ``"invalid"`` (an answer of the wrong type); ``evidence``
+    holds the calls and answers that show it, and the tail of the agent's own output.
     """
 
     reason: str

@@ -1,5 +1,7 @@
-"""Agents: the protocols user objects are probed through, their adaptation with time limits,
-and probing (Hypothesis-driven questions whose answers go to the exact checkers).
+"""Agents: the protocols user objects are probed through, their adaptation (in a worker
+process of their own by default, with hard time limits), and probing (Hypothesis-driven
+questions whose answers go to the exact checkers; every exploit asked again before it is
+reported, and replayable later with :func:`replay`).
 
 Importing this package loads neither Hypothesis nor the checkers' optional parts; the
 trader search imports Hypothesis when it first runs.
@@ -7,7 +9,7 @@ trader search imports Hypothesis when it first runs.
 
 from __future__ import annotations
 
-from coherence.agents._adapter import Agent, adapt
+from coherence.agents._adapter import ISOLATIONS, Agent, adapt, load_agent
 from coherence.agents._probe import probe
 from coherence.agents._probing import DEFAULT_PRICES
 from coherence.agents._protocols import (
@@ -19,11 +21,14 @@ from coherence.agents._protocols import (
     Trader,
 )
 from coherence.agents._pumps import NoPumpFound, Offer, TradingPump
+from coherence.agents._remote import reuse_workers
+from coherence.agents._replay import ReplayDiffers, replay
 from coherence.agents._targets import load_module, load_target
 from coherence.errors import AgentFaulted, AgentProtocolError, NotAnAgentError
 
 __all__ = [
     "DEFAULT_PRICES",
+    "ISOLATIONS",
     "PROTOCOLS",
     "Actor",
     "Agent",
@@ -35,10 +40,14 @@ __all__ = [
     "NoPumpFound",
     "NotAnAgentError",
     "Offer",
+    "ReplayDiffers",
     "Trader",
     "TradingPump",
     "adapt",
+    "load_agent",
     "load_module",
     "load_target",
     "probe",
+    "replay",
+    "reuse_workers",
 ]

@@ -3,7 +3,8 @@
 ``items`` are :class:`~coherence.decisions.DecisionProblem` s; the agent's act (a label, or a
 mapping act → probability) in each problem goes to :func:`coherence.decisions.check_policy`
 (the complete class theorem: an undominated policy is Bayes-optimal under some prior). Each
-problem is asked twice (the first ``max_examples``); the first exploit is reported.
+problem is asked twice (the first ``max_examples``); the first exploit is reported, once the
+act was asked again (:func:`~coherence.agents._probing.confirm`) and came out the same.
 """
 
 from __future__ import annotations
@@ -12,10 +13,17 @@ from collections.abc import Hashable
 from typing import Any
 
 from coherence.agents._adapter import Agent
-from coherence.agents._probing import Progress, inconsistent, restate
-from coherence.errors import AgentProtocolError, InputError
+from coherence.agents._probing import (
+    Progress,
+    Question,
+    confirm,
+    inconsistent,
+    replay_doc,
+    restate,
+)
+from coherence.errors import AgentFaulted, InputError
 from coherence.validation import check_type
-from coherence.verdict import Verdict
+from coherence.verdict import AgentFault, Verdict
 
 __all__ = ["probe_actor"]
 
@@ -37,8 +45,8 @@ def probe_actor(ag: Agent, problems: tuple[Hashable, ...], max_examples: int,
         assert isinstance(problem, DecisionProblem)
         action = _policy(ag, problem, k)
         if k < max_examples:
-            again = ag.act(problem)
-            if again != action:
+            again = _policy(ag, problem, k)
+            if problem.policy_vector(again) != problem.policy_vector(action):
                 return inconsistent(
                     ag, f"{ag.name} acted differently in the same decision problem ({k + 1})",
                     f"act(problem {k + 1}) -> {action!r}",
@@ -46,12 +54,16 @@ def probe_actor(ag: Agent, problems: tuple[Hashable, ...], max_examples: int,
         inner = check_policy(problem, action)
         if progress is not None:
             progress(k + 1, total)
-        quantities = {**inner.quantities, "problem": k + 1, "problems": total,
-                      "agent_calls": ag.calls}
+        quantities = {**inner.quantities, "problem": k + 1, "problems": total}
         if not inner.coherent:
-            return restate(inner, f"agent {ag.name}", **quantities)
+            questions = [Question("act", (problem,), action)]
+            changed = confirm(ag, questions)
+            if changed is not None:
+                return changed
+            return restate(inner, f"agent {ag.name}", **quantities, agent_calls=ag.calls,
+                           replay=replay_doc(ag, questions))
         if first is None:
-            first = restate(inner, f"agent {ag.name}", **quantities)
+            first = restate(inner, f"agent {ag.name}", **quantities, agent_calls=ag.calls)
     assert first is not None
     return first
 
@@ -62,8 +74,7 @@ def _policy(ag: Agent, problem: Any, k: int) -> Any:
     try:
         problem.policy_vector(action)
     except InputError as exc:
-        raise AgentProtocolError(
-            f"act(problem {k + 1}) returned {action!r}, which is not a policy of the "
-            f"problem ({exc})"
-        ) from None
+        raise AgentFaulted(AgentFault(
+            "invalid", f"{ag.name}: act(problem {k + 1}) returned {action!r}, which is not a "
+            f"policy of the problem ({exc})")) from None
     return action

@@ -1,62 +1,163 @@
-"""The adapter that makes user code probe-able: :func:`adapt` and :class:`Agent`.
+"""The adapter that makes user code probe-able: :func:`adapt`, :func:`load_agent` and
+:class:`Agent`.
 
 A user's decision-maker is any object (or plain function) offering one of the protocol
 methods of :mod:`coherence.agents` (``prefers``, ``choose``, ``accept``, ``price``, ``act``).
-:func:`adapt` wraps it into an :class:`Agent` whose calls are *guarded*: an agent that raises,
-or exceeds the per-call time limit, stops the probe with an :class:`AgentFaulted` exception
-carrying an :class:`~coherence.verdict.AgentFault` (the evidence), and an answer of the wrong
-type (a non-boolean, an item outside the menu, a non-number) raises
-:class:`AgentProtocolError`, an :class:`~coherence.errors.InputError`. No fault ever turns
-into an exploit. The overhead of a guarded call is a few microseconds (``benchmarks/probe.py``).
+:func:`adapt` wraps it into an :class:`Agent` whose calls are *guarded*: whatever the agent
+does (raises any exception, ``SystemExit`` and ``KeyboardInterrupt`` included; answers
+outside its protocol; hangs; exits; crashes) stops the probe with an :class:`AgentFaulted`
+exception carrying an :class:`~coherence.verdict.AgentFault` (the evidence, with what the
+agent printed). No fault ever turns into an exploit.
+
+Two isolations:
+
+* ``"process"`` (the default): the agent runs in a worker process of its own
+  (:mod:`coherence.agents._remote`), which is killed when a call passes its time limit; its
+  output is captured. A call costs about 30 µs more than in-process (``benchmarks/probe.py``).
+* ``"none"``: the agent runs in this process, for trusted, fast agents; a hang is interrupted
+  by an interval timer (main thread) or abandoned on a worker thread. It cannot stop an agent
+  that exits the interpreter (``os._exit``), crashes it, blocks in C code, catches the
+  interrupt (``except BaseException``), or changes this process's state; only Python-level
+  ``print`` output is captured.
 """
 
 from __future__ import annotations
 
-import copy
-import inspect
-import numbers
+import io
+import math
+import sys
+import weakref
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
+from time import monotonic as _now
 from typing import Any
 
-import numpy as np
-
 from coherence._exact import as_fraction
+from coherence.agents import _worker
 from coherence.agents._limits import CallTimedOut, call_with_limit
-from coherence.agents._protocols import ARITY, PROTOCOLS, SIGNATURES, expected
-from coherence.errors import AgentFaulted, AgentProtocolError, InputError, NotAnAgentError
+from coherence.agents._protocols import PROTOCOLS
+from coherence.agents._remote import STARTUP, open_remote
+from coherence.errors import AgentFaulted, InputError, NotAnAgentError
+from coherence.validation import check_file
 from coherence.verdict import AgentFault
 
-__all__ = ["Agent", "adapt"]
+__all__ = ["ISOLATIONS", "Agent", "adapt", "check_seconds", "load_agent"]
+
+#: the isolations an agent can run under (contract): a worker process, or none
+ISOLATIONS: tuple[str, ...] = ("process", "none")
 
 
-def _describe(obj: Any) -> str:
-    name = getattr(obj, "__qualname__", None)
-    if name:
-        return str(name).rpartition("<locals>.")[2]
-    if type(obj).__module__ == "builtins":
-        shown = repr(obj)
-        return shown if len(shown) <= 40 else shown[:37] + "..."
-    return type(obj).__qualname__
+def check_seconds(value: Any, what: str) -> float | None:
+    """``None`` or a positive, finite number of seconds (``InputError`` otherwise). O(1).
+
+    >>> check_seconds(0.5, "timeout"), check_seconds(None, "timeout")
+    (0.5, None)
+    >>> check_seconds(float("inf"), "timeout")
+    Traceback (most recent call last):
+    ...
+    coherence.errors.InputError: timeout must be a positive, finite number of seconds ...
+    """
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or not (
+            value > 0 and math.isfinite(value)):
+        raise InputError(f"{what} must be a positive, finite number of seconds or None, "
+                         f"got {value!r}")
+    return float(value)
 
 
-def _call_repr(method: str, args: tuple[Any, ...]) -> str:
-    shown = ", ".join(repr(a) if not isinstance(a, list) else repr(list(a)) for a in args)
-    if len(shown) > 200:
-        shown = shown[:197] + "..."
-    return f"{method}({shown})"
+class _Clock:
+    """What is left of a probe's total time budget (shared by an agent and its copies)."""
+
+    def __init__(self, budget: float | None) -> None:
+        self.budget, self.spent = budget, 0.0
+
+    def limit(self, timeout: float | None) -> tuple[float | None, str]:
+        """The limit of the next call, and the note for a timeout caused by the budget."""
+        if self.budget is None:
+            return timeout, ""
+        left = max(self.budget - self.spent, 1e-3)
+        if timeout is None or left < timeout:
+            return left, f"ran past the probe's time budget of {self.budget:g} s"
+        return timeout, ""
+
+
+class _InProcess:
+    """An agent's instances in this process; calls limited by :func:`call_with_limit`."""
+
+    def __init__(self, name: str) -> None:
+        self.agents: dict[int, _worker.Local] = {}
+        self.next, self.name = 0, name
+        self.output = io.StringIO()
+
+    def add(self, local: _worker.Local) -> int:
+        self.next += 1
+        self.agents[self.next] = local
+        return self.next
+
+    def call(self, handle: int, method: str, args: tuple[Any, ...], limit: float | None,
+             note: str = "") -> Any:
+        return self._guard(self.agents[handle].ask, (method, args), limit,
+                           _worker.call_repr(method, args), note)
+
+    def fresh(self, handle: int, limit: float | None, note: str = "") -> int:
+        return self.add(self._guard(self.agents[handle].fresh, (), limit,
+                                    "making a fresh instance", note))
+
+    def prepare(self, items: Any, limit: float | None, note: str = "") -> None:
+        pass
+
+    def release(self, handle: int) -> None:
+        self.agents.pop(handle, None)
+
+    def close(self) -> None:
+        self.agents.clear()
+
+    def _evidence(self, *lines: str) -> tuple[str, ...]:
+        text = self.output.getvalue().strip()
+        if len(text) > 1500:
+            text = "..." + text[-1500:]
+        return (*lines, f"output: {text!r}") if text else lines
+
+    def _guard(self, fn: Callable[..., Any], args: tuple[Any, ...], limit: float | None,
+               what: str, note: str) -> Any:
+        saved = sys.stdout, sys.stderr
+        sys.stdout = sys.stderr = self.output
+        try:
+            return call_with_limit(fn, args, limit)
+        except CallTimedOut:
+            why = note or f"did not answer within {limit:g} s"
+            raise AgentFaulted(AgentFault("timeout", f"{self.name}: {what} {why}",
+                                          self._evidence(f"{what} -> no answer after "
+                                                         f"{limit:g} s"))) from None
+        except _worker.Fault as exc:
+            raise AgentFaulted(AgentFault(exc.reason, exc.message,
+                                          self._evidence(*exc.evidence))) from None
+        except _worker.Invalid as exc:
+            raise AgentFaulted(AgentFault("invalid", f"{self.name}: {exc}",
+                                          self._evidence(str(exc)))) from None
+        finally:
+            sys.stdout, sys.stderr = saved
+            if self.output.tell() > 1 << 16:
+                tail = self.output.getvalue()[-4096:]
+                self.output = io.StringIO()
+                self.output.write(tail)
 
 
 @dataclass(eq=False)
 class Agent:
-    """A user's agent behind guarded, validated protocol calls (built by :func:`adapt`).
+    """A user's agent behind guarded, validated protocol calls (built by :func:`adapt` or
+    :func:`load_agent`).
 
     Attributes:
-        target: the agent object (or function) as given.
+        target: the agent as given (object, class, factory or function; for
+            :func:`load_agent`, the ``MODULE:OBJECT`` string).
         protocol: the protocol probed, one of :data:`PROTOCOLS`.
         name: a short display name.
         timeout: per-call time limit in seconds (``None``: none).
+        isolation: ``"process"`` (a worker process) or ``"none"`` (in this process).
+        has_votes: whether the agent reports committee votes (``votes(holding, offered)``).
         calls: number of calls made so far (all copies made by :meth:`fresh` share it).
     """
 
@@ -64,193 +165,154 @@ class Agent:
     protocol: str
     name: str
     timeout: float | None = 1.0
-    factory: Callable[[], Any] | None = field(default=None, repr=False)
-    _method: Callable[..., Any] | None = field(default=None, repr=False)
-    _votes: Callable[..., Any] | None = field(default=None, repr=False)
-    _pristine: Any = field(default=None, repr=False)
+    isolation: str = "process"
+    has_votes: bool = False
+    ident: str = field(default="", repr=False)
+    by_factory: bool = field(default=False, repr=False)
+    _backend: Any = field(default=None, repr=False)
+    _handle: int = field(default=1, repr=False)
     _counter: list[int] = field(default_factory=lambda: [0], repr=False)
+    _clock: _Clock = field(default_factory=lambda: _Clock(None), repr=False)
+
+    def __post_init__(self) -> None:
+        if self._backend is not None:
+            weakref.finalize(self, self._backend.release, self._handle)
 
     @property
     def calls(self) -> int:
         return self._counter[0]
 
     @property
-    def has_votes(self) -> bool:
-        """Whether the agent reports committee votes (``votes(holding, offered)``)."""
-        return self._votes is not None
+    def factory(self) -> Any:
+        """The class or zero-argument factory that makes fresh instances (else ``None``)."""
+        return self.target if self.by_factory and not isinstance(self.target, str) else None
 
-    # ----------------------------------------------------------------- raw guarded call
-    def call(self, method: str, *args: Any) -> Any:
-        """Call the agent's ``method`` with a time limit; faults raise :class:`AgentFaulted`."""
-        fn = self._votes if method == "votes" else self._method
-        assert fn is not None
-        self._counter[0] += 1
+    def close(self) -> None:
+        """Stop the agent's worker process (nothing for ``isolation="none"``). Idempotent."""
+        self._backend.close()
+
+    def __enter__(self) -> Agent:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def prepare(self, items: Any) -> None:
+        """Hand the probe's items to the agent's process once, before the first question, so
+        that importing the modules they need (a decision problem's, for instance) counts
+        against the start's limit (at least 10 s), not the first call's."""
+        limit, note = _startup(self.timeout, self._clock)
+        t0 = _now()
         try:
-            return call_with_limit(fn, args, self.timeout)
-        except CallTimedOut:
-            what = _call_repr(method, args)
-            raise AgentFaulted(
-                AgentFault(
-                    "timeout",
-                    f"{self.name}: {what} did not answer within {self.timeout:g} s",
-                    (f"{what} -> no answer after {self.timeout:g} s",),
-                )
-            ) from None
-        except Exception as exc:
-            what = _call_repr(method, args)
-            raise AgentFaulted(
-                AgentFault(
-                    "raised",
-                    f"{self.name}: {what} raised {type(exc).__name__}: {exc}",
-                    (f"{what} -> {type(exc).__name__}: {exc}",),
-                )
-            ) from exc
+            self._backend.prepare(tuple(items), limit, note)
+        finally:
+            self._clock.spent += _now() - t0
 
-    # ----------------------------------------------------------------- validated protocol
+    # ----------------------------------------------------------------- guarded calls
+    def _ask(self, method: str, *args: Any) -> Any:
+        self._counter[0] += 1
+        limit, note = self._clock.limit(self.timeout)
+        t0 = _now()
+        try:
+            return self._backend.call(self._handle, method, args, limit, note)
+        finally:
+            self._clock.spent += _now() - t0
+
+    def call(self, method: str, *args: Any) -> Any:
+        """Ask ``method(*args)`` (a protocol method or ``votes``); faults raise
+        :class:`AgentFaulted`. The answer is validated as by the named methods."""
+        return getattr(self, method)(*args)
+
     def prefers(self, a: Hashable, b: Hashable) -> bool:
         """Guarded ``prefers(a, b)``; the answer must be a bool (numpy bools accepted)."""
-        return _as_bool(self.call("prefers", a, b), "prefers", (a, b))
+        return bool(self._ask("prefers", a, b))
 
     def choose(self, menu: Sequence[Hashable]) -> Hashable:
         """Guarded ``choose(menu)`` (the agent gets a fresh list); the answer must be on it."""
         options = list(menu)
-        ans = self.call("choose", list(options))
-        try:
-            ok = ans in options
-        except Exception:
-            ok = False
-        if not ok:
-            raise AgentProtocolError(
-                f"{_call_repr('choose', (options,))} returned {ans!r}, which is not on the menu"
-            )
-        return options[options.index(ans)]
+        return options[self._ask("choose", options)]
 
     def accept(self, holding: Hashable, offered: Hashable, price: Fraction) -> bool:
         """Guarded ``accept(holding, offered, price)``; the answer must be a bool."""
-        return _as_bool(self.call("accept", holding, offered, price), "accept",
-                        (holding, offered, price))
+        return bool(self._ask("accept", holding, offered, price))
 
     def price(self, event: Any) -> Fraction:
-        """Guarded ``price(event)`` as an exact Fraction; the answer must be a finite number."""
-        ans = self.call("price", event)
-        return _as_number(ans, "price", (event,))
+        """Guarded ``price(event)`` as an exact Fraction; the answer must be a finite number
+        (a float is read by the number policy: 0.1 is 1/10)."""
+        return self._number(self._ask("price", event), _worker.call_repr("price", (event,)))
 
     def act(self, problem: Any) -> Any:
-        """Guarded ``act(problem)`` (the caller checks the action is available)."""
-        return self.call("act", problem)
+        """Guarded ``act(problem)``: one of ``problem.acts``, or a mapping act → probability
+        (the caller checks that it is a policy of the problem)."""
+        kind, value = self._ask("act", problem)
+        acts = list(problem.acts)
+        if kind == "act":
+            return acts[value]
+        mixed: dict[Any, Fraction] = {}
+        for position, weight in value:
+            act = acts[position]
+            mixed[act] = mixed.get(act, Fraction(0)) + self._number(weight, "act(problem)")
+        return mixed
 
     def votes(self, holding: Hashable, offered: Hashable) -> dict[str, bool] | None:
         """Committee votes on a trade when the agent reports them, else ``None``."""
-        if self._votes is None:
+        if not self.has_votes:
             return None
-        ans = self.call("votes", holding, offered)
-        if not isinstance(ans, Mapping):
-            what = _call_repr("votes", (holding, offered))
-            raise AgentProtocolError(f"{what} returned {ans!r}, expected a mapping member -> bool")
-        return {str(k): _as_bool(v, "votes", (holding, offered), f"[{k!r}]")
-                for k, v in ans.items()}
+        return dict(self._ask("votes", holding, offered))
 
-    # ----------------------------------------------------------------- copies
+    def _number(self, value: Any, what: str) -> Fraction:
+        if isinstance(value, Fraction):
+            return value
+        if isinstance(value, int):
+            return Fraction(value)
+        try:
+            return as_fraction(value, what="answer")  # the number policy's reading
+        except (InputError, ValueError, OverflowError, TypeError):
+            fault = AgentFault("invalid", f"{self.name}: {what} returned {value!r}, expected a "
+                               "finite number")
+            raise AgentFaulted(fault) from None
+
     def fresh(self) -> Agent:
-        """A copy in the agent's initial state (for stateful probing).
+        """A copy in the agent's initial state (for stateful probing and replays).
 
-        Uses the zero-argument factory when the agent was given as one (or as a class), else a
-        deep copy of the agent as it was when adapted; an agent that cannot be copied is
-        shared (its memory then carries over between runs).
+        Uses the class or zero-argument factory when the agent was given as one, else a deep
+        copy of the agent as it was when adapted (traders only; other agents, and one that
+        cannot be copied, are shared, their memory then carrying over).
         """
-        if self.factory is not None:
-            try:
-                obj = call_with_limit(self.factory, (), self.timeout)
-            except CallTimedOut:
-                raise AgentFaulted(
-                    AgentFault("timeout", f"{self.name}: the factory did not return in time")
-                ) from None
-            except Exception as exc:
-                raise AgentFaulted(
-                    AgentFault(
-                        "raised",
-                        f"{self.name}: the factory raised {type(exc).__name__}: {exc}",
-                    )
-                ) from exc
-        elif self._pristine is not None:
-            try:
-                obj = copy.deepcopy(self._pristine)
-            except Exception:
-                obj = self.target
-        else:
-            obj = self.target
-        return _bind(obj, self.protocol, self.name, self.timeout, self.factory, self._pristine,
-                     self._counter)
+        limit, note = self._clock.limit(self.timeout)
+        t0 = _now()
+        try:
+            handle = self._backend.fresh(self._handle, limit, note)
+        finally:
+            self._clock.spent += _now() - t0
+        return Agent(self.target, self.protocol, self.name, self.timeout, self.isolation,
+                     self.has_votes, self.ident, self.by_factory, self._backend, handle,
+                     self._counter, self._clock)
 
 
-def _as_bool(ans: Any, method: str, args: tuple[Any, ...], suffix: str = "") -> bool:
-    if ans is True or ans is False:
-        return ans
-    if isinstance(ans, np.bool_):
-        return bool(ans)
-    what = _call_repr(method, args) + suffix
-    raise AgentProtocolError(f"{what} returned {ans!r}, expected True or False")
+def _startup(timeout: float | None, clock: _Clock) -> tuple[float | None, str]:
+    return clock.limit(None if timeout is None else max(timeout, STARTUP))
 
 
-def _as_number(ans: Any, method: str, args: tuple[Any, ...]) -> Fraction:
-    if isinstance(ans, bool) or not isinstance(ans, numbers.Real):
-        raise AgentProtocolError(
-            f"{_call_repr(method, args)} returned {ans!r}, expected a number"
-        )
+def _in_process(obj: Any, protocol: str | None, name: str | None, limit: float | None,
+                note: str) -> tuple[_InProcess, _worker.Local]:
+    label = name or _worker.describe(obj)
+    backend = _InProcess(label)
     try:
-        if isinstance(ans, numbers.Rational):
-            if isinstance(ans, Fraction):
-                return ans
-            return Fraction(int(ans.numerator), int(ans.denominator))
-        return as_fraction(float(ans), what="answer")  # the number policy's reading
-    except (ValueError, OverflowError, TypeError, InputError):
-        raise AgentProtocolError(
-            f"{_call_repr(method, args)} returned {ans!r}, expected a finite number"
-        ) from None
-
-
-def _bind(obj: Any, protocol: str, name: str, timeout: float | None,
-          factory: Callable[[], Any] | None, pristine: Any, counter: list[int]) -> Agent:
-    method = obj if _is_plain_callable(obj) else getattr(obj, protocol, None)
-    if not callable(method):
-        raise NotAnAgentError(f"{name} has no method {SIGNATURES[protocol]}")
-    votes = getattr(obj, "votes", None) if protocol == "accept" else None
-    return Agent(obj, protocol, name, timeout, factory, method,
-                 votes if callable(votes) else None, pristine, counter)
-
-
-def _is_plain_callable(obj: Any) -> bool:
-    return inspect.isfunction(obj) or inspect.ismethod(obj) or inspect.isbuiltin(obj) or (
-        callable(obj) and not any(callable(getattr(obj, p, None)) for p in PROTOCOLS)
-        and not isinstance(obj, type)
-    )
-
-
-def _required_positional(fn: Callable[..., Any]) -> int | None:
-    try:
-        sig = inspect.signature(fn)
-    except (TypeError, ValueError):
-        return None
-    kinds = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
-    params = list(sig.parameters.values())
-    if any(p.kind is inspect.Parameter.VAR_POSITIONAL for p in params):
-        return None
-    return sum(1 for p in params if p.kind in kinds and p.default is inspect.Parameter.empty)
-
-
-def _protocol_of_object(obj: Any, protocol: str | None, name: str) -> str:
-    if protocol is not None:
-        if not callable(getattr(obj, protocol, None)):
-            raise NotAnAgentError(f"{name} is not an agent: expected {expected(protocol)}")
-        return protocol
-    for p in PROTOCOLS:
-        if callable(getattr(obj, p, None)):
-            return p
-    raise NotAnAgentError(f"{name} is not an agent: expected {expected()}")
+        local = backend._guard(_worker.build, (obj, protocol, name, (CallTimedOut,)), limit,
+                               f"{label}()", note)
+    except _worker.NotAgent as exc:
+        raise NotAnAgentError(str(exc)) from None
+    except _worker.BadInput as exc:
+        raise InputError(str(exc)) from None
+    backend.add(local)
+    backend.name = local.name
+    return backend, local
 
 
 def adapt(obj: Any, *, protocol: str | None = None, timeout: float | None = 1.0,
-          name: str | None = None) -> Agent:
+          name: str | None = None, isolation: str = "process",
+          budget: float | None = None) -> Agent:
     """Wrap a user's agent in guarded protocol calls.
 
     Accepted shapes:
@@ -266,90 +328,135 @@ def adapt(obj: Any, *, protocol: str | None = None, timeout: float | None = 1.0,
     Args:
         obj: the agent.
         protocol: force a protocol, one of :data:`PROTOCOLS`.
-        timeout: per-call time limit in seconds (``None`` for no limit).
+        timeout: per-call time limit in seconds (``None`` for no limit); the start (a
+            worker, the class or factory) gets at least 10 s.
         name: display name (defaults to the object's qualified name).
+        isolation: ``"process"`` (default: a worker process, sent the agent pickled, with
+            cloudpickle for lambdas and closures) or ``"none"`` (in this process).
+        budget: total seconds the agent may take over all its calls (``None``: no limit).
 
     Raises:
         NotAnAgentError: the object offers no protocol method; the message names them.
-        InputError: bad ``protocol`` or ``timeout``; a factory or constructor that raises.
+        InputError: bad ``protocol``, ``timeout``, ``budget`` or ``isolation``; a class that
+            needs arguments; an agent that cannot be sent to a worker process.
+        AgentFaulted: the class or factory raised, hung or exited.
 
-    O(1), plus one call of a class or factory and a deep copy of a trader.
+    O(1), plus starting a worker process (tens of milliseconds), one call of a class or
+    factory and a deep copy of a trader. Close the agent (or use it as a context manager)
+    to stop its worker; :func:`coherence.agents.probe` does that for the agents it adapts.
 
     >>> class Sweet:
     ...     def prefers(self, a, b):
     ...         return len(a) > len(b)
-    >>> agent = adapt(Sweet())
-    >>> agent.protocol, agent.name, agent.prefers("cake", "pie"), agent.calls
+    >>> with adapt(Sweet()) as agent:
+    ...     agent.protocol, agent.name, agent.prefers("cake", "pie"), agent.calls
     ('prefers', 'Sweet', True, 1)
-    >>> adapt(lambda holding, offered, price: price <= 0).protocol
+    >>> adapt(lambda holding, offered, price: price <= 0, isolation="none").protocol
     'accept'
     """
     if isinstance(obj, Agent):
         if protocol is not None and protocol != obj.protocol:
-            return adapt(obj.target, protocol=protocol, timeout=timeout, name=name or obj.name)
+            if isinstance(obj.target, str):
+                return load_agent(obj.target, protocol=protocol, timeout=timeout,
+                                  isolation=obj.isolation, budget=budget)[0]
+            return adapt(obj.target, protocol=protocol, timeout=timeout, name=name or obj.name,
+                         isolation=obj.isolation, budget=budget)
         return obj
     if protocol is not None and protocol not in PROTOCOLS:
         raise InputError(f"unknown protocol {protocol!r}; expected one of {', '.join(PROTOCOLS)}")
-    if timeout is not None and (not isinstance(timeout, int | float) or not timeout > 0):
-        raise InputError(f"timeout must be a positive number of seconds or None, got {timeout!r}")
-    label = name or _describe(obj)
-    counter = [0]
-    if isinstance(obj, type):  # a class: instantiate with no arguments
-        proto = _protocol_of_object(obj, protocol, label)
-        instance = _construct(obj, label, timeout)
-        return _bind(instance, proto, label, timeout, obj, None, counter)
-    if any(callable(getattr(obj, p, None)) for p in PROTOCOLS) and not inspect.isroutine(obj):
-        proto = _protocol_of_object(obj, protocol, label)
-        try:
-            pristine = copy.deepcopy(obj) if proto == "accept" else None
-        except Exception:
-            pristine = None
-        return _bind(obj, proto, label, timeout, None, pristine, counter)
-    if callable(obj):
-        return _adapt_callable(obj, protocol, label, timeout, counter)
-    raise NotAnAgentError(
-        f"{label} (a {type(obj).__name__}) is not an agent: expected {expected()}"
-    )
-
-
-def _adapt_callable(fn: Callable[..., Any], protocol: str | None, label: str,
-                    timeout: float | None, counter: list[int]) -> Agent:
-    """A plain function (the protocol told by its name or arity) or a zero-argument factory."""
-    fn_name = getattr(fn, "__name__", "")
-    arity = _required_positional(fn)
-    if protocol is None and fn_name in PROTOCOLS:
-        protocol = fn_name
-    if protocol is None and arity == 0:  # a zero-argument factory
-        instance = _construct(fn, label, timeout)
-        if callable(instance) and _required_positional(instance) == 0:
-            raise NotAnAgentError(
-                f"{label} returned another zero-argument callable, not an agent: "
-                f"expected {expected()}"
-            )
-        inner = adapt(instance, timeout=timeout, name=label)
-        return _bind(inner.target, inner.protocol, label, timeout, fn, None, counter)
-    if protocol is None:
-        by_arity = {2: "prefers", 3: "accept"}
-        if arity not in by_arity:
-            raise NotAnAgentError(
-                f"cannot tell which protocol the function {label} implements from its "
-                f"signature: name it after one of {', '.join(PROTOCOLS)} or pass protocol="
-            )
-        protocol = by_arity[arity]
-    if arity is not None and arity > ARITY[protocol]:
-        raise NotAnAgentError(
-            f"{label} needs {arity} arguments but {SIGNATURES[protocol]} passes "
-            f"{ARITY[protocol]}"
-        )
-    return Agent(fn, protocol, label, timeout, None, fn, None, None, counter)
-
-
-def _construct(factory: Callable[[], Any], label: str, timeout: float | None) -> Any:
+    timeout = check_seconds(timeout, "timeout")
+    clock = _Clock(check_seconds(budget, "budget"))
+    _check_isolation(isolation)
+    limit, note = _startup(timeout, clock)
+    t0 = _now()
+    backend: Any
     try:
-        return call_with_limit(factory, (), timeout if timeout is None else max(timeout, 10.0))
-    except CallTimedOut:
-        raise InputError(f"{label}() did not return in time") from None
-    except TypeError as exc:
-        raise InputError(f"cannot create the agent with {label}(): {exc}") from None
-    except Exception as exc:
-        raise InputError(f"{label}() raised {type(exc).__name__}: {exc}") from None
+        if isolation == "process":
+            backend, handle, meta, _ = open_remote(obj=obj, protocol=protocol, name=name,
+                                                   limit=limit, budget_note=note)
+        else:
+            backend, local = _in_process(obj, protocol, name, limit, note)
+            handle, meta = 1, local.meta()
+    finally:
+        clock.spent += _now() - t0
+    return Agent(obj, meta["protocol"], meta["name"], timeout, isolation, meta["has_votes"],
+                 meta["ident"], meta["by_factory"], backend, handle, [0], clock)
+
+
+def _check_isolation(isolation: Any) -> None:
+    if isolation not in ISOLATIONS:
+        raise InputError(f"isolation must be one of {', '.join(map(repr, ISOLATIONS))}, got "
+                         f"{isolation!r}")
+
+
+def load_agent(target: str, *, protocol: str | None = None, timeout: float | None = 1.0,
+               isolation: str = "process", budget: float | None = None,
+               ) -> tuple[Agent, tuple[Any, ...] | None]:
+    """Import ``MODULE:OBJECT`` (``path/to/file.py:object`` or ``package.module:object``) and
+    adapt the object; also return the module's ``ITEMS`` (``None`` when it has none).
+
+    With ``isolation="process"`` (the default) the module is imported in the agent's worker
+    process, under the same time limit as a start (see :func:`adapt`), and never here; its
+    ``ITEMS`` must then be plain labels (strings, numbers, tuples) or decision problems.
+    A missing file, module or attribute is an :class:`~coherence.errors.InputError`; a module
+    whose own code fails, hangs or exits is an :class:`~coherence.errors.AgentFaulted`.
+    O(the import) plus starting the worker.
+
+    >>> agent, items = load_agent("fractions:Fraction", isolation="none", protocol="price")
+    Traceback (most recent call last):
+    ...
+    coherence.errors.NotAnAgentError: Fraction is not an agent: expected a method price(...
+    """
+    if protocol is not None and protocol not in PROTOCOLS:
+        raise InputError(f"unknown protocol {protocol!r}; expected one of {', '.join(PROTOCOLS)}")
+    timeout = check_seconds(timeout, "timeout")
+    clock = _Clock(check_seconds(budget, "budget"))
+    _check_isolation(isolation)
+    try:
+        mod_spec, _ = _worker.split_target(target)
+    except _worker.BadInput as exc:
+        raise InputError(str(exc)) from None
+    if _worker.is_file_spec(mod_spec):
+        check_file(mod_spec)  # a missing file is the user's mistake: said before any start
+    limit, note = _startup(timeout, clock)
+    t0 = _now()
+    backend: Any
+    try:
+        if isolation == "process":
+            backend, handle, meta, wire = open_remote(spec=target, protocol=protocol, name=None,
+                                                      limit=limit, want_items=True,
+                                                      budget_note=note)
+            items = None if wire is None else _read_items(wire)
+        else:
+            backend, handle, meta, items = _load_here(target, protocol, limit, note)
+    finally:
+        clock.spent += _now() - t0
+    agent = Agent(target, meta["protocol"], meta["name"], timeout, isolation,
+                  meta["has_votes"], meta["ident"], meta["by_factory"], backend, handle, [0],
+                  clock)
+    return agent, items
+
+
+def _load_here(target: str, protocol: str | None, limit: float | None,
+               note: str) -> tuple[_InProcess, int, Mapping[str, Any], tuple[Any, ...] | None]:
+    loader = _InProcess(target)
+    try:
+        module, obj = loader._guard(_worker.load_target, (target,), limit,
+                                           f"import {target}", note)
+    except _worker.BadInput as exc:
+        raise InputError(str(exc)) from None
+    found = getattr(module, "ITEMS", None)
+    backend, local = _in_process(obj, protocol, None, limit, note)
+    return backend, 1, local.meta(), None if found is None else tuple(found)
+
+
+def _read_items(wire: Sequence[tuple[str, Any]]) -> tuple[Any, ...]:
+    out = []
+    for tag, value in wire:
+        if tag == "d":
+            from coherence.decisions import DecisionProblem
+
+            out.append(DecisionProblem.from_json(value))
+        else:
+            out.append(value)
+    return tuple(out)

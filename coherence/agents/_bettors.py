@@ -12,9 +12,17 @@ from __future__ import annotations
 import random
 from collections.abc import Hashable
 from fractions import Fraction
+from typing import Any
 
 from coherence.agents._adapter import Agent
-from coherence.agents._probing import Progress, inconsistent, restate
+from coherence.agents._probing import (
+    Progress,
+    Question,
+    confirm,
+    inconsistent,
+    replay_doc,
+    restate,
+)
 from coherence.verdict import Verdict
 
 __all__ = ["probe_bettor"]
@@ -65,5 +73,13 @@ def probe_bettor(ag: Agent, states: tuple[Hashable, ...], max_examples: int,
     credences = Credences(states, tuple((frozenset(states[i] for i in e), p)
                                         for e, p in zip(asked, prices, strict=True)))
     inner = check_credences(credences)
-    quantities = {**inner.quantities, "events": len(asked), "agent_calls": ag.calls}
-    return restate(inner, f"agent {ag.name}", **quantities)
+    quantities = {**inner.quantities, "events": len(asked)}
+    if not inner.coherent:
+        book: Any = inner.certificate
+        questions = [Question("price", (credences.bets[j][0],), credences.bets[j][1])
+                     for j in book.support]
+        changed = confirm(ag, questions)
+        if changed is not None:
+            return changed
+        quantities["replay"] = replay_doc(ag, questions)
+    return restate(inner, f"agent {ag.name}", **quantities, agent_calls=ag.calls)

@@ -9,24 +9,28 @@ protocol the agent offers (see :mod:`coherence.agents` for the protocols):
 * bettors: :mod:`coherence.agents._bettors` (a Dutch book or a probability measure);
 * actors: :mod:`coherence.agents._actors` (a dominating policy or a prior).
 
-Faults (the agent raised, hung or contradicted itself) give an
-:class:`~coherence.verdict.AgentFault` verdict (exit status 3); answers of the wrong type
-raise :class:`~coherence.agents.AgentProtocolError`. Every verdict is handed to
+The agent runs in a worker process of its own by default (``isolation="process"``): a call
+past its time limit kills the worker. Faults (the agent raised anything, ``SystemExit``
+included, hung, exited, crashed, answered outside its protocol or contradicted itself) give an
+:class:`~coherence.verdict.AgentFault` verdict (exit status 3), never an exception and never an
+exploit; every exploit is asked again before it is reported. Every verdict is handed to
 :func:`coherence.reporting.notify`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Hashable, Iterable, Sequence
+from contextlib import nullcontext
 from typing import Any
 
 from coherence.agents._actors import probe_actor
-from coherence.agents._adapter import Agent, adapt
+from coherence.agents._adapter import Agent, adapt, check_seconds
 from coherence.agents._bettors import probe_bettor
 from coherence.agents._comparers import probe_relation
 from coherence.agents._limits import limit_session
 from coherence.agents._probing import Progress, fault_verdict, price_grid, probe_items
 from coherence.agents._trading import DEFAULT_DB, probe_trader
+from coherence.agents._worker import describe
 from coherence.errors import AgentFaulted
 from coherence.validation import check_integer
 from coherence.verdict import Verdict
@@ -46,6 +50,8 @@ def probe(
     max_steps: int = 50,
     database: Any = DEFAULT_DB,
     progress: Progress | None = None,
+    isolation: str = "process",
+    budget: float | None = None,
 ) -> Verdict:
     """Search a user's agent for an exploit; return a verified :class:`Verdict`.
 
@@ -57,24 +63,30 @@ def probe(
         max_examples: Hypothesis runs for traders; questions asked twice for comparers.
         seed: makes the probe deterministic (Hypothesis's ``@seed``; the example database
             is then not used, as with ``@seed``).
-        timeout: per-call time limit in seconds (``None``: none).
+        timeout: per-call time limit in seconds, positive and finite (``None``: none); the
+            start (worker, import, class or factory) gets at least 10 s.
         protocol: force one of ``prefers``, ``choose``, ``accept``, ``price``, ``act``.
         prices: prices offered to traders (default :data:`~coherence.agents.DEFAULT_PRICES`).
         max_steps: most offers per trader run.
         database: Hypothesis example database for traders (default: Hypothesis's).
         progress: called as ``progress(done, total)`` while probing.
+        isolation: ``"process"`` (default: the agent runs in a worker process, killed when a
+            call passes its limit) or ``"none"`` (in this process: for trusted, fast agents;
+            see :func:`coherence.agents.adapt` for what it cannot stop).
+        budget: total seconds the agent may take over all its calls (``None``: no limit).
 
     Returns:
         A verdict: ``"exploitable"`` with a verified exploit (money pump, Dutch book, ...),
         ``"coherent"`` with a verified coherence certificate (utility, probability, prior),
         ``"no_exploit_found"`` for a trader whose search found no pump (a
         :class:`~coherence.agents.NoPumpFound` record: evidence, not proof; exit status 0),
-        or ``"fault"`` (an :class:`~coherence.verdict.AgentFault`; exit status 3).
+        or ``"fault"`` (an :class:`~coherence.verdict.AgentFault`; exit status 3: the agent
+        raised, hung, exited, answered outside its protocol or changed an answer). An
+        exploit's verdict holds its questions and answers (``quantities["replay"]``).
 
     Raises:
         NotAnAgentError: the object offers no protocol method.
-        AgentProtocolError: an answer of the wrong type or outside the items.
-        InputError: bad items or settings.
+        InputError: bad items or settings; an agent that cannot be sent to a worker process.
 
     Complexity: ``n(n-1) + max_examples`` calls for comparers; at most
     ``2n(n-1) + max_examples · max_steps`` calls (plus shrinking) for traders.
@@ -92,15 +104,46 @@ def probe(
     check_integer(max_examples, "max_examples", min_value=1)
     if seed is not None:
         check_integer(seed, "seed")
-    ag = adapt(agent, protocol=protocol, timeout=timeout)
-    labels = probe_items(items, ag)
-    with limit_session():
-        verdict = _dispatch(ag, labels, max_examples, seed, prices, max_steps, database,
-                            progress)
+    check_seconds(timeout, "timeout")
+    check_seconds(budget, "budget")
+    held = isolation == "none" or (isinstance(agent, Agent) and agent.isolation == "none")
+    with limit_session() if held else nullcontext():
+        verdict = _probe(agent, items, protocol, timeout, isolation, budget,
+                         (max_examples, seed, prices, max_steps, database, progress))
     from coherence.reporting import notify
 
     notify(verdict)
     return verdict
+
+
+def _probe(agent: Any, items: Iterable[Hashable] | None, protocol: str | None,
+           timeout: float | None, isolation: str, budget: float | None,
+           search: tuple[Any, ...]) -> Verdict:
+    """Adapt, hand over the items, probe, and close the agent when it was adapted here."""
+    try:
+        ag = adapt(agent, protocol=protocol, timeout=timeout, isolation=isolation,
+                   budget=budget)
+    except AgentFaulted as exc:  # the class, factory or worker failed to start
+        return Verdict.inconclusive(exc.fault, f"agent {_name(agent)}", agent_calls=0)
+    try:
+        labels = probe_items(items, ag)
+        return _prepared(ag, labels) or _dispatch(ag, labels, *search)
+    finally:
+        if ag is not agent:
+            ag.close()
+
+
+def _prepared(ag: Agent, labels: tuple[Hashable, ...]) -> Verdict | None:
+    """Hand the items to the agent's process; the fault verdict if that fails."""
+    try:
+        ag.prepare(labels)
+    except AgentFaulted as exc:
+        return fault_verdict(ag, exc.fault)
+    return None
+
+
+def _name(agent: Any) -> str:
+    return agent.name if isinstance(agent, Agent) else describe(agent)
 
 
 def _dispatch(ag: Agent, labels: tuple[Hashable, ...], max_examples: int, seed: int | None,

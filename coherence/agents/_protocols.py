@@ -23,6 +23,8 @@ from collections.abc import Sequence
 from fractions import Fraction
 from typing import Any, Protocol, runtime_checkable
 
+from coherence.agents import _worker
+
 __all__ = [
     "ARITY",
     "PROTOCOLS",
@@ -35,20 +37,10 @@ __all__ = [
     "expected",
 ]
 
-#: protocol method names (contract), in the order :func:`coherence.agents.adapt` tries them
-PROTOCOLS: tuple[str, ...] = ("prefers", "choose", "accept", "price", "act")
-
-#: the signature of each protocol method, as error messages show it
-SIGNATURES: dict[str, str] = {
-    "prefers": "prefers(a, b) -> bool",
-    "choose": "choose(menu) -> item",
-    "accept": "accept(holding, offered, price) -> bool",
-    "price": "price(event) -> number",
-    "act": "act(problem) -> action",
-}
-
-#: how many positional arguments each protocol method is passed
-ARITY: dict[str, int] = {"prefers": 2, "choose": 1, "accept": 3, "price": 1, "act": 1}
+#: protocol method names (contract), in the order :func:`coherence.agents.adapt` tries them;
+#: the signature of each, as error messages show it; how many arguments each is passed
+#: (defined beside the worker, which imports only the standard library)
+PROTOCOLS, SIGNATURES, ARITY = _worker.PROTOCOLS, _worker.SIGNATURES, _worker.ARITY
 
 
 @runtime_checkable
@@ -92,8 +84,5 @@ class Actor(Protocol):
     def act(self, problem: Any, /) -> Any: ...
 
 
-def expected(protocol: str | None = None) -> str:
-    """What an agent must offer, for error messages: one method, or any of them. O(1)."""
-    if protocol is not None:
-        return f"a method {SIGNATURES[protocol]}"
-    return "one of the methods " + ", ".join(SIGNATURES[p] for p in PROTOCOLS)
+#: what an agent must offer, for error messages: one method, or any of them
+expected = _worker.expected

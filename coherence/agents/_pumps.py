@@ -137,8 +137,13 @@ class TradingPump(Certificate):
         return bool(loop) and at_loop == holding and self.extracted > 0
 
     def replay(self, agent: Any) -> list[str]:
-        """Ask a fresh copy of ``agent`` the same offers; returns the answers that differ."""
-        fresh = adapt(agent).fresh() if not isinstance(agent, Agent) else agent.fresh()
+        """Ask a fresh copy of ``agent`` the same offers; returns the answers that differ.
+        An agent that is not an :class:`~coherence.agents.Agent` is adapted for the replay
+        (in a worker process of its own) and closed afterwards. O(offers) calls."""
+        if not isinstance(agent, Agent):
+            with adapt(agent) as adapted:
+                return self.replay(adapted)
+        fresh = agent.fresh()
         mismatches = []
         for o in self.offers:
             ans = fresh.accept(o.holding, o.offered, o.price)

@@ -1,14 +1,15 @@
-"""Load ``path/to/file.py:object`` or ``package.module:object`` targets (for the CLI)."""
+"""Load ``path/to/file.py:object`` or ``package.module:object`` targets in this process.
+
+The loader itself lives in :mod:`coherence.agents._worker` (the agent's worker process uses
+it too); here its outcomes become :class:`~coherence.errors.InputError` s.
+"""
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
-import os
-import sys
 from types import ModuleType
 from typing import Any
 
+from coherence.agents import _worker
 from coherence.errors import InputError
 from coherence.validation import check_file
 
@@ -16,12 +17,14 @@ __all__ = ["load_module", "load_target"]
 
 
 def load_module(spec: str) -> ModuleType:
-    """Import a module by dotted name or by ``.py`` file path.
+    """Import a module by dotted name or by ``.py`` file path, in this process.
 
-    A file is imported under a private name, so it never shadows a module of the user's, with
-    its folder on ``sys.path`` so that it can import its sibling modules (as pytest and uvicorn
-    do); a dotted name is looked up with the working folder on ``sys.path``. Import errors
-    become :class:`~coherence.errors.InputError` (one line). O(the import).
+    A file is imported under a private name (stable for its path), so it never shadows a
+    module of the user's, with its folder on ``sys.path`` so that it can import its sibling
+    modules (as pytest and uvicorn do); a dotted name is looked up with the working folder
+    on ``sys.path``. Every failure of the import, ``SystemExit`` included, becomes an
+    :class:`~coherence.errors.InputError` (one line). O(the import). To import a target
+    where it cannot harm this process, use :func:`coherence.agents.load_agent`.
 
     >>> load_module("fractions").__name__
     'fractions'
@@ -30,32 +33,13 @@ def load_module(spec: str) -> ModuleType:
     ...
     coherence.errors.InputError: no/such/agents.py: no such file
     """
-    if spec.endswith(".py") or "/" in spec or "\\" in spec:
-        path = check_file(spec)
-        name = f"_coherence_target_{abs(hash(path.resolve()))}"
-        s = importlib.util.spec_from_file_location(name, path)
-        if s is None or s.loader is None:
-            raise InputError(f"{spec}: cannot be imported")
-        mod = importlib.util.module_from_spec(s)
-        _on_path(str(path.resolve().parent))
-        sys.modules[name] = mod
-        try:
-            s.loader.exec_module(mod)
-        except Exception as exc:
-            sys.modules.pop(name, None)
-            raise InputError(f"{spec}: import failed: {type(exc).__name__}: {exc}") from None
-        return mod
-    _on_path(os.getcwd())
+    if _worker.is_file_spec(spec):
+        check_file(spec)
     try:
-        return importlib.import_module(spec)
-    except Exception as exc:
-        raise InputError(f"cannot import {spec!r}: {type(exc).__name__}: {exc}") from None
-
-
-def _on_path(folder: str) -> None:
-    """Put ``folder`` first on ``sys.path`` unless it is there already. O(len(sys.path))."""
-    if folder not in sys.path:
-        sys.path.insert(0, folder)
+        module: ModuleType = _worker.import_spec(spec)
+    except (_worker.BadInput, _worker.Fault) as exc:
+        raise InputError(str(exc)) from None
+    return module
 
 
 def load_target(target: str) -> tuple[ModuleType, Any]:
@@ -65,14 +49,11 @@ def load_target(target: str) -> tuple[ModuleType, Any]:
     >>> module.__name__, obj(0.5)
     ('fractions', Fraction(1, 2))
     """
-    mod_spec, sep, attr = target.rpartition(":")
-    if not sep or not mod_spec or not attr:
-        raise InputError(f"target must be MODULE:OBJECT, got {target!r}")
-    mod = load_module(mod_spec)
-    obj: Any = mod
-    for part in attr.split("."):
-        try:
-            obj = getattr(obj, part)
-        except AttributeError:
-            raise InputError(f"{mod_spec} has no attribute {attr!r}") from None
-    return mod, obj
+    try:
+        mod_spec, _ = _worker.split_target(target)
+        if _worker.is_file_spec(mod_spec):
+            check_file(mod_spec)
+        module, obj = _worker.load_target(target)
+    except (_worker.BadInput, _worker.Fault) as exc:
+        raise InputError(str(exc)) from None
+    return module, obj

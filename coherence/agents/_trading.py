@@ -6,9 +6,9 @@ holding with less money*. A violation is a pump: Hypothesis shrinks it to the fe
 and stores it in its example database, so the next probe of the same agent replays it
 first. The search is guided by the agent's *first* trades (each asked of a fresh copy): the
 offers of a shortest cycle of first trades with a paid step are tried first. The shrunk pump
-is replayed on a fresh copy before it is reported; an agent that then answers differently is
-a fault. Finding none gives a :class:`~coherence.agents.NoPumpFound` verdict (evidence, not
-proof).
+is replayed on fresh copies before it is reported (at least 32 answers in all); an agent that
+then answers differently is a fault. Finding none gives a
+:class:`~coherence.agents.NoPumpFound` verdict (evidence, not proof).
 """
 
 from __future__ import annotations
@@ -22,9 +22,16 @@ from typing import Any
 import numpy as np
 
 from coherence.agents._adapter import Agent
-from coherence.agents._probing import Progress, fault_verdict, inconsistent
+from coherence.agents._probing import (
+    Progress,
+    Question,
+    fault_verdict,
+    inconsistent,
+    replay_doc,
+    rounds_for,
+)
 from coherence.agents._pumps import NoPumpFound, Offer, TradingPump
-from coherence.errors import AgentFaulted, AgentProtocolError
+from coherence.errors import AgentFaulted
 from coherence.graphs import shortest_cycle_through
 from coherence.relations import PreferenceRelation, WeakUtility, check_relation
 from coherence.validation import check_integer
@@ -166,7 +173,7 @@ def _machine(ag: Agent, items: tuple[Hashable, ...], plan: _Plan, max_examples: 
             try:
                 ok = self.agent.accept(items[h], items[j], p)
                 votes = self.agent.votes(items[h], items[j]) if votes_on else None
-            except (AgentFaulted, AgentProtocolError) as exc:
+            except AgentFaulted as exc:
                 raise _Abort(exc) from None
             self.offers.append(Offer(items[h], items[j], p, ok, votes))
             stats["offers"] += 1
@@ -273,23 +280,25 @@ def _no_pump(ag: Agent, items: tuple[Hashable, ...], plan: _Plan, max_steps: int
 
 
 def _pump(ag: Agent, pump: TradingPump, plan: _Plan) -> Verdict:
-    """The verified pump, after a fresh copy gave the same answers twice; else a fault."""
-    differs = pump.replay(ag) or pump.replay(ag)  # twice: a second chance to disagree
-    if differs:
-        return inconsistent(
-            ag, f"{ag.name} answered the offers of a pump differently when they were replayed",
-            *differs)
+    """The verified pump, after fresh copies gave the same answers in every round of replay
+    (two at least, 32 answers at least); else a fault."""
+    for _ in range(rounds_for(len(pump.offers))):
+        differs = pump.replay(ag)
+        if differs:
+            return inconsistent(
+                ag, f"{ag.name} answered the offers of a pump differently when they were "
+                "replayed", *differs)
+    questions = [Question("accept", (o.holding, o.offered, o.price), o.accepted)
+                 for o in pump.offers]
     return Verdict.certify(pump, f"agent {ag.name}", runs=plan.stats["runs"],
                            offers=plan.stats["offers"], agent_calls=ag.calls,
                            pump_length=len(pump.loop),
-                           extracted_per_loop=jsonable(pump.extracted))
+                           extracted_per_loop=jsonable(pump.extracted),
+                           replay=replay_doc(ag, questions, in_order=True))
 
 
 def _digest(ag: Agent, items: tuple[Hashable, ...], grid: tuple[Fraction, ...]) -> bytes:
     """Example-database key: the agent's type and name, the items and the price grid."""
-    target = ag.target
-    owner = target if isinstance(target, type) or (callable(target) and not hasattr(
-        target, ag.protocol)) else type(target)
-    ident = f"{getattr(owner, '__module__', '')}.{getattr(owner, '__qualname__', ag.name)}"
+    ident = ag.ident or ag.name
     text = repr((ident, ag.name, [label_to_json(x) for x in items], [str(p) for p in grid]))
     return hashlib.sha256(text.encode()).digest()

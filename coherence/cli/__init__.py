@@ -32,6 +32,7 @@ COMMANDS: tuple[str, ...] = (
     "demo",
     "game",
     "relation",
+    "replay",
     "report",
     "wtp",
 )

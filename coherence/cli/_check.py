@@ -3,25 +3,34 @@
 TARGET is ``path/to/file.py:object`` or ``package.module:object``: an agent (an object with
 ``prefers``, ``choose``, ``accept``, ``price`` or ``act``), a class, or a zero-argument
 factory. ITEMS is a comma-separated list or ``@FILE`` (one item per line); by default the
-target module's ``ITEMS``. Exit 0 when the agent is coherent (a verified certificate) or no
+target module's ``ITEMS``. The target is imported and probed in a worker process of its own
+(``--isolation none``: in this process), so nothing it does reaches this process's exit
+status or its stdout. Exit 0 when the agent is coherent (a verified certificate) or no
 exploit was found (a trader's search: evidence, not proof; the JSON status is
-``"no_exploit_found"``), 1 when an exploit is found, 2 on bad input, 3 when the agent faulted
-(raised, hung, contradicted itself).
+``"no_exploit_found"``), 1 when an exploit is found (asked again before it is reported), 2 on
+bad input, 3 when the agent faulted (raised, hung, exited, crashed, answered outside its
+protocol, contradicted itself), its import included.
 """
 
 from __future__ import annotations
 
 import argparse
+import math
+import os
 import sys
+import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from coherence.agents import PROTOCOLS, load_target
+from coherence.agents import ISOLATIONS, PROTOCOLS, load_agent
 from coherence.cli import CommandError
 from coherence.cli._common import add_json_flag, emit_verdict
-from coherence.errors import InputError
+from coherence.errors import AgentFaulted, InputError
 from coherence.validation import check_file
+from coherence.verdict import Verdict
 
 
 def parse_items(spec: str) -> list[str]:
@@ -80,31 +89,78 @@ def _check_report_path(path: str | None) -> None:
         raise InputError(f"--report: folder {folder} does not exist")
 
 
+def check_seconds_option(value: float | None, flag: str) -> None:
+    """``--timeout`` and ``--budget``: positive and finite (exit 2 otherwise)."""
+    if value is not None and not (value > 0 and math.isfinite(value)):
+        raise CommandError(f"{flag} must be a positive, finite number of seconds, got {value:g}")
+
+
+def inputs_of(args: argparse.Namespace) -> list[str]:
+    """The files the command reads (a report must never overwrite one of them)."""
+    out = []
+    mod_spec = args.target.rpartition(":")[0]
+    if mod_spec.endswith(".py") or "/" in mod_spec or "\\" in mod_spec:
+        out.append(mod_spec)
+    if getattr(args, "items", None) and args.items.startswith("@"):
+        out.append(args.items[1:])
+    return out
+
+
+@contextmanager
+def quiet_stdout(active: bool) -> Iterator[None]:
+    """While active, whatever writes to file descriptor 1 (an in-process agent's C code,
+    ``os.write(1, ...)``) goes to a scratch file, so that stdout holds only the verdict."""
+    if not active:
+        yield
+        return
+    try:
+        sys.stdout.flush()
+        saved = os.dup(1)
+    except (OSError, ValueError):
+        yield
+        return
+    with tempfile.TemporaryFile() as scratch:
+        os.dup2(scratch.fileno(), 1)
+        try:
+            yield
+        finally:
+            os.dup2(saved, 1)
+            os.close(saved)
+
+
 def _run(args: argparse.Namespace) -> int:
     from coherence.agents import probe
     from coherence.reporting import Finding, write_report
 
     if args.max_examples < 1:
         raise CommandError("--max-examples must be at least 1")
-    if args.timeout is not None and args.timeout <= 0:
-        raise CommandError("--timeout must be positive")
+    check_seconds_option(args.timeout, "--timeout")
+    check_seconds_option(args.budget, "--budget")
     _check_report_path(args.report)
-    module, target = load_target(args.target)
-    if args.items is not None:
-        items: Any = parse_items(args.items)
-    else:
-        items = getattr(module, "ITEMS", None)
-        if items is None:
-            where = args.target.rpartition(":")[0]
-            raise InputError(f"no items to probe with: pass --items or define ITEMS in {where}")
+    items: Any = parse_items(args.items) if args.items is not None else None
     bar = ProgressBar(f"probing {args.target}")
-    try:
-        verdict = probe(target, items=items, max_examples=args.max_examples, seed=args.seed,
-                        timeout=args.timeout, protocol=args.protocol, progress=bar)
-    finally:
-        bar.close()
+    with quiet_stdout(args.isolation == "none"):
+        try:
+            agent, found = load_agent(args.target, protocol=args.protocol, timeout=args.timeout,
+                                      isolation=args.isolation, budget=args.budget)
+        except AgentFaulted as exc:  # the import itself failed, hung or exited
+            verdict = Verdict.inconclusive(exc.fault, f"agent {args.target}", agent_calls=0)
+        else:
+            with agent:
+                if items is None:
+                    items = found
+                if items is None:
+                    where = args.target.rpartition(":")[0]
+                    raise InputError(f"no items to probe with: pass --items or define ITEMS in "
+                                     f"{where}")
+                try:
+                    verdict = probe(agent, items=items, max_examples=args.max_examples,
+                                    seed=args.seed, progress=bar)
+                finally:
+                    bar.close()
     if args.report:
-        write_report(args.report, [Finding.from_verdict(verdict, args.target)])
+        write_report(args.report, [Finding.from_verdict(verdict, args.target)],
+                     inputs=inputs_of(args))
     return emit_verdict(verdict, args.json)
 
 
@@ -114,9 +170,11 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="probe an agent design (MODULE:OBJECT) for money pumps and other exploits",
         description=(
             "Probe an agent for exploits. TARGET is path/to/file.py:object or "
-            "package.module:object (an agent, a class or a zero-argument factory). Exit 0 "
-            "coherent or no exploit found (evidence, not proof), 1 exploit found, 2 bad "
-            "input, 3 the agent faulted."
+            "package.module:object (an agent, a class or a zero-argument factory), imported "
+            "and probed in a worker process of its own. Exit 0 coherent or no exploit found "
+            "(evidence, not proof), 1 exploit found (asked again before it is reported), 2 bad "
+            "input, 3 the agent faulted (raised, hung, exited, answered outside its protocol, "
+            "contradicted itself)."
         ),
     )
     p.add_argument("target", metavar="TARGET")
@@ -129,7 +187,15 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--seed", type=int, default=None, metavar="S",
                    help="make the probe deterministic")
     p.add_argument("--timeout", type=float, default=1.0, metavar="SECONDS",
-                   help="per-call time limit for the agent (default 1)")
+                   help="per-call time limit for the agent, positive and finite (default 1); "
+                        "a call past it kills the agent's process; its import and start get "
+                        "at least 10 s")
+    p.add_argument("--budget", type=float, default=None, metavar="SECONDS",
+                   help="total time the agent may take, its import included (default: none)")
+    p.add_argument("--isolation", choices=ISOLATIONS, default="process",
+                   help="'process' (default): the agent runs in a worker process of its own; "
+                        "'none': in this process (trusted, fast agents: it cannot stop an "
+                        "agent that exits, crashes or blocks in C code)")
     p.add_argument("--protocol", choices=PROTOCOLS, default=None,
                    help="which protocol method to probe when the agent has several")
     p.add_argument("--report", metavar="PATH",

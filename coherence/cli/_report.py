@@ -52,7 +52,7 @@ def _run(args: argparse.Namespace) -> int:
             raise InputError(f"-o: folder {out.parent} does not exist")
         if args.check_rendering and out.suffix.lower() not in _HTML:
             raise InputError("--check-rendering needs an HTML output (-o OUT.html)")
-        write_report(out, findings, title=args.title)
+        write_report(out, findings, title=args.title, inputs=[args.file])
         counts = count_statuses(findings)
         doc.update({"findings": len(findings), **counts})
         line = f"wrote {out}: {len(findings)} finding(s), {describe_counts(counts)}"

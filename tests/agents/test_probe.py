@@ -15,7 +15,6 @@ from hypothesis.database import InMemoryExampleDatabase
 
 from coherence import PreferenceRelation, check_relation
 from coherence.agents import (
-    AgentProtocolError,
     NoPumpFound,
     NotAnAgentError,
     Offer,
@@ -102,7 +101,9 @@ def test_planted_three_cycle_in_fifty_items_is_found_fast():
     assert time.perf_counter() - t0 < 5
     assert v.status == "exploitable" and isinstance(v.certificate, MoneyPump)
     assert len(v.certificate.cycle) == 3 and v.verify()
-    assert v.quantities["agent_calls"] == 50 * 49 + 100 + 3
+    # every pair, 100 asked again, then the pump's 3 trades asked both ways in 6 rounds
+    assert v.quantities["agent_calls"] == 50 * 49 + 100 + 3 * 2 * 6
+    assert len(v.quantities["replay"]["calls"]) == 6
 
 
 def test_coherent_agent_gets_a_utility():
@@ -189,12 +190,13 @@ def test_raising_and_hanging_agents_are_faults():
     assert time.perf_counter() - t0 < 2
 
 
-def test_protocol_violations_raise_input_errors():
-    with pytest.raises(AgentProtocolError, match="expected True or False"):
-        probe(lambda a, b: None, items=[1, 2])
-    with pytest.raises(AgentProtocolError, match="not on the menu"):
-        probe(lambda menu: "zzz", items=["a", "b"], protocol="choose")
-    with pytest.raises(NotAnAgentError):
+def test_answers_outside_the_protocol_are_invalid_faults():
+    v = probe(lambda a, b: None, items=[1, 2])
+    assert v.status == "fault" and v.certificate.reason == "invalid" and v.exit_code == 3
+    assert "expected True or False" in v.certificate.message
+    v = probe(lambda menu: "zzz", items=["a", "b"], protocol="choose")
+    assert v.certificate.reason == "invalid" and "not on the menu" in v.certificate.message
+    with pytest.raises(NotAnAgentError):  # not an agent at all: the user's bad input
         probe(3, items=[1, 2])
 
 
@@ -324,8 +326,8 @@ def test_faulty_traders():
     v = probe(hang, items=list("ab"), seed=0, timeout=0.05)
     assert v.status == "fault" and v.certificate.reason == "timeout"
     assert time.perf_counter() - t0 < 3
-    with pytest.raises(AgentProtocolError):
-        probe(lambda h, o, p: "yes", items=list("ab"), seed=0)
+    v = probe(lambda h, o, p: "yes", items=list("ab"), seed=0)
+    assert v.status == "fault" and v.certificate.reason == "invalid"
 
 
 def test_trading_pump_verification_rejects_bad_certificates():
@@ -381,13 +383,13 @@ def test_actor_in_decision_problems():
     rain = DecisionProblem(("rain", "sun"), ("umbrella", "hat", "both"), [[3, 1, 2], [1, 3, 1]])
     easy = DecisionProblem(("rain", "sun"), ("stay", "go"), [[1, 0], [1, 2]])
     v = probe(lambda problem: problem.acts[-1], items=[easy, rain], protocol="act")
-    assert v.status == "exploitable" and v.certificate.kind == "dominating_policy"
+    assert v.status == "exploitable" and v.certificate.kind == "dominating_policy", v.explain()
     assert v.quantities["problem"] == 2 and v.verify()
     v = probe(lambda problem: {"umbrella": 0.5, "hat": 0.5} if len(problem.acts) == 3
               else "go", items=[easy, rain], protocol="act")
     assert v.status == "coherent" and v.certificate.kind == "bayes_prior"
-    with pytest.raises(AgentProtocolError, match="not a policy"):
-        probe(lambda problem: "boots", items=[rain], protocol="act")
+    v = probe(lambda problem: "boots", items=[rain], protocol="act")
+    assert v.certificate.reason == "invalid" and "not a policy" in v.certificate.message
     flips = itertools.cycle(["umbrella", "hat"])
     v = probe(lambda problem: next(flips), items=[rain], protocol="act")
     assert v.status == "fault" and v.certificate.reason == "inconsistent"

@@ -93,7 +93,7 @@ def test_bad_input_exits_2_with_one_line(capsys, argv, message):
     assert message in err and err.count("\n") == 1 and "Traceback" not in err
 
 
-def test_agent_answering_outside_the_protocol_exits_2(capsys, tmp_path):
+def test_agent_answering_outside_the_protocol_exits_3(capsys, tmp_path):
     mod = tmp_path / "agents.py"
     mod.write_text(
         "ITEMS = ['a', 'b']\n"
@@ -105,8 +105,10 @@ def test_agent_answering_outside_the_protocol_exits_2(capsys, tmp_path):
     for target, text in ((f"{mod}:Vague", "expected True or False"),
                          (f"{mod}:Picky", "not on the menu"),
                          (f"{mod}:make", "expected True or False")):
-        code, out, err = _run(capsys, "check", target)
-        assert code == 2 and text in err and out == ""
+        code, out, _ = _run(capsys, "check", target, "--json")
+        doc = json.loads(out)
+        assert code == 3 and text in doc["certificate"]["message"]
+        assert doc["certificate"]["reason"] == "invalid"
 
 
 def test_faulty_agents_exit_3(capsys, tmp_path):
@@ -257,3 +259,142 @@ def test_a_file_target_imports_its_sibling_modules(tmp_path, monkeypatch):
     )
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["status"] == "coherent"
+
+
+# ---------------------------------------------------------------- every way out is a fault
+FAULTY = (
+    "import os, sys, time\n"
+    "ITEMS = ['a', 'b', 'c']\n"
+    "def exit0(a, b):\n    sys.exit(0)\n"
+    "def exit1(a, b):\n    sys.exit(1)\n"
+    "def osexit(a, b):\n    os._exit(0)\n"
+    "def base(a, b):\n    raise BaseException('boom')\n"
+    "def genexit(a, b):\n    raise GeneratorExit\n"
+    "def swallow(a, b):\n"
+    "    while True:\n"
+    "        try:\n            time.sleep(.05)\n"
+    "        except BaseException:\n            pass\n"
+    "def cloop(a, b):\n    return sum(range(10**11)) > 0\n"
+    "def late(a, b):\n    time.sleep(1.5)\n    return a < b\n"
+    "def chatty(a, b):\n"
+    "    print('thinking', a, b)\n    os.write(1, b'raw\\n')\n    return a < b\n"
+    "def trader(holding, offered, price):\n    sys.exit(1)\n"
+    "class Bettor:\n    def price(self, event):\n        os._exit(0)\n"
+)
+
+
+@pytest.mark.parametrize(("name", "reason"), [
+    ("exit0", "raised"), ("exit1", "raised"), ("osexit", "exited"), ("base", "raised"),
+    ("genexit", "raised"), ("swallow", "timeout"), ("cloop", "timeout"), ("late", "timeout"),
+    ("trader", "raised"), ("Bettor", "exited"),
+])
+def test_no_agent_chooses_the_exit_status(capsys, tmp_path, name, reason):
+    mod = tmp_path / "faulty.py"
+    mod.write_text(FAULTY)
+    code, out, err = _run(capsys, "check", f"{mod}:{name}", "--timeout", "0.3", "--json")
+    doc = json.loads(out)  # one JSON document, whatever the agent did
+    assert code == 3 and err == "", err
+    assert doc["status"] == "fault" and doc["certificate"]["reason"] == reason
+
+
+@pytest.mark.parametrize(("text", "reason"), [
+    ("import sys\nsys.exit(0)\n", "raised"),
+    ("import sys\nsys.exit(1)\n", "raised"),
+    ("import os\nos._exit(0)\n", "exited"),
+    ("raise BaseException('at import')\n", "raised"),
+    ("raise GeneratorExit\n", "raised"),
+    ("while True:\n    pass\n", "timeout"),
+])
+def test_an_import_that_exits_raises_or_hangs_exits_3(capsys, tmp_path, text, reason):
+    mod = tmp_path / "at_import.py"
+    mod.write_text(text + "ITEMS = ['a', 'b']\ndef prefers(a, b):\n    return a < b\n")
+    code, out, err = _run(capsys, "check", f"{mod}:prefers", "--budget", "1", "--json")
+    assert code == 3 and "Traceback" not in err, err
+    assert json.loads(out)["certificate"]["reason"] == reason
+
+
+@pytest.mark.parametrize("isolation", ["process", "none"])
+def test_an_agent_that_prints_never_reaches_json_stdout(capfd, tmp_path, isolation):
+    mod = tmp_path / "chatty.py"
+    mod.write_text(FAULTY)
+    code = main(["check", f"{mod}:chatty", "--json", "--isolation", isolation])
+    out, err = capfd.readouterr()
+    assert code == 0 and json.loads(out)["status"] == "coherent"
+    assert "thinking" not in out + err and "raw" not in out
+
+
+@pytest.mark.parametrize("value", ["inf", "nan", "0", "-1"])
+def test_timeout_and_budget_must_be_positive_and_finite(capsys, value):
+    for flag in ("--timeout", "--budget"):
+        code, out, err = _run(capsys, "check", f"{EXAMPLES}/utility_maximiser.py:agent", flag,
+                              value)
+        assert code == 2 and out == "" and "positive, finite" in err and err.count("\n") == 1
+
+
+TIES = (
+    "import random\n"
+    "ITEMS = ['a', 'b', 'c', 'd']\n"
+    "U = {'a': 2, 'b': 2, 'c': 1, 'd': 1}\n"
+    "class Agent:\n"
+    "    def choose(self, menu):\n"
+    "        top = [x for x in menu if U[x] == max(U[y] for y in menu)]\n"
+    "        return top[0] if len(menu) == 2 else random.choice(top)\n"
+)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_a_random_tie_break_is_never_a_money_pump(capsys, tmp_path, seed):
+    mod = tmp_path / "ties.py"
+    mod.write_text(TIES)
+    code, out, _ = _run(capsys, "check", f"{mod}:Agent", "--seed", str(seed), "--json")
+    assert code in (0, 3) and json.loads(out)["status"] != "exploitable"
+    if code == 3:
+        assert json.loads(out)["certificate"]["reason"] == "inconsistent"
+
+
+# ---------------------------------------------------------------- safe output
+def _report_to(capsys, target, *extra):
+    return _run(capsys, "check", f"{EXAMPLES}/cyclic_chooser.py:agent", "--report", str(target),
+                *extra)
+
+
+def test_report_refuses_symlinks_devices_fifos_and_inputs(capsys, tmp_path):
+    import os
+
+    real = tmp_path / "real.html"
+    real.write_text("keep me")
+    link = tmp_path / "link.html"
+    link.symlink_to(real)
+    fifo = tmp_path / "pipe.html"
+    os.mkfifo(fifo)
+    for target, message in ((link, "symbolic link"), (fifo, "FIFO"),
+                            ("/dev/null", "character device"), (tmp_path, "folder")):
+        code, _, err = _report_to(capsys, target)
+        assert code == 2 and message in err and err.count("\n") == 1, err
+    assert link.is_symlink() and real.read_text() == "keep me" and fifo.is_fifo()
+    assert os.path.exists("/dev/null") and not Path("/dev/null").is_file()
+    agent = tmp_path / "agent.py"
+    agent.write_text((EXAMPLES / "cyclic_chooser.py").read_text())
+    code, _, err = _run(capsys, "check", f"{agent}:agent", "--report", str(agent))
+    assert code == 2 and "is the input" in err
+    assert agent.read_text() == (EXAMPLES / "cyclic_chooser.py").read_text()
+
+
+def test_report_replaces_a_regular_file_atomically(capsys, tmp_path, monkeypatch):
+    out = tmp_path / "r.json"
+    out.write_text("old")
+    code, _, _ = _report_to(capsys, out)
+    assert code == 1 and json.loads(out.read_text())["findings"][0]["verdict"]["status"] == (
+        "exploitable")
+    import coherence.reporting._html as html
+
+    def broken(*args, **kwargs):
+        raise OSError("disk full")
+
+    out_html = tmp_path / "r.html"
+    out_html.write_text("old page")
+    monkeypatch.setattr(html, "render_html", broken)
+    code, _, err = _report_to(capsys, out_html)
+    assert code == 2 and "disk full" in err
+    assert out_html.read_text() == "old page"  # nothing half-written
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r.html", "r.json"]
