@@ -23,9 +23,9 @@ negative one that it sells ``|s|`` of them; in state ``w`` an unconditional bet 
   ``π(A ∩ B) = p · π(B)`` for every conditional bet.
 
 :func:`check_credences` returns the one that holds, verified in exact arithmetic. Books are
-made small: a vertex of the L1-minimal book LP uses at most ``|Ω|`` bets; it is then pruned
-to an irreducible book (drop any bet and no book remains on the rest), and for small
-problems the fewest-bets book is found by exhaustive search.
+made small (:mod:`coherence.beliefs._small_books`): pruned to an irreducible book (drop any
+bet and no book remains on the rest, each drop decided exactly), and the book with the
+fewest bets when an exhaustive search is cheap; the verdict says which was proved.
 """
 
 from __future__ import annotations
@@ -35,13 +35,13 @@ from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import cached_property
-from itertools import combinations
 from typing import Any, ClassVar
 
 import numpy as np
 
-from coherence._exact import as_fraction, gordan, linprog
+from coherence._exact import as_fraction, gordan
 from coherence._jsonio import JSONSource, by_label, json_object, label_from_json
+from coherence.beliefs._small_books import single_bet_book, small_book
 from coherence.errors import CertificationError, InputError
 from coherence.validation import check_integer, check_mapping, check_type
 from coherence.verdict import Certificate, Verdict, label_to_json
@@ -53,10 +53,11 @@ __all__ = [
     "check_credences",
 ]
 
-#: exhaustive fewest-bets search runs when it needs at most this many small LPs
-_EXHAUSTIVE_BUDGET = 300
-
 _Event = frozenset[Hashable]
+
+#: payoff matrices with more entries than this are first searched for a small book by a
+#: float LP (checked exactly) rather than decided by the full exact LP
+_LARGE = 2_000
 
 
 def _event(ev: Any, index: dict[Hashable, int], what: str) -> _Event:
@@ -431,70 +432,6 @@ class ProbabilityMeasure(Certificate):
         return cls(c, tuple(by_label(doc["probability"], c.states, what="probability")))
 
 
-# -- search ---------------------------------------------------------------------------------
-
-
-def _float_book(Gf: np.ndarray) -> np.ndarray | None:
-    """An L1-minimal float book ``G s ≤ −1`` (a vertex: at most ``rows`` non-zeros) or None."""
-    k, m = Gf.shape
-    if m == 0:
-        return None
-    res = linprog(
-        np.ones(2 * m),
-        A_ub=np.hstack([Gf, -Gf]),
-        b_ub=-np.ones(k),
-        bounds=[(0, None)] * (2 * m),
-        method="highs-ds",
-    )
-    if res.status != 0:
-        return None
-    return res.x[:m] - res.x[m:]
-
-
-def _has_book(Gf: np.ndarray) -> bool:
-    """Float test: is there ``s`` with ``G s < 0`` (margin LP optimum clearly positive)?"""
-    k, m = Gf.shape
-    if m == 0:
-        return False
-    res = linprog(
-        np.r_[np.zeros(m), -1.0],
-        A_ub=np.hstack([Gf, np.ones((k, 1))]),
-        b_ub=np.zeros(k),
-        bounds=[(-1, 1)] * m + [(None, 1)],
-        method="highs",
-    )
-    return res.status == 0 and -res.fun > 1e-9
-
-
-def _small_support(c: Credences, Gx: np.ndarray) -> tuple[list[int], str]:
-    """Bets of a small book: the fewest when an exhaustive search is cheap, else irreducible."""
-    Gf = np.vectorize(float, otypes=[float])(Gx)
-    m = Gf.shape[1]
-    # one bet: a column negative (buy) or positive (sell) in every state
-    neg = np.flatnonzero((Gx < 0).all(axis=0))
-    pos = np.flatnonzero((Gx > 0).all(axis=0))
-    singles = sorted(set(neg.tolist()) | set(pos.tolist()))
-    if singles:
-        return [singles[0]], "fewest"
-    s = _float_book(Gf)
-    support = list(range(m)) if s is None else [int(j) for j in np.flatnonzero(np.abs(s) > 1e-12)]
-    order = sorted(support, key=lambda j: abs(s[j]) if s is not None else 0.0)
-    cur = list(support)
-    for j in order:
-        trial = [i for i in cur if i != j]
-        if trial and _has_book(Gf[:, trial]):
-            cur = trial
-    size = len(cur)
-    need = sum(math.comb(m, r) for r in range(2, size))
-    if size > 2 and need <= _EXHAUSTIVE_BUDGET:
-        for r in range(2, size):
-            for sub in combinations(range(m), r):
-                if _has_book(Gf[:, list(sub)]):
-                    return list(sub), "fewest"
-        return sorted(cur), "fewest"
-    return sorted(cur), "fewest" if size <= 2 else "irreducible"
-
-
 def dutch_book(credences: Credences, *, minimise: bool = True) -> DutchBook | None:
     """A verified Dutch book against ``credences``, or ``None`` when none exists.
 
@@ -520,21 +457,33 @@ def _book(c: Credences, stakes_found: Sequence[Fraction]) -> DutchBook:
 def check_credences(credences: Credences, *, minimise: bool = True) -> Verdict:
     """Dutch book or consistent probability measure for ``credences`` (de Finetti 1937).
 
-    One margin-maximising LP decides (:func:`coherence._exact.gordan`); a book is then made
-    small (at most ``|Ω|`` bets, irreducible, the fewest when cheap to prove) and verified
-    exactly; a coherent answer carries a probability measure verified exactly. A book's
-    verdict carries ``bets_in_book`` and ``book_size`` (``"fewest"``, ``"irreducible"`` or
-    ``"none"`` when not minimised).
+    One margin-maximising LP decides (:func:`coherence._exact.gordan`), made exact; a
+    coherent answer carries a probability measure verified exactly, an incoherent one a book
+    verified exactly. With ``minimise`` (the default) the book is made small and its size
+    proved (:mod:`coherence.beliefs._small_books`). A book's verdict carries
+    ``bets_in_book`` (the bets staked) and ``book_size``, what is proved about that number:
 
-    Cost: one HiGHS LP on ``|Ω| × bets`` plus, for a book, at most ``|Ω|`` pruning LPs on
-    ``|Ω| × |Ω|``; exact verification O(|Ω| · bets).
+    * ``"fewest"`` — no book uses fewer bets: every set of fewer bets is coherent on its own,
+      shown by a probability that gives each of its bets expected payoff 0 (or the book is a
+      single bet);
+    * ``"irreducible"`` — dropping any one bet of the book leaves a set of bets coherent on
+      its own (shown the same way), so no book lies inside this one, and it has at most
+      ``|Ω|`` bets (its payoff columns are linearly independent); a book with fewer bets
+      elsewhere is not ruled out (the exhaustive search would take more than 300 exact
+      solves);
+    * ``"unminimised"`` — nothing is claimed (``minimise=False``): the bets the decisive LP
+      staked, possibly more than ``|Ω|``.
+
+    Cost: one HiGHS LP on ``|Ω| × bets`` and its exact rounding; minimising adds one exact
+    solve on ``|Ω| × |book|`` per bet of the book tried, and at most 300 small exact solves
+    for the fewest; exact verification O(|Ω| · bets).
 
     Raises:
-        CertificationError: if neither certificate could be verified exactly.
+        CertificationError: if neither certificate could be verified exactly (a bug).
 
     >>> v = check_credences(Credences(["rain", "sun"], [(["rain"], "0.6"), (["sun"], "3/5")]))
-    >>> v.coherent, v.certificate.stakes, v.certificate.sure_loss
-    (False, (Fraction(1, 1), Fraction(1, 1)), Fraction(1, 5))
+    >>> v.coherent, v.certificate.stakes, v.certificate.sure_loss, v.quantities["book_size"]
+    (False, (Fraction(1, 1), Fraction(1, 1)), Fraction(1, 5), 'fewest')
     >>> check_credences(Credences(["a", "b"], [(["a"], "1/4")])).certificate.probability
     (Fraction(1, 4), Fraction(3, 4))
     """
@@ -543,20 +492,23 @@ def check_credences(credences: Credences, *, minimise: bool = True) -> Verdict:
         pi = (Fraction(1),) + (Fraction(0),) * (c.n_states - 1)
         return Verdict.certify(ProbabilityMeasure(c, pi), "credences")
     Gx = c.payoff_matrix
-    res = None
-    minimal = "none"
-    if minimise and _has_book(np.vectorize(float, otypes=[float])(Gx)):
-        support, minimal = _small_support(c, Gx)
-        res = gordan(Gx, support=support)
-        if res is None or res.stakes is None:
-            res, minimal = None, "none"
-    if res is None:
+    found = None
+    if minimise:
+        single = single_bet_book(Gx)
+        if single is not None:
+            found = (single, "fewest")
+        elif Gx.size > _LARGE:  # a float LP's small book, checked exactly, spares the full
+            found = small_book(Gx)  # exact rounding of a wide LP
+    if found is None:
         res = gordan(Gx)
-    if res is not None and res.weights is not None:
-        return Verdict.certify(ProbabilityMeasure(c, res.weights), "credences")
-    if res is None or res.stakes is None:
-        raise CertificationError("credences: neither a Dutch book nor a probability was found")
-    book = _book(c, res.stakes)
+        if res is not None and res.weights is not None:
+            return Verdict.certify(ProbabilityMeasure(c, res.weights), "credences")
+        if res is None or res.stakes is None:
+            raise CertificationError("credences: neither a Dutch book nor a probability was found")
+        found = small_book(Gx, res.stakes) if minimise else (list(res.stakes), "unminimised")
+    assert found is not None  # small_book returns a book when given one
+    stakes, size = found
+    book = _book(c, stakes)
     return Verdict.certify(
-        book, "credences", bets_in_book=len(book.support), book_size=minimal
+        book, "credences", bets_in_book=len(book.support), book_size=size
     )

@@ -33,6 +33,7 @@ from coherence.budgets import (
     check_warp,
     efficiency_fraction,
     houtman_maks,
+    money_pump_index,
     mpi_bounds,
     varian_index,
     violation_counts,
@@ -74,7 +75,10 @@ def subject_report(subject: str, data: BudgetData, efficiency: Any = 1, *,
     """The per-subject JSON record of the CLI contract, with the cycle that violates
     ``axiom`` (``None`` when it holds)."""
     counts = violation_counts(data, efficiency)
-    lo, hi = mpi_bounds(data)
+    try:
+        lo, hi = mpi_bounds(data)
+    except InputError:  # the minimum over simple cycles of large tie groups: not computed
+        lo, hi = None, float(money_pump_index(data, "max"))
     labels = labels or tuple(str(t + 1) for t in range(data.T))
     cycle, cycle_mpi = _cycle(data, labels, axiom, efficiency) if counts[axiom] else (None, None)
     return {
@@ -129,7 +133,8 @@ def _table(rows: list[dict[str, Any]], summary: dict[str, Any]) -> str:
     axiom = summary["axiom"]
     cells = [[h for _, h, _ in _COLUMNS] + [f"{axiom} cycle"]]
     for r in rows:
-        cells.append([fmt.format(r[k]) if not isinstance(r[k], bool) else ("yes" if r[k] else "NO")
+        cells.append(["—" if r[k] is None else fmt.format(r[k]) if not isinstance(r[k], bool)
+                      else ("yes" if r[k] else "NO")
                       for k, _, fmt in _COLUMNS] + [_cycle_text(r["cycle"], "→", _SHOWN)])
     n = len(cells[0])
     widths = [max(len(row[c]) for row in cells) for c in range(n)]

@@ -1,31 +1,37 @@
 """Cardinal money pumps: willingness to pay, max-mean cycles and utility potentials.
 
 ``W[i, j]`` is the most the agent pays to swap item ``i`` (held) for item ``j`` (``-inf``:
-never; a negative number: it must be paid at least ``-W[i, j]`` to accept). A *pump* is a
-cycle of swaps with positive total payment. Duality (a potential/LP duality, cf. Ahuja,
-Magnanti & Orlin, *Network Flows*, 1993, ch. 5): no positive cycle exists iff there is a money
-utility ``u`` with ``W[i, j] ≤ u[j] − u[i]`` on every finite entry. Exploitability is the
-maximum mean payment per trade over cycles (the max cycle mean, Karp 1978), computed with
-Howard's policy iteration (Cochet-Terrasson et al. 1998). Its float potential is lifted until
-it verifies exactly; when it does not (a cycle of total payment 0, or within rounding of 0),
-exact longest paths on the entries as integers over a common power of two settle the matrix:
-a pump, or a potential whose values are Fractions where no float is exact.
+never; a negative number: it must be paid at least ``-W[i, j]`` to accept). Entries are the
+rationals the number policy reads (:mod:`coherence.numbers`: ``0.1`` is ``1/10`` unless the
+binary reading is asked for; Fractions and ``"p/q"`` strings are exact). A *pump* is a cycle
+of swaps with positive total payment. Duality (a potential/LP duality, cf. Ahuja, Magnanti &
+Orlin, *Network Flows*, 1993, ch. 5): no positive cycle exists iff there is a money utility
+``u`` with ``W[i, j] ≤ u[j] − u[i]`` on every finite entry. Exploitability is the maximum
+mean payment per trade over cycles (the max cycle mean, Karp 1978), found by Howard's policy
+iteration in floats (Cochet-Terrasson et al. 1998) and proved exactly by a potential for the
+reduced payments ``W − λ`` (:mod:`coherence.relations._max_mean`).
 """
 
 from __future__ import annotations
 
-import math
 import numbers
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any, ClassVar
 
 import numpy as np
 
-from coherence._exact.twosum import sum_le
+from coherence._exact import as_fraction, current_reading, rational_parts
 from coherence.errors import CertificationError, InputError
-from coherence.graphs import functional_graph_cycles
+from coherence.relations._entries import ExactEntries, floats_hold, potential_holds
+from coherence.relations._max_mean import (
+    MaxMean,
+    certify_max_mean,
+    cycle_total,
+    howard,
+    refined_cycle,
+)
 from coherence.relations._pump import _cycle_trades
 from coherence.validation import check_mapping, check_square, check_type, validate_items
 from coherence.verdict import Certificate, Verdict, label_from_json, label_to_json
@@ -39,72 +45,157 @@ __all__ = [
 ]
 
 
+def _is_float_entry(v: Any) -> bool:
+    return isinstance(v, float | int | np.floating | np.integer) and not isinstance(v, bool)
+
+
+def _read_matrix(matrix: Any, what: str) -> tuple[np.ndarray, np.ndarray | None]:
+    """The float64 matrix and, when some entry is exact (a Fraction, Decimal or string; ``None``
+    is "never" too), every finite entry as a Fraction (else ``None``: floats are read by the
+    policy when needed). O(n²)."""
+    if isinstance(matrix, np.ndarray) and matrix.dtype.kind in "fiub":
+        raw: np.ndarray = matrix
+    else:
+        try:
+            raw = np.array(matrix, dtype=object)
+        except (TypeError, ValueError) as exc:
+            raise InputError(f"{what} must be numeric: {exc}") from None
+    if raw.dtype != object or all(_is_float_entry(v) for v in raw.reshape(-1).tolist()):
+        try:
+            return np.array(raw, dtype=np.float64, copy=True), None
+        except (TypeError, ValueError, OverflowError) as exc:
+            raise InputError(f"{what} must be numeric: {exc}") from None
+    exact = np.empty(raw.shape, dtype=object)
+    W = np.empty(raw.shape, dtype=np.float64)
+    for k, v in enumerate(raw.reshape(-1).tolist()):
+        if v is None or (isinstance(v, float | np.floating) and v == -np.inf):
+            W.reshape(-1)[k], exact.reshape(-1)[k] = -np.inf, None
+            continue
+        if isinstance(v, float | np.floating) and np.isnan(v):
+            W.reshape(-1)[k] = np.nan  # reported with its position below
+            continue
+        q = as_fraction(v, what=f"{what} entry")
+        try:
+            W.reshape(-1)[k] = float(q)
+        except OverflowError:
+            raise InputError(f"{what} entry {v!r} is beyond the range of a float") from None
+        exact.reshape(-1)[k] = q
+    return W, exact
+
+
 @dataclass(frozen=True, eq=False)
 class WillingnessToPay:
     """The most an agent pays to swap one item for another (immutable).
 
     Args:
         items: distinct hashable labels.
-        matrix: ``n × n`` floats; ``matrix[i, j]`` = most paid to swap ``items[i]`` for
-            ``items[j]``; ``-inf`` = never. The diagonal is ignored. NaN and ``+inf`` rejected.
+        matrix: ``n × n``; ``matrix[i, j]`` = most paid to swap ``items[i]`` for ``items[j]``;
+            ``-inf`` (or ``None``) = never. The diagonal is ignored. NaN and ``+inf`` are
+            rejected. Floats are read by the number policy; Fractions, Decimals and
+            ``"p/q"`` strings are kept exactly (:attr:`matrix` then holds the nearest floats).
+        numbers: how floats are read (:mod:`coherence.numbers`): ``"decimal"`` (``0.1`` is
+            ``1/10``) or ``"binary"`` (the float's dyadic value); ``None`` takes the reading
+            in force (``"decimal"`` by default).
+
+    >>> w = WillingnessToPay.from_matrix([[0, 0.1], [-0.3, 0]])
+    >>> w.exact(0, 1), w.numbers
+    (Fraction(1, 10), 'decimal')
     """
 
     items: tuple[Hashable, ...]
     matrix: np.ndarray = field(repr=False)
+    numbers: str | None = None
 
     def __post_init__(self) -> None:
         items = validate_items(self.items)
-        try:
-            W = np.array(self.matrix, dtype=np.float64, copy=True)
-        except (TypeError, ValueError) as exc:
-            raise InputError(f"willingness-to-pay matrix must be numeric: {exc}") from None
-        check_square(W, "willingness-to-pay matrix", size=len(items))
+        check_square(self.matrix, "willingness-to-pay matrix", size=len(items))
+        W, exact = _read_matrix(self.matrix, "willingness-to-pay matrix")
         if np.isnan(W).any():
             i, j = np.argwhere(np.isnan(W))[0]
             raise InputError(f"willingness to pay is NaN at ({items[i]!r}, {items[j]!r})")
         if np.isposinf(W).any():
             i, j = np.argwhere(np.isposinf(W))[0]
             raise InputError(f"willingness to pay is +inf at ({items[i]!r}, {items[j]!r})")
+        reading = current_reading() if self.numbers is None else self.numbers
+        if reading not in ("decimal", "binary"):
+            raise InputError(f"numbers must be 'decimal' or 'binary', got {reading!r}")
         np.fill_diagonal(W, -np.inf)
         W.setflags(write=False)
         object.__setattr__(self, "items", items)
         object.__setattr__(self, "matrix", W)
+        object.__setattr__(self, "numbers", reading)
+        object.__setattr__(self, "_entries", ExactEntries(W, reading, exact))
 
     @classmethod
-    def from_matrix(cls, matrix: Any, items: Iterable[Hashable] | None = None) -> WillingnessToPay:
+    def from_matrix(cls, matrix: Any, items: Iterable[Hashable] | None = None, *,
+                    numbers: str | None = None) -> WillingnessToPay:
         """From a square matrix; items default to ``0..n-1``.
 
         >>> WillingnessToPay.from_matrix([[0, 1], [-2, 0]]).items
         (0, 1)
         """
-        m = check_square(matrix, "willingness-to-pay matrix")
-        return cls(tuple(range(m.shape[0])) if items is None else tuple(items), m)
+        if items is None:
+            try:
+                items = range(len(matrix))
+            except TypeError:
+                raise InputError("willingness-to-pay matrix must be a square matrix") from None
+        return cls(tuple(items), matrix, numbers=numbers)
 
     @property
     def n(self) -> int:
         """Number of items."""
         return len(self.items)
 
-    def to_json(self) -> dict[str, Any]:
-        """``{"items": [...], "matrix": [["1/2", null, ...], ...]}``: exact strings, ``null`` for
-        "never" (and on the diagonal). Read back with :meth:`from_json`. O(n²).
+    @property
+    def exact_given(self) -> bool:
+        """Whether the entries were given exactly (not all as floats)."""
+        return self._exact.given is not None
 
-        >>> WillingnessToPay.from_matrix([[0, 0.5], [-2, 0]], items="ab").to_json()
-        {'items': ['a', 'b'], 'matrix': [[None, '1/2'], ['-2', None]]}
+    @property
+    def _exact(self) -> ExactEntries:
+        return self._entries  # type: ignore[attr-defined]  # set in __post_init__
+
+    def exact(self, i: int, j: int) -> Fraction:
+        """The exact payment to swap ``items[i]`` for ``items[j]`` (a finite entry). O(log q).
+
+        >>> WillingnessToPay.from_matrix([[0, 0.1], [-2, 0]], numbers="binary").exact(0, 1)
+        Fraction(3602879701896397, 36028797018963968)
+        """
+        if i == j or not np.isfinite(self.matrix[i, j]):
+            raise InputError(f"no finite payment from {self.items[i]!r} to {self.items[j]!r}")
+        return self._exact.at([i], [j])[0]
+
+    def to_json(self) -> dict[str, Any]:
+        """``{"items": [...], "matrix": [["1/2", null, ...], ...]}``: the exact entries as
+        strings, ``null`` for "never" (and on the diagonal). Read back with :meth:`from_json`.
+        O(n²).
+
+        >>> WillingnessToPay.from_matrix([[0, 0.1], [-2, 0]], items="ab").to_json()
+        {'items': ['a', 'b'], 'matrix': [[None, '1/10'], ['-2', None]]}
         """
         W = self.matrix
-        return {
-            "items": [label_to_json(x) for x in self.items],
-            "matrix": [[_exact_str(v) for v in row] for row in W.tolist()],
-        }
+        fin = np.isfinite(W)
+        rows: list[list[str | None]] = [[None] * self.n for _ in range(self.n)]
+        I, J = np.nonzero(fin)
+        if self.exact_given:
+            vals = [str(v) for v in self._exact.at(I.tolist(), J.tolist())]
+        else:
+            num, den = rational_parts(W[fin], "binary" if self.numbers == "binary"
+                                      else "decimal")
+            vals = [str(p) if q == 1 else f"{p}/{q}"
+                    for p, q in zip(num.tolist(), den.tolist(), strict=True)]
+        for i, j, v in zip(I.tolist(), J.tolist(), vals, strict=True):
+            rows[i][j] = v
+        return {"items": [label_to_json(x) for x in self.items], "matrix": rows}
 
     @classmethod
     def from_json(cls, doc: Mapping[str, Any]) -> WillingnessToPay:
-        """Read a matrix back from :meth:`to_json`; every entry must be a binary64 number.
+        """Read a matrix back from :meth:`to_json`: exact ``"p/q"`` strings (or numbers, read
+        by the policy), ``null`` for "never". O(n²).
 
         >>> w = WillingnessToPay.from_matrix([[0, 0.1], [-3, 0]])
-        >>> bool((WillingnessToPay.from_json(w.to_json()).matrix == w.matrix).all())
-        True
+        >>> WillingnessToPay.from_json(w.to_json()).exact(0, 1)
+        Fraction(1, 10)
         """
         check_mapping(doc, "a willingness-to-pay document", required=("items", "matrix"))
         items = tuple(label_from_json(x) for x in check_type(doc["items"], list, "'items'"))
@@ -112,88 +203,35 @@ class WillingnessToPay:
         n = len(items)
         if len(rows) != n or not all(isinstance(r, list) and len(r) == n for r in rows):
             raise InputError(f"'matrix' must be {n} lists of {n} entries")
-        W = [[-np.inf if v is None else _binary64(v, "payment") for v in r] for r in rows]
-        return cls(items, np.array(W, dtype=np.float64).reshape(n, n))
-
-
-def _exact_str(v: float) -> str | None:
-    """``None`` for ``-inf``; else the float's exact value ``"p/q"`` (``str(Fraction(v))``)."""
-    if v == -np.inf:
-        return None
-    p, q = v.as_integer_ratio()
-    return str(p) if q == 1 else f"{p}/{q}"
-
-
-def _binary64(value: Any, name: str) -> float:
-    """The float equal to the exact number ``value`` (a string ``"p/q"``, an int or a float)."""
-    if isinstance(value, bool) or not isinstance(value, str | int | float):
-        raise InputError(f"{name} must be an exact string 'p/q' or a number, got {value!r}")
-    try:
-        exact = Fraction(value)
-        out = float(exact)
-    except (ValueError, OverflowError, ZeroDivisionError):
-        raise InputError(f"{name} {value!r} is not a finite number") from None
-    if Fraction(out) != exact:
-        raise InputError(f"{name} {value!r} is not exactly a binary64 float")
-    return out
+        W = np.empty((n, n), dtype=object)
+        for i, r in enumerate(rows):
+            for j, v in enumerate(r):
+                W[i, j] = None if v is None else _exact_value(v, "payment")
+        W[np.arange(n), np.arange(n)] = None
+        return cls(items, W)
 
 
 def max_mean_cycle(
     W: np.ndarray, *, max_iter: int = 10_000
 ) -> tuple[float, list[int], np.ndarray]:
-    """Howard's policy iteration for the maximum cycle mean of ``W`` (``-inf`` = no edge).
+    """Howard's policy iteration for the maximum cycle mean of ``W`` (``-inf`` = no edge), in
+    floats.
 
     Every node needs an out-edge: callers add zero self-loops. Returns ``(λ, cycle, x)``:
     the max mean ``λ``, a cycle attaining it (node list), and values ``x`` with
     ``x[i] ≥ W[i, j] − λ + x[j]`` for every edge when all nodes share the optimal mean.
     Each iteration costs O(n²) vectorised; the number of iterations is small in practice
     (Cochet-Terrasson, Cohen, Gaubert, McGettrick & Quadrat 1998; Dasdan 2004).
+    :func:`check_willingness_to_pay` proves the answer exactly.
 
     >>> W = np.array([[0.0, 3.0], [-1.0, 0.0]])  # swap and swap back: 3 − 1 over two trades
     >>> lam, cycle, x = max_mean_cycle(W)
     >>> lam, cycle
     (1.0, [0, 1])
     """
-    means, cycles, x = _howard(W, max_iter)
+    means, cycles, x = howard(W, max_iter)
     top = int(np.argmax(means))
     return float(means[top]), list(cycles[top]), x
-
-
-def _howard(W: np.ndarray, max_iter: int) -> tuple[np.ndarray, list[list[int]], np.ndarray]:
-    """Policy iteration; returns the final policy's cycle means, cycles and values."""
-    n = W.shape[0]
-    finite = np.isfinite(W)
-    scale = max(1.0, float(np.abs(W[finite]).max()) if finite.any() else 1.0)
-    tol = 1e-12 * scale * max(1, n)
-    pi = np.argmax(W, axis=1)
-    for _ in range(max_iter):
-        cyc_id, cycles, order = functional_graph_cycles(pi)
-        means = np.array([W[c, pi[c]].mean() for c in cycles])
-        eta = means[cyc_id]
-        x = np.zeros(n)
-        for c, mu in zip(cycles, means, strict=True):
-            # x[c0] = 0; walk backwards around the cycle
-            for t in range(len(c) - 1, 0, -1):
-                v = c[t]
-                x[v] = W[v, pi[v]] - mu + x[pi[v]]
-        for v in order.tolist():
-            x[v] = W[v, pi[v]] - eta[v] + x[pi[v]]
-        # 1. improve the mean
-        eta_succ = np.where(finite, eta[None, :], -np.inf)
-        best_eta = eta_succ.max(axis=1)
-        up = best_eta > eta + tol
-        if up.any():
-            pi = np.where(up, np.argmax(eta_succ, axis=1), pi)
-            continue
-        # 2. improve the value within the same mean class
-        same = np.abs(eta_succ - eta[:, None]) <= tol
-        val = np.where(finite & same, W - eta[:, None] + x[None, :], -np.inf)
-        best = val.max(axis=1)
-        better = best > x + tol
-        if not better.any():
-            return means, cycles, x
-        pi = np.where(better, np.argmax(val, axis=1), pi)
-    raise CertificationError("policy iteration did not converge")
 
 
 @dataclass(frozen=True, eq=False)
@@ -208,10 +246,10 @@ class CardinalPump(Certificate):
 
     @property
     def payments(self) -> tuple[Fraction, ...]:
-        """Exact payment of each swap (``W`` entries as the dyadic rationals they are)."""
+        """Exact payment of each swap (the entries as the number policy read them)."""
         k = len(self.cycle)
-        W = self.wtp.matrix
-        return tuple(Fraction(float(W[self.cycle[t], self.cycle[(t + 1) % k]])) for t in range(k))
+        return tuple(self.wtp._exact.at(list(self.cycle),
+                                        [self.cycle[(t + 1) % k] for t in range(k)]))
 
     @property
     def total(self) -> Fraction:
@@ -223,8 +261,12 @@ class CardinalPump(Certificate):
         return self.total / len(self.cycle)
 
     def verify(self) -> bool:
+        """Exact: a cycle of distinct items, every swap accepted at a finite price, and a
+        positive total. O(k) for k swaps."""
         k = len(self.cycle)
-        if k < 2 or len(set(self.cycle)) != k or not all(0 <= i < self.wtp.n for i in self.cycle):
+        if k < 2 or len(set(self.cycle)) != k or not all(
+            isinstance(i, int | np.integer) and 0 <= i < self.wtp.n for i in self.cycle
+        ):
             return False
         W = self.wtp.matrix
         if not all(np.isfinite(W[self.cycle[t], self.cycle[(t + 1) % k]]) for t in range(k)):
@@ -264,13 +306,13 @@ class CardinalPump(Certificate):
 
     @classmethod
     def _from_json(cls, doc: Mapping[str, Any]) -> CardinalPump:
-        """Rebuild the pump on the payments its trades state among the cycle's items (the
-        only entries :meth:`verify` reads; every other swap is refused). O(k²) for k trades."""
+        """Rebuild the pump on the exact payments its trades state among the cycle's items
+        (the only entries :meth:`verify` reads; every other swap is refused). O(k²)."""
         items, trades = _cycle_trades(doc, "cardinal money pump", ("holding", "offered", "fee"))
         k = len(items)
-        W = np.full((k, k), -np.inf)
+        W = np.full((k, k), None, dtype=object)
         for t, tr in enumerate(trades):
-            W[t, (t + 1) % k] = _binary64(tr["fee"], f"fee of trade {t}")
+            W[t, (t + 1) % k] = _exact_value(tr["fee"], f"fee of trade {t}")
         return cls(WillingnessToPay(items, W), tuple(range(k)))
 
 
@@ -278,10 +320,10 @@ class CardinalPump(Certificate):
 class UtilityPotential(Certificate):
     """A money utility ``u`` with ``W[i, j] ≤ u[j] − u[i]`` for every finite ``W[i, j]``.
 
-    Summing along any cycle gives total payment ≤ 0: no pump. The values are floats (checked
-    exactly with TwoSum, :mod:`coherence._exact.twosum`) or, when a cycle of total payment
-    exactly 0 forces differences no float can hold (``0.1 + 0.2``), exact rationals
-    (``Fraction``, checked in integers over a common denominator).
+    Summing along any cycle gives total payment ≤ 0: no pump. Values are Fractions, ints or
+    floats; a float value is taken at its exact binary value (values are computed, not typed:
+    pass a Fraction or a ``"p/q"`` string's Fraction for a decimal). A cycle of total payment
+    exactly 0 forces differences that often only Fractions hold (``1/10 + 1/5``).
     """
 
     wtp: WillingnessToPay
@@ -295,22 +337,14 @@ class UtilityPotential(Certificate):
         return dict(zip(self.wtp.items, self.values, strict=True))
 
     def verify(self) -> bool:
-        """Exact check of every finite entry. O(n²) vectorised (in float64 with TwoSum when
-        every value is a float, else in integers over a common denominator)."""
+        """Exact check of every finite entry: a vectorised float pass with a rigorous error
+        bound, exact rationals on the entries within it. O(n²) float work."""
         if len(self.values) != self.wtp.n:
             return False
-        W = self.wtp.matrix
-        fin = np.isfinite(W)
-        if all(isinstance(v, float) for v in self.values):
-            u = np.array(self.values, dtype=np.float64)
-            if not np.isfinite(u).all():
-                return False
-            ok = sum_le(np.where(fin, W, 0.0), u[:, None], np.broadcast_to(u[None, :], W.shape))
-            return bool(ok[fin].all())
         exact = [_rational(v) for v in self.values]
         if any(v is None for v in exact):
             return False
-        return bool(_exact_potential_holds(W, fin, [v for v in exact if v is not None]))
+        return potential_holds(self.wtp._exact, [v for v in exact if v is not None])
 
     def explain(self) -> str:
         order = sorted(self.utility.items(), key=lambda kv: -kv[1])
@@ -359,8 +393,8 @@ class UtilityPotential(Certificate):
 
 
 def _rational(v: Any) -> Fraction | None:
-    """``v`` as an exact rational: a Fraction, an integer or a finite binary16/32/64 float;
-    else ``None``."""
+    """``v`` as an exact rational: a Fraction, an integer or a finite binary16/32/64 float (its
+    exact value); else ``None``."""
     if isinstance(v, Fraction):
         return v
     if isinstance(v, bool | np.bool_):
@@ -368,7 +402,7 @@ def _rational(v: Any) -> Fraction | None:
     if isinstance(v, numbers.Integral):
         return Fraction(int(v))
     if isinstance(v, float | np.float16 | np.float32) and np.isfinite(v):
-        return Fraction(float(v))  # exact: narrower binary floats widen exactly
+        return Fraction(float(v))  # a computed value: its exact binary value, by definition
     return None
 
 
@@ -393,190 +427,95 @@ def _shown(v: float | Fraction) -> str:
 
 
 def _exact_value(value: Any, name: str) -> Fraction:
-    """The exact rational a JSON document states (``"p/q"``, an int or a float)."""
+    """The exact rational a JSON document states: a ``"p/q"`` or decimal string (exactly,
+    whatever its size: certificates may hold values beyond the float range), an int, or a
+    float read by the number policy."""
     if isinstance(value, bool) or not isinstance(value, str | int | float):
         raise InputError(f"{name} must be an exact string 'p/q' or a number, got {value!r}")
-    try:
-        return Fraction(value)
-    except (ValueError, OverflowError, ZeroDivisionError):
-        raise InputError(f"{name} {value!r} is not a finite number") from None
+    if isinstance(value, str) and "e" not in value.lower():  # digits bound the work
+        try:
+            return Fraction(value.strip())
+        except (ValueError, ZeroDivisionError):
+            raise InputError(f"{name} {value!r} is not a finite number") from None
+    return as_fraction(value, what=name)
 
 
-def _dyadic_ints(W: np.ndarray) -> tuple[np.ndarray, int]:
-    """Integers ``S`` and an exponent ``e`` with ``S[i, j]·2**e == W[i, j]`` exactly on every
-    finite entry (0 elsewhere): floats are dyadic rationals. ``S`` is int64 when no sum of
-    ``n + 2`` of its entries can overflow, else Python ints (dtype object). O(n²)."""
-    n = W.shape[0]
-    Wz = np.where(np.isfinite(W), W, 0.0)
-    m, ex = np.frexp(Wz)  # Wz = m·2**ex, ½ ≤ |m| < 1 (m = 0 for 0)
-    M = (m * 2.0**53).astype(np.int64)  # exact: a 53-bit integer
-    ex = ex.astype(np.int64) - 53
-    nz = M != 0
-    if not nz.any():
-        return np.zeros(W.shape, dtype=np.int64), 0
-    A = np.abs(M)
-    low = np.where(nz, A & -A, 1).astype(np.float64)  # lowest set bit: a power of two
-    tz = np.frexp(low)[1] - 1  # trailing zero bits, stripped to keep the integers small
-    M, ex = M >> tz, np.where(nz, ex + tz, 0)
-    e = int(ex[nz].min())
-    shift = np.where(nz, ex - e, 0)
-    top = int(np.frexp(np.abs(Wz).max())[1])  # |S| < 2**(top − e)
-    if top - e + (n + 2).bit_length() <= 62:
-        return M << shift, e
-    S = [int(a) << int(k) for a, k in zip(M.ravel().tolist(), shift.ravel().tolist(), strict=True)]
-    return np.array(S, dtype=object).reshape(W.shape), e
+def _values(u: Sequence[Fraction]) -> tuple[float | Fraction, ...]:
+    """Floats where a float is exactly the value (shorter to read), Fractions elsewhere."""
+    out: list[float | Fraction] = []
+    for v in u:
+        f = _float_exactly(v)
+        out.append(v if f is None else f)
+    return tuple(out)
 
 
-def _exact_potential_holds(W: np.ndarray, fin: np.ndarray, u: list[Fraction]) -> bool:
-    """``W[i, j] + u[i] ≤ u[j]`` on every finite entry, in integers: with ``u = N / D`` and
-    ``W = S·2**e``, ``S·2**e·D ≤ N[j] − N[i]``. O(n²) big-integer operations."""
-    if not fin.any():
-        return True
-    D = math.lcm(*(v.denominator for v in u))
-    N = np.array([v.numerator * (D // v.denominator) for v in u], dtype=object)
-    S, e = _dyadic_ints(W)
-    lhs = S.astype(object) * (D << e if e >= 0 else D)
-    rhs = (N[None, :] - N[:, None]) * (1 if e >= 0 else 1 << -e)
-    return bool((lhs <= rhs)[fin].all())
-
-
-def _exact_longest_paths(W: np.ndarray) -> tuple[list[Fraction] | None, list[int] | None]:
-    """Exact longest paths from a virtual source (``u[j]`` = the most money any chain of swaps
-    ending at ``j`` collects, at least 0), or a cycle with positive total payment.
-
-    Bellman–Ford in Jacobi rounds on the integers of :func:`_dyadic_ints`, vectorised: round
-    ``k`` finds the best chains of at most ``k`` swaps, so ``n`` rounds settle every path
-    when no positive cycle exists (a zero-total cycle never improves a value). Still improving
-    in round ``n`` means a chain of ``n`` swaps beats every shorter one: its predecessor walk
-    repeats an item, and the cycle between the repeats pays a positive total. Cycles of the
-    current predecessor graph are tried (exactly) after every round, which usually ends a
-    pump's search early. O(n²) per round, O(n³) in the worst case (Bellman 1958; Ahuja,
-    Magnanti & Orlin 1993, §5.4; Cherkassky & Goldberg 1999 on cycle detection).
-    """
-    n = W.shape[0]
-    fin = np.isfinite(W) & ~np.eye(n, dtype=bool)
-    S, e = _dyadic_ints(W)
-    u = np.zeros(n, dtype=S.dtype)
-    pred = np.arange(n)  # a self-loop: no predecessor yet
-    rounds: list[np.ndarray] = []
-    cols = np.arange(n)
-    for _ in range(n):
-        cand = np.where(fin, u[:, None] + S, 0)  # u ≥ 0: a refused swap never improves
-        arg = cand.argmax(axis=0)
-        best = cand[arg, cols]
-        up = np.asarray(best > u, dtype=bool)
-        if not up.any():
-            scale = Fraction(2) ** e
-            return [Fraction(int(x)) * scale for x in u.tolist()], None
-        rounds.append(np.where(up, arg, -1).astype(np.int32))
-        u = np.where(up, best, u)
-        pred = np.where(up, arg, pred)
-        for c in functional_graph_cycles(pred)[1]:
-            cyc = c[::-1]  # pred points back along the swaps
-            if len(cyc) >= 2 and sum(int(S[cyc[t - 1], cyc[t]]) for t in range(len(cyc))) > 0:
-                return None, cyc
-    walk = [int(np.flatnonzero(up)[0])]
-    seen = {walk[0]: 0}
-    for k in range(n - 1, -1, -1):
-        v = int(rounds[k][walk[-1]])
-        if v in seen:
-            return None, walk[seen[v]:][::-1]
-        seen[v] = len(walk)
-        walk.append(v)
-    raise AssertionError("a walk of n + 1 items repeats one")  # pragma: no cover
-
-
-def _repair_potential(W: np.ndarray, u: np.ndarray, rounds: int = 60) -> np.ndarray | None:
-    """Lift a floating-point potential until ``W[i, j] + u[i] ≤ u[j]`` holds exactly.
-
-    Policy iteration leaves violations of a few ulps; each round raises every violated
-    ``u[j]`` to the float just above ``max_i fl(W[i, j] + u[i])``, which dominates the exact
-    sum. With slack on every cycle this settles in a round or two; on tight (zero-mean) cycles
-    it may creep, so it gives up after ``rounds`` and the caller falls back to exact arithmetic.
-    O(n²) per round.
-    """
-    fin = np.isfinite(W)
-    Wz = np.where(fin, W, 0.0)
-    u = np.array(u, dtype=np.float64)
-    for _ in range(rounds):
-        if not np.isfinite(u).all():
-            return None
-        ok = sum_le(Wz, u[:, None], np.broadcast_to(u[None, :], W.shape)) | ~fin
-        if ok.all():
-            return u
-        need = np.where(ok, -np.inf, np.nextafter(Wz + u[:, None], np.inf)).max(axis=0)
-        u = np.maximum(u, need)
-    return None
-
-
-def _pump_verdict(pump: CardinalPump, **extra: Any) -> Verdict:
+def _pump_verdict(pump: CardinalPump, proven: bool) -> Verdict:
     return Verdict.certify(pump, "willingness to pay", exploitability=pump.mean,
-                           pump_length=len(pump.cycle), **extra)
+                           exploitability_is_max=proven, pump_length=len(pump.cycle))
 
 
-def _potential_verdict(wtp: WillingnessToPay, values: Iterable[float | Fraction]) -> Verdict:
-    pot = UtilityPotential(wtp, tuple(values))
+def _potential_verdict(wtp: WillingnessToPay, u: Sequence[Fraction]) -> Verdict:
+    pot = UtilityPotential(wtp, _values(u))
     return Verdict.certify(pot, "willingness to pay", exploitability=Fraction(0))
 
 
-def _exact_verdict(wtp: WillingnessToPay) -> Verdict:
-    """Settle a matrix within rounding of a zero-total cycle by exact longest paths: a pump, or
-    a potential in floats when each value is one, else in Fractions. O(n³) worst case."""
-    exact_u, ecyc = _exact_longest_paths(wtp.matrix)
-    if ecyc is not None:
-        return _pump_verdict(CardinalPump(wtp, tuple(ecyc)))
-    assert exact_u is not None  # one of the two is always returned
-    as_floats = [_float_exactly(v) for v in exact_u]
-    if all(f is not None for f in as_floats):
-        return _potential_verdict(wtp, (f for f in as_floats if f is not None))
-    return _potential_verdict(wtp, exact_u)
+def check_willingness_to_pay(wtp: WillingnessToPay, *, max_rounds: int = 64) -> Verdict:
+    """Cardinal pump (a positive cycle) or a money utility potential, with the exact
+    exploitability.
 
+    Howard's policy iteration finds the max cycle mean in floats, O(n²) per iteration. The
+    exact side (:mod:`coherence.relations._max_mean`): the best cycle's mean ``λ`` is computed
+    exactly and proved maximal by an exact potential for ``W − λ`` (label correcting from
+    Howard's values, with filtered comparisons: exact rationals only on near-tight swaps); a
+    better cycle, if the floats missed one, replaces it (Lawler's iteration). Without a
+    positive cycle the potential for ``W`` itself is the certificate of coherence. A cycle of
+    total payment exactly 0 is coherent.
 
-def check_willingness_to_pay(wtp: WillingnessToPay) -> Verdict:
-    """Cardinal pump (a positive cycle) or a money utility potential.
-
-    Max cycle mean by Howard's policy iteration, O(n²) per iteration; the certificate is
-    verified exactly before it is returned. When the float one does not verify (a cycle of total
-    payment 0, or within rounding of 0), exact longest paths in integers settle it, O(n³) worst
-    case: a pump, or a potential whose values are Fractions where no float is exact. A zero-total
-    cycle is coherent. Quantity ``exploitability``: the max mean payment per trade over cycles
-    (0 when coherent).
+    Quantities: ``exploitability``, the max mean payment per trade over cycles (an exact
+    Fraction; 0 when coherent); on a pump also ``pump_length`` and ``exploitability_is_max``:
+    ``True`` when the maximum is proved (the rule), ``False`` when ``max_rounds`` rounds of
+    Lawler's iteration did not prove it, and ``exploitability`` is then the mean of the pump
+    returned, a lower bound on the maximum.
 
     >>> wtp = WillingnessToPay.from_matrix([[0, 2], [-1, 0]], items=["tea", "coffee"])
     >>> v = check_willingness_to_pay(wtp)
-    >>> v.status, v.quantities["exploitability"], v.certificate.total
-    ('exploitable', Fraction(1, 2), Fraction(1, 1))
+    >>> v.status, v.quantities["exploitability"], v.quantities["exploitability_is_max"]
+    ('exploitable', Fraction(1, 2), True)
     >>> check_willingness_to_pay(WillingnessToPay.from_matrix([[0, 1], [-2, 0]])).coherent
     True
     """
-    with np.errstate(over="ignore", invalid="ignore"):  # sums past the float range fail below
-        verdict = _float_verdict(wtp)
-    return verdict if verdict is not None else _exact_verdict(wtp)
+    entries = wtp._exact
+    with np.errstate(over="ignore", invalid="ignore"):  # sums past the float range: exact
+        cycle, guess, settled = _float_cycle(wtp)
+        if settled:  # floats alone show the float potential holds
+            return _potential_verdict(wtp, [Fraction(v) for v in guess.tolist()])
+        best: MaxMean = certify_max_mean(entries, cycle, guess, max_rounds=max_rounds)
+    if best.cycle is None:
+        assert best.potential is not None  # no positive cycle: always proven
+        return _potential_verdict(wtp, best.potential)
+    return _pump_verdict(CardinalPump(wtp, tuple(best.cycle)), best.proven)
 
 
-def _float_verdict(wtp: WillingnessToPay) -> Verdict | None:
-    """Howard's policy iteration, then a pump or a float potential if either verifies exactly;
-    ``None`` when neither does (a cycle within rounding of total 0, or sums past the float
-    range). O(n²) per iteration."""
+def _float_cycle(wtp: WillingnessToPay) -> tuple[list[int] | None, np.ndarray, bool]:
+    """What floats find: the best cycle (Howard's policy iteration, then again on reduced
+    payments, :func:`~coherence.relations._max_mean.refined_cycle`) when its exact mean is
+    positive (else ``None``), the float potential ``−x`` to start the exact work from (zeros
+    when policy iteration failed), and whether floats alone show that potential holds."""
     W = np.array(wtp.matrix, copy=True)
     np.fill_diagonal(W, 0.0)  # zero self-loops: every node has an out-edge, λ* ≥ 0
     try:
-        means, cycles, x = _howard(W, 10_000)
-    except CertificationError:  # no convergence: settled exactly instead
-        return None
-    top = int(np.argmax(means))
-    lam, cyc = float(means[top]), cycles[top]
-    if lam > 0 and len(cyc) >= 2:
-        pump = CardinalPump(wtp, tuple(int(c) for c in cyc))
-        if pump.verify():
-            return _pump_verdict(pump)
-    if lam <= 0:
-        u = _repair_potential(wtp.matrix, -x)
-        if u is not None:
-            return _potential_verdict(wtp, (float(v) + 0.0 for v in u.tolist()))  # no -0.0
-    # near-zero cycles: the policy's cycles may still carry an exact (tiny) profit
-    for c in sorted((c for c in cycles if len(c) >= 2), key=len):
-        pump = CardinalPump(wtp, tuple(int(v) for v in c))
-        if pump.verify():
-            return _pump_verdict(pump, exploitability_is_max=False)
-    return None
+        means, cycles, x = howard(W)
+    except CertificationError:  # no convergence: settled exactly from zeros instead
+        return None, np.zeros(wtp.n), False
+    guess = np.where(np.isfinite(x), -x, 0.0) + 0.0  # no -0.0
+    if all(len(c) < 2 for c in cycles) and floats_hold(wtp._exact, guess):
+        return None, guess, True
+    refined = refined_cycle(wtp._exact, x, float(means.max()))
+    best, best_mean = None, Fraction(0)
+    for c in [*cycles, *([refined] if refined else [])]:  # the policy's and the refined
+        if len(c) < 2:
+            continue
+        mean = cycle_total(wtp._exact, c) / len(c)
+        if mean > best_mean:
+            best, best_mean = [int(v) for v in c], mean
+    return best, guess, False

@@ -116,10 +116,12 @@ def mpi_bounds(d: BudgetData) -> tuple[Fraction, Fraction]:
     if garp(d):
         return Fraction(0), Fraction(0)
     E = exact_E(d)
-    R0, _ = relations(d)
+    R0, P0 = relations(d)
     hi = max((cycle_mpi(E, c) for c in simple_cycles(R0)), default=Fraction(0))
     Rm = [[R0[i][j] and not same(d, i, j) for j in range(d.T)] for i in range(d.T)]
-    lo = min((cycle_mpi(E, c) for c in simple_cycles(Rm)), default=Fraction(0))
+    lo = min((cycle_mpi(E, c) for c in simple_cycles(Rm)
+              if any(P0[c[s]][c[(s + 1) % len(c)]] for s in range(len(c)))),  # violating
+             default=Fraction(0))
     return min(lo, hi), hi
 
 

@@ -11,7 +11,8 @@ from coherence import CardinalPump, InputError, UtilityPotential, WillingnessToP
 from strategies import willingness_to_pay
 
 
-def brute_max_mean(W: np.ndarray) -> Fraction | None:
+def brute_max_mean(wtp: WillingnessToPay) -> Fraction | None:
+    W = wtp.matrix
     n = W.shape[0]
     best = None
     for k in range(2, n + 1):
@@ -20,7 +21,7 @@ def brute_max_mean(W: np.ndarray) -> Fraction | None:
                 continue
             edges = [W[cyc[t], cyc[(t + 1) % k]] for t in range(k)]
             if all(np.isfinite(edges)):
-                m = sum(Fraction(float(e)) for e in edges) / k
+                m = sum(wtp.exact(cyc[t], cyc[(t + 1) % k]) for t in range(k)) / k
                 best = m if best is None else max(best, m)
     return best
 
@@ -30,7 +31,7 @@ def brute_max_mean(W: np.ndarray) -> Fraction | None:
 def test_matches_brute_force_max_mean(wtp):
     v = check(wtp)
     assert v.verify()
-    best = brute_max_mean(wtp.matrix)
+    best = brute_max_mean(wtp)
     if best is None or best <= 0:
         assert v.coherent
         assert isinstance(v.certificate, UtilityPotential)
@@ -60,11 +61,13 @@ def test_zero_mean_cycle_is_not_a_pump():
 
 def test_fractional_payments_are_exact():
     W = np.full((3, 3), -np.inf)
-    W[0, 1], W[1, 2], W[2, 0] = 0.1, 0.2, -0.3  # sums to 5.55e-17 > 0 in binary
-    v = check(WillingnessToPay.from_matrix(W))
-    exact = Fraction(0.1) + Fraction(0.2) + Fraction(-0.3)
-    assert (exact > 0) == (not v.coherent)
-    assert v.verify()
+    W[0, 1], W[1, 2], W[2, 0] = 0.1, 0.2, -0.3  # 0 as decimals, 5.55e-17 > 0 in binary
+    for numbers in ("decimal", "binary"):
+        wtp = WillingnessToPay.from_matrix(W, numbers=numbers)
+        v = check(wtp)
+        exact = wtp.exact(0, 1) + wtp.exact(1, 2) + wtp.exact(2, 0)
+        assert (exact > 0) == (not v.coherent) == (numbers == "binary")
+        assert v.verify()
 
 
 def test_tampered_potential_fails():
@@ -95,7 +98,7 @@ def test_exploitability_on_larger_random_instance():
     W[1, 0] = u[0] - u[1] + 1.0
     v = check(WillingnessToPay.from_matrix(W))
     assert not v.coherent and v.verify()
-    assert v.quantities["exploitability"] >= Fraction(3)
+    assert v.quantities["exploitability"] >= 3 - Fraction(1, 10**12)  # 3 up to rounding
 
 
 def test_random_coherent_three_item_matrices_all_get_potentials():
@@ -108,10 +111,12 @@ def test_random_coherent_three_item_matrices_all_get_potentials():
         slack = np.where(rng.random((3, 3)) < 0.5, 0.0, rng.uniform(0, 1, (3, 3)))
         W = (u[None, :] - u[:, None]) - slack
         W[rng.random((3, 3)) < 0.2] = -np.inf
-        if brute_max_mean(W) is not None and brute_max_mean(W) > 0:
+        wtp = WillingnessToPay.from_matrix(W)
+        best = brute_max_mean(wtp)
+        if best is not None and best > 0:
             continue  # rounding made a (tiny) pump
         coherent += 1
-        v = check(WillingnessToPay.from_matrix(W))
+        v = check(wtp)
         assert v.coherent and v.verify()
         exact_values += any(isinstance(x, Fraction) for x in v.certificate.values)
     assert exact_values > 0  # the draws do reach the exact construction
