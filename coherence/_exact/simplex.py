@@ -4,9 +4,13 @@ Two routes, both exact and both checked by the caller:
 
 * :func:`active_set_solve` — the constraints a float solution makes (nearly) tight are
   solved as equalities (Gauss–Jordan), the other variables pinned to rounded values;
-* :func:`exact_solve` — for small systems, a two-phase tableau simplex with Bland's rule
-  (which terminates: Bland 1977) on the standard form of the system, maximising the margin
-  of its strict rows.
+* :func:`exact_solve` — for small systems, a two-phase dense Fraction tableau simplex with
+  Bland's rule (which terminates: Bland 1977) on the standard form of the system, maximising
+  the margin of its strict rows.
+
+:func:`~coherence._exact.feasible.find_point` uses neither: its exact stage is the integer
+bounded-variable simplex of :mod:`coherence._exact.rational_lp`, which has no size limit. These
+two stay as small, independent references (the tests cross-check the two solvers).
 """
 
 from __future__ import annotations

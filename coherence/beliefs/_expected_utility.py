@@ -23,7 +23,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from coherence._exact import LinearSystem, as_fraction, find_point, linprog
+from coherence._exact import LinearSystem, as_fraction, find_point
 from coherence._jsonio import by_label
 from coherence.beliefs._lotteries import LotteryPreferences
 from coherence.errors import CertificationError
@@ -232,6 +232,8 @@ def _two_comparison_witness(
 def _lp_witness(
     prefs: LotteryPreferences, comps: list[tuple[int, int, bool]]
 ) -> IndependenceViolation | None:
+    """Weights ``λ ≥ 0`` with ``Σ λ_k d_k = 0`` and weight 1 on the strict comparisons, solved
+    exactly: ``None`` only when there are none (Motzkin: then expected utility fits)."""
     D = _diff_rows(prefs, comps)
     K, m = D.shape
     strict = np.array([c[2] for c in comps])
@@ -248,30 +250,21 @@ def _lp_witness(
 
 
 def _eu_point(
-    prefs: LotteryPreferences, comps: list[tuple[int, int, bool]]
+    prefs: LotteryPreferences, comps: list[tuple[int, int, bool]], *, exact: bool = False
 ) -> tuple[Fraction, ...] | None:
+    """Exact utilities in ``[0, 1]`` representing every comparison, from the margin LP
+    ``max t`` s.t. ``D u ≥ t`` on strict rows, ``D u ≥ 0`` on weak rows; ``None`` when its
+    float optimum gives none (with ``exact``: when there are none, exactly)."""
     D = _diff_rows(prefs, comps)
     K, m = D.shape
     if m == 0:
         return ()
     strict = [c[2] for c in comps]
-    Df = np.vectorize(float, otypes=[float])(D) if K else np.zeros((0, m))
-    # max t s.t. D u ≥ t on strict rows, D u ≥ 0 on weak rows, 0 ≤ u ≤ 1
-    if K:
-        res = linprog(
-            np.r_[np.zeros(m), -1.0],
-            A_ub=np.hstack([-Df, np.array(strict, dtype=float)[:, None]]),
-            b_ub=np.zeros(K),
-            bounds=[(0, 1)] * m + [(None, 1)],
-            method="highs",
-        )
-        if res.status != 0 or (any(strict) and -res.fun <= 1e-10):
-            return None
     system = LinearSystem(
         n=m, A_ub=-D if K else None, b_ub=np.array([Fraction(0)] * K, dtype=object),
         lb=(Fraction(0),) * m, ub=(Fraction(1),) * m, strict=np.array(strict, dtype=bool),
     )
-    x = find_point(system)
+    x = find_point(system, exact_fallback=exact)
     return None if x is None else tuple(x)
 
 
@@ -281,11 +274,12 @@ def check_lottery_preferences(prefs: LotteryPreferences) -> Verdict:
     Two-comparison witnesses (Allais, common ratio) are searched first by hashing normalised
     difference vectors (O(K · m) for K comparisons over m outcomes); then one margin LP
     decides, its primal giving the utility and, on failure, the alternative system giving the
-    weights (exact via :func:`coherence._exact.find_point`). A violation's verdict carries its
-    ``pattern``.
+    weights (exact via :func:`coherence._exact.find_point`, which finds a point whenever one
+    exists, so a misleading float LP costs time, never the answer). A violation's verdict
+    carries its ``pattern``.
 
     Raises:
-        CertificationError: neither certificate verified.
+        CertificationError: neither certificate verified (never on valid input: a bug).
 
     >>> from coherence.beliefs import Lottery, LotteryPreferences
     >>> A, B = Lottery({"1M": 1}), Lottery({"5M": "1/10", "1M": "89/100", "0": "1/100"})
@@ -306,4 +300,8 @@ def check_lottery_preferences(prefs: LotteryPreferences) -> Verdict:
     w = _lp_witness(prefs, comps)
     if w is not None:
         return Verdict.certify(w, "lottery preferences", pattern=w.pattern)
+    # no witness exists, so (Motzkin) expected utility fits: solved exactly
+    u = _eu_point(prefs, comps, exact=True)
+    if u is not None:
+        return Verdict.certify(ExpectedUtility(prefs, u), "lottery preferences")
     raise CertificationError("lottery preferences: neither certificate was found")

@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from coherence._exact import as_fraction
+from coherence._exact.system import float_array
 from coherence._jsonio import JSONSource
 from coherence.decisions._game_io import (
     nested_shape,
@@ -172,7 +173,7 @@ class Game:
 
     @cached_property
     def _floats(self) -> np.ndarray:
-        return np.vectorize(float, otypes=[float])(self.payoffs)
+        return float_array(self.payoffs)
 
     @cached_property
     def _ints(self) -> np.ndarray:
@@ -185,6 +186,28 @@ class Game:
         out = np.empty(flat.shape, dtype=object)
         out[:] = [int(v * den) for v in flat] if den != 1 else [int(v) for v in flat]
         return out.reshape(self.payoffs.shape)
+
+    @cached_property
+    def _moderate(self) -> bool:
+        """Whether the float payoffs can stand in for the exact ones in float LPs and
+        comparisons: the largest |payoff| lies within [2⁻²⁰, 2²⁰] (or all are 0) and the
+        payoffs times their common denominator stay below 2⁴⁰, so payoffs that differ differ
+        in floats too, by far more than their rounding."""
+        top = float(np.abs(self._floats).max()) if self._floats.size else 0.0
+        if top and not 2.0**-20 <= top <= 2.0**20:
+            return False
+        return max((abs(int(v)) for v in self._ints.reshape(-1).tolist()), default=0) < 2**40
+
+    def lp_matrix(self, i: int, alive: Sequence[Sequence[int]]) -> np.ndarray | None:
+        """Player ``i``'s float payoff matrix (as :meth:`player_matrix`) when the floats can
+        stand in for the payoffs (moderate magnitudes, no cancellation), else ``None``: then
+        float LPs are set up from the exact matrix.
+
+        >>> Game.bimatrix([[1, 2]], [[0, 0]]).lp_matrix(0, ((0,), (0, 1))).tolist()
+        [[1.0, 2.0]]
+        >>> Game.bimatrix([[10**12, 10**12 + 1]], [[0, 0]]).lp_matrix(0, ((0,), (0, 1)))
+        """
+        return self.player_matrix(i, alive) if self._moderate else None
 
     def player_matrix(
         self, i: int, alive: Sequence[Sequence[int]], *, exact: bool = False

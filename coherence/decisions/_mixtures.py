@@ -22,6 +22,7 @@ import numpy as np
 
 from coherence._exact import LinearSystem, find_point, rational_candidates
 from coherence._exact.solvers import linprog
+from coherence._exact.system import float_array
 
 __all__ = [
     "TOL",
@@ -29,9 +30,11 @@ __all__ = [
     "candidate_beliefs",
     "common_den",
     "dominance_lp",
+    "dominance_system",
     "exact_belief",
     "exact_full_support_belief",
     "exact_mixture",
+    "lp_floats",
     "mixture_dominates",
     "pure_strict_dominated",
 ]
@@ -53,6 +56,24 @@ def common_den(xs: Iterable[Fraction]) -> int:
         if v.denominator != 1:
             D = D * v.denominator // math.gcd(D, v.denominator)
     return D
+
+
+def lp_floats(Ue: np.ndarray) -> np.ndarray:
+    """A float copy of the integer matrix ``Ue`` for a float LP: as it is when its largest
+    entry is below 2¹⁶, else scaled by a power of two to largest entry of order one (a
+    positive scaling: dominance and best responses are unchanged). O(size).
+
+    >>> lp_floats(np.array([[2**400, 0], [1, 2]], dtype=object))[0].tolist()
+    [1.0, 0.0]
+    """
+    top = max((abs(int(v)) for v in Ue.reshape(-1).tolist()), default=0)
+    e = top.bit_length() - 1
+    if e <= 16:
+        return float_array(Ue)
+    if e < 1000:
+        return float_array(Ue) * 2.0**-e
+    shift = 2**e
+    return np.array([[v / shift for v in row] for row in Ue.tolist()], dtype=float)
 
 
 def mixture_dominates(U: np.ndarray, s: int, sigma: Sequence[Fraction], strict: bool) -> bool:
@@ -103,7 +124,9 @@ def _strict_lp(U: np.ndarray, s: int, others: list[int]) -> tuple[float, np.ndar
 
     A restricted LP that finds no margin proves there is none (its duals are a belief on the
     kept columns); a restricted σ that beats row s on every column is a dominating mixture;
-    otherwise the violated columns are added (16 at a time).
+    otherwise the violated columns are added (16 at a time). When every violated column is
+    kept already (a near tie the floats cannot resolve) the smallest slack is returned: the
+    caller settles it exactly.
     """
     r, c = U.shape
     Uo = U[others].T  # c × (r-1)
@@ -134,7 +157,11 @@ def _strict_lp(U: np.ndarray, s: int, others: list[int]) -> tuple[float, np.ndar
             val = float(slack.min())
             break
         kept = set(cols)
-        cols += [int(t) for t in bad[np.argsort(slack[bad])] if int(t) not in kept][:16]
+        new = [int(t) for t in bad[np.argsort(slack[bad])] if int(t) not in kept][:16]
+        if not new:  # the float LP and its own point disagree: a near tie, settled exactly
+            val = float(slack.min())
+            break
+        cols += new
     sigma = np.zeros(r)
     sigma[others] = sig
     return val, sigma, duals
@@ -198,41 +225,60 @@ def _support_candidates(x: np.ndarray, exclude: int | None = None) -> Iterable[l
         yield out
 
 
-def exact_mixture(Ue: np.ndarray, s: int, sigma_f: np.ndarray, strict: bool) -> Mixture | None:
-    """Round a float dominating mixture to an exactly verified one (or solve exactly).
+def _differences(Ue: np.ndarray, s: int) -> np.ndarray:
+    """``U_k − U_s`` for every row ``k`` (exact; row ``s`` is zero)."""
+    return Ue - Ue[s]
 
-    Rounding first (O(rows · cols) per candidate), then an exact feasibility problem
-    ``σ ≥ 0, Σσ = 1, σ_s = 0, σᵀU ≥ U_s`` (strict in every column, or, for weak dominance,
-    in the column where the float σ gains most, trying three). ``None`` when nothing verifies.
+
+def dominance_system(Ue: np.ndarray, s: int, strict: bool) -> LinearSystem:
+    """``σ ∈ Δ`` over the rows, ``σ_s = 0``, with ``σᵀ(U − U_s) ≥ 0`` in every column —
+    ``> 0`` in every column (strict), or in their sum (weak: ``> 0`` in some column).
+    Differences ``U − U_s`` keep a large common offset out of the float copy.
+
+    >>> s = dominance_system(np.array([[3, 0], [0, 3], [1, 1]], dtype=object), 2, True)
+    >>> s.satisfied([Fraction(1, 2), Fraction(1, 2), Fraction(0)])
+    True
+    """
+    r, c = Ue.shape
+    D = _differences(Ue, s)
+    A_ub = -D.T
+    strict_rows = np.full(c, strict)
+    if not strict:
+        A_ub = np.vstack([A_ub, -D.sum(axis=1)[None, :]])
+        strict_rows = np.r_[strict_rows, True]
+    return LinearSystem(
+        n=r, A_ub=A_ub, b_ub=np.zeros(len(strict_rows), dtype=object),
+        A_eq=np.ones((1, r), dtype=object), b_eq=np.array([Fraction(1)], dtype=object),
+        lb=(Fraction(0),) * r, ub=tuple(Fraction(0) if k == s else None for k in range(r)),
+        strict=strict_rows,
+    )
+
+
+def exact_mixture(
+    Ue: np.ndarray, s: int, sigma_f: np.ndarray | None, strict: bool
+) -> Mixture | None:
+    """An exactly verified mixture of the other rows dominating row ``s`` (strictly: in
+    every column; weakly: ≥ everywhere and > somewhere), or ``None`` when there is none.
+
+    Rounds the float mixture ``sigma_f`` first (O(rows · cols) per candidate), then solves
+    :func:`dominance_system` exactly (:func:`coherence._exact.find_point`, which finds a point
+    whenever one exists), so ``None`` is a proof: row ``s`` is not dominated.
 
     >>> U = np.array([[3, 0], [0, 3], [1, 1]], dtype=object)
     >>> exact_mixture(U, 2, np.array([0.5000001, 0.4999999, 0.0]), strict=True)
     (Fraction(1, 2), Fraction(1, 2), Fraction(0, 1))
+    >>> exact_mixture(U, 0, None, strict=False) is None
+    True
     """
-    r, c = Ue.shape
-    for cand in _support_candidates(sigma_f, exclude=s):
-        if mixture_dominates(Ue, s, cand, strict):
-            return tuple(cand)
-    A_ub = np.empty((c, r), dtype=object)
-    for t in range(c):
-        for k in range(r):
-            A_ub[t, k] = -Ue[k, t]
-    lb = tuple(Fraction(0) for _ in range(r))
-    ub = tuple(Fraction(0) if k == s else None for k in range(r))
-    if strict:
-        masks = [np.ones(c, dtype=bool)]
-    else:
-        floats = np.vectorize(float, otypes=[float])(Ue)
-        gains = sigma_f @ floats - floats[s]
-        masks = [np.arange(c) == t for t in np.argsort(-gains)[:3]]
-    for mask in masks:
-        system = LinearSystem(
-            n=r, A_ub=A_ub, b_ub=-Ue[s], A_eq=np.ones((1, r), dtype=object),
-            b_eq=np.array([Fraction(1)], dtype=object), lb=lb, ub=ub, strict=mask,
-        )
-        x = find_point(system, hint=sigma_f)
-        if x is not None and mixture_dominates(Ue, s, x, strict):
-            return tuple(x)
+    if Ue.shape[0] < 2:
+        return None
+    if sigma_f is not None:
+        for cand in _support_candidates(sigma_f, exclude=s):
+            if mixture_dominates(Ue, s, cand, strict):
+                return tuple(cand)
+    x = find_point(dominance_system(Ue, s, strict), hint=sigma_f)
+    if x is not None and mixture_dominates(Ue, s, x, strict):
+        return tuple(x)
     return None
 
 
@@ -259,37 +305,40 @@ def _best_response_system(Ue: np.ndarray, s: int, *, full_support: bool) -> Line
     ``full_support``: those rows are strict)."""
     r, c = Ue.shape
     others = [k for k in range(r) if k != s]
-    extra = c if full_support else 0
-    A_ub = np.empty((len(others) + extra, c), dtype=object)
-    for a, k in enumerate(others):
-        for t in range(c):
-            A_ub[a, t] = Ue[k, t] - Ue[s, t]
-    for w in range(extra):
-        for t in range(c):
-            A_ub[len(others) + w, t] = -1 if w == t else 0
-    strict = np.r_[np.zeros(len(others), dtype=bool), np.ones(extra, dtype=bool)]
+    D = _differences(Ue, s)[others]
+    strict = np.zeros(len(others), dtype=bool)
+    if full_support:
+        eye = np.zeros((c, c), dtype=object)
+        np.fill_diagonal(eye, -1)
+        D = np.vstack([D, eye]) if len(others) else eye
+        strict = np.r_[strict, np.ones(c, dtype=bool)]
     return LinearSystem(
-        n=c, A_ub=A_ub, b_ub=np.array([Fraction(0)] * (len(others) + extra), dtype=object),
+        n=c, A_ub=D if len(strict) else None, b_ub=np.zeros(len(strict), dtype=object),
         A_eq=np.ones((1, c), dtype=object), b_eq=np.array([Fraction(1)], dtype=object),
         lb=(Fraction(0),) * c, strict=strict,
     )
 
 
 def exact_belief(Ue: np.ndarray, s: int, U: np.ndarray | None = None) -> Mixture | None:
-    """An exact belief over the columns to which row ``s`` is a best response, or ``None``.
+    """An exact belief over the columns to which row ``s`` is a best response, or ``None``
+    when there is none (then row ``s`` is strictly dominated: Pearce 1984, Lemma 3).
 
-    ``U`` is the float matrix for the LP hint (derived from ``Ue`` when omitted). Cost: one
-    HiGHS LP, then rounding or an exact solve.
+    ``U`` is the float matrix for the LP hint (without it, the exact differences
+    ``U − U_s`` scaled by a power of two). Cost: one HiGHS LP, then rounding or the exact solve of
+    :func:`coherence._exact.find_point` (which finds a belief whenever one exists).
 
     >>> exact_belief(np.array([[2, 0], [0, 2], [1, 1]], dtype=object), 2)
     (Fraction(1, 2), Fraction(1, 2))
     """
-    if U is None:
-        U = np.vectorize(float, otypes=[float])(Ue)
-    y_f = _belief_lp(U, s)
-    for cand in _support_candidates(y_f):
-        if best_response(Ue, s, cand):
-            return tuple(cand)
+    c = Ue.shape[1]
+    best = np.flatnonzero(np.asarray(Ue[s] >= Ue.max(axis=0), dtype=bool))
+    if len(best):  # a best reply to a sure profile: no LP needed
+        return tuple(Fraction(int(t == best[0])) for t in range(c))
+    y_f = _belief_lp(lp_floats(_differences(Ue, s)) if U is None else U, s)
+    if y_f is not None:
+        for cand in _support_candidates(y_f):
+            if best_response(Ue, s, cand):
+                return tuple(cand)
     x = find_point(_best_response_system(Ue, s, full_support=False), hint=y_f)
     return tuple(x) if x is not None and best_response(Ue, s, x) else None
 
@@ -298,7 +347,9 @@ def exact_full_support_belief(Ue: np.ndarray, s: int) -> Mixture | None:
     """An exact belief with every column positive to which row ``s`` is a best response.
 
     Exists iff row ``s`` is not weakly dominated by a mixture of the rows (Wald's complete
-    class theorem with the columns as states). Cost: one exact feasibility problem.
+    class theorem with the columns as states), so ``None`` is a proof of weak dominance.
+    Cost: a uniform-belief check, one float LP, then rounding or one exact feasibility
+    problem.
 
     >>> exact_full_support_belief(np.array([[1, 1], [0, 1]], dtype=object), 0)
     (Fraction(1, 2), Fraction(1, 2))
@@ -313,13 +364,40 @@ def exact_full_support_belief(Ue: np.ndarray, s: int) -> Mixture | None:
     uniform = tuple(Fraction(1, c) for _ in range(c))
     if ok(uniform):
         return uniform
-    y_f = _full_support_lp(np.vectorize(float, otypes=[float])(Ue), s)
+    near = _near_pure_belief(Ue, s)
+    if near is not None and ok(near):
+        return near
+    y_f = _full_support_lp(lp_floats(_differences(Ue, s)), s)
     for cand in rational_candidates([] if y_f is None else [float(v) for v in y_f]):
         tot = sum(cand)
         if tot > 0 and ok([v / tot for v in cand]):
             return tuple(v / tot for v in cand)
     x = find_point(_best_response_system(Ue, s, full_support=True), hint=y_f)
     return tuple(x) if x is not None and ok(x) else None
+
+
+def _near_pure_belief(Ue: np.ndarray, s: int) -> Mixture | None:
+    """A full-support belief ``(1 − ε)·δ_t + ε·uniform`` for a column ``t`` where row ``s``
+    is a best reply, with the largest ``ε ≤ 1/2`` that keeps it one (exact, O(rows · cols)),
+    or ``None`` when no column allows one."""
+    r, c = Ue.shape
+    D = Ue[s] - Ue  # D[k, t]: how much row s beats row k in column t
+    S = D.sum(axis=1)
+    for t in np.flatnonzero(np.asarray((D >= 0).all(axis=0), dtype=bool)).tolist()[:4]:
+        eps = Fraction(1, 2)
+        for k in range(r):
+            a, b = D[k, t] * c, S[k]  # need (1 − ε)·a + ε·b ≥ 0
+            if b >= a:
+                continue
+            if a == 0:
+                eps = Fraction(0)
+                break
+            eps = min(eps, Fraction(a, a - b))
+        if eps > 0:
+            y = [eps / c] * c
+            y[t] += 1 - eps
+            return tuple(y)
+    return None
 
 
 def _full_support_lp(U: np.ndarray, s: int) -> np.ndarray | None:

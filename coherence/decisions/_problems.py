@@ -21,6 +21,7 @@ reduce to a decision problem whose acts are the tree's plans.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -31,6 +32,7 @@ import numpy as np
 
 from coherence._exact import LinearSystem, as_fraction, find_point, rational_candidates
 from coherence._exact.solvers import linprog
+from coherence._exact.system import float_array, to_float
 from coherence._jsonio import by_label, label_from_json
 from coherence.errors import CertificationError, InputError
 from coherence.validation import check_real
@@ -102,7 +104,23 @@ class DecisionProblem:
 
     @cached_property
     def _floats(self) -> np.ndarray:
-        return np.vectorize(float, otypes=[float])(self.outcomes)
+        return float_array(self.outcomes)
+
+    @cached_property
+    def _moderate(self) -> bool:
+        """Whether float outcomes can stand in for the exact ones in the float LP: largest
+        |outcome| within [2⁻²⁰, 2²⁰] (or all 0), common denominator of the outcomes times
+        that largest value below 2⁴⁰ (no cancellation)."""
+        F = np.abs(self._floats)
+        top = float(F.max()) if F.size else 0.0
+        if top and not 2.0**-20 <= top <= 2.0**20:
+            return False
+        den = 1
+        for v in self.outcomes.reshape(-1).tolist():
+            den = den * v.denominator // math.gcd(den, v.denominator)
+            if den * max(top, 1.0) >= 2**40:
+                return False
+        return True
 
     def policy_vector(self, policy: Any) -> tuple[Fraction, ...]:
         """Normalise a policy: an act label (pure) or a mapping act → probability (mixed,
@@ -325,22 +343,40 @@ def _pure_dominator(problem: DecisionProblem, q: Sequence[Fraction]) -> int | No
     cand = np.flatnonzero(ge & gt)
     if not len(cand):
         return None
-    tot = D[:, cand].sum(axis=0)
-    return int(cand[int(np.argmax(np.array([float(t) for t in tot])))])
+    tot = D[:, cand].sum(axis=0).tolist()
+    return int(cand[max(range(len(tot)), key=tot.__getitem__)])
 
 
-def _dominating_mixture(
-    problem: DecisionProblem, q: Sequence[Fraction]
-) -> tuple[Fraction, ...] | None:
-    """Exact weakly dominating mixture, or ``None`` when the LP says there is none."""
-    U = problem._floats
-    k, n = U.shape
-    vq = U @ np.array([float(v) for v in q])
-    # max Σ d  s.t.  U r − d ≥ U q, r ∈ Δ, 0 ≤ d ≤ 1
+def _gains_matrix(problem: DecisionProblem, q: Sequence[Fraction]) -> np.ndarray:
+    """``U_{w,a} − (U q)_w``: what each pure act gains over ``q`` in each state (exact)."""
+    vq = np.array(problem.value(q), dtype=object)
+    return problem.outcomes - vq[:, None]
+
+
+def _float_gains(problem: DecisionProblem, q: Sequence[Fraction], G: np.ndarray) -> np.ndarray:
+    """Float copy of the gains for the LP: from the floats when they can stand in for the
+    outcomes, else from the exact gains with each state's row scaled by a power of two."""
+    if problem._moderate:
+        U = problem._floats
+        return U - (U @ np.array([float(v) for v in q]))[:, None]
+    out = np.zeros(G.shape)
+    for w in range(G.shape[0]):
+        row = [Fraction(v) for v in G[w].tolist()]
+        top = max((abs(v) for v in row), default=Fraction(0))
+        if top:
+            e = top.numerator.bit_length() - top.denominator.bit_length()
+            out[w] = [to_float(v / Fraction(2) ** e) for v in row]
+    return out
+
+
+def _mixture_lp(Gf: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    """Float LP ``max Σ d`` s.t. ``G r ≥ d``, ``r ∈ Δ``, ``0 ≤ d ≤ 1``: ``(r, d)`` when its
+    optimum is clearly positive (a dominating mixture, up to rounding), else ``None``."""
+    k, n = Gf.shape
     res = linprog(
         np.r_[np.zeros(n), -np.ones(k)],
-        A_ub=np.hstack([-U, np.eye(k)]),
-        b_ub=-vq,
+        A_ub=np.hstack([-Gf, np.eye(k)]),
+        b_ub=np.zeros(k),
         A_eq=np.r_[np.ones(n), np.zeros(k)][None, :],
         b_eq=[1.0],
         bounds=[(0, None)] * n + [(0, 1)] * k,
@@ -348,48 +384,55 @@ def _dominating_mixture(
     )
     if res.status != 0 or -res.fun <= 1e-9:
         return None
-    r = res.x[:n]
-    d = res.x[n:]
-    exact_vq = problem.value(q)
-    for cand in rational_candidates(r):
-        cand = [max(v, Fraction(0)) for v in cand]
-        tot = sum(cand)
-        if tot <= 0:
-            continue
-        cand = [v / tot for v in cand]
-        g = [a - b for a, b in zip(problem.value(cand), exact_vq, strict=True)]
-        if all(v >= 0 for v in g) and any(v > 0 for v in g):
-            return tuple(cand)
-    A_ub = -problem.outcomes
-    for w in np.argsort(-d)[:3]:
-        mask = np.zeros(k, dtype=bool)
-        mask[w] = True
-        system = LinearSystem(
-            n=n, A_ub=A_ub, b_ub=-np.array(exact_vq, dtype=object),
-            A_eq=np.ones((1, n), dtype=object), b_eq=np.array([Fraction(1)], dtype=object),
-            lb=(Fraction(0),) * n, strict=mask,
-        )
-        x = find_point(system, hint=r)
-        if x is not None:
-            return tuple(x)
-    return None
+    return res.x[:n], res.x[n:]
+
+
+def _mixture_system(G: np.ndarray) -> LinearSystem:
+    """``r ∈ Δ`` with ``G r ≥ 0`` in every state and ``> 0`` in their sum (so in some state)."""
+    k, n = G.shape
+    A_ub = np.vstack([-G, -G.sum(axis=0)[None, :]])
+    return LinearSystem(
+        n=n, A_ub=A_ub, b_ub=np.zeros(k + 1, dtype=object),
+        A_eq=np.ones((1, n), dtype=object), b_eq=np.array([Fraction(1)], dtype=object),
+        lb=(Fraction(0),) * n, strict=np.r_[np.zeros(k, dtype=bool), True],
+    )
+
+
+def _dominating_mixture(
+    problem: DecisionProblem, q: Sequence[Fraction], *, exact: bool = False
+) -> tuple[Fraction, ...] | None:
+    """Exact weakly dominating mixture, or ``None`` when the float LP says there is none
+    (with ``exact``: when there is none, exactly)."""
+    G = _gains_matrix(problem, q)
+    lp = _mixture_lp(_float_gains(problem, q, G))
+    if lp is None and not exact:
+        return None
+    if lp is not None:
+        r = lp[0]
+        for cand in rational_candidates(r):
+            cand = [max(v, Fraction(0)) for v in cand]
+            tot = sum(cand)
+            if tot <= 0:
+                continue
+            cand = [v / tot for v in cand]
+            g = G.dot(np.array(cand, dtype=object))
+            if all(v >= 0 for v in g) and any(v > 0 for v in g):
+                return tuple(cand)
+    x = find_point(_mixture_system(G), hint=None if lp is None else lp[0])
+    return None if x is None else tuple(x)
 
 
 def _bayes_prior(problem: DecisionProblem, q: Sequence[Fraction]) -> tuple[Fraction, ...] | None:
-    """Exact strictly positive prior making ``q`` Bayes-optimal, or ``None``."""
-    k, n = problem.n_states, problem.n_acts
-    vq = problem.value(q)
+    """Exact strictly positive prior making ``q`` Bayes-optimal, or ``None`` when there is
+    none (then ``q`` is dominated: Wald's theorem)."""
+    k = problem.n_states
     # rows: π · (U_a − U q) ≤ 0 for every act a; −π_w < 0 (strict); Σ π = 1
-    A = np.empty((n + k, k), dtype=object)
-    for a in range(n):
-        for w in range(k):
-            A[a, w] = problem.outcomes[w, a] - vq[w]
-    for w in range(k):
-        for w2 in range(k):
-            A[n + w, w2] = Fraction(-1 if w == w2 else 0)
-    strict = np.r_[np.zeros(n, dtype=bool), np.ones(k, dtype=bool)]
+    eye = np.zeros((k, k), dtype=object)
+    np.fill_diagonal(eye, -1)
+    A = np.vstack([_gains_matrix(problem, q).T, eye])
+    strict = np.r_[np.zeros(problem.n_acts, dtype=bool), np.ones(k, dtype=bool)]
     system = LinearSystem(
-        n=k, A_ub=A, b_ub=np.array([Fraction(0)] * (n + k), dtype=object),
+        n=k, A_ub=A, b_ub=np.zeros(len(strict), dtype=object),
         A_eq=np.ones((1, k), dtype=object), b_eq=np.array([Fraction(1)], dtype=object),
         strict=strict,
     )
@@ -401,15 +444,17 @@ def check_policy(problem: DecisionProblem, policy: Any) -> Verdict:
     """Dominating mixed policy (exploit) or a full-support prior making ``policy`` Bayes.
 
     A pure dominating act is preferred when one exists (the smallest exploit); otherwise the
-    LP ``max Σ_w d_w`` s.t. ``U r ≥ U q + d``, ``r ∈ Δ``, ``0 ≤ d ≤ 1`` gives the dominating
-    mixture; when its optimum is 0 the prior comes from the margin LP on the alternative
-    system. Both are verified exactly.
+    LP ``max Σ_w d_w`` s.t. ``U r ≥ U q + d``, ``r ∈ Δ``, ``0 ≤ d ≤ 1`` (on the gains
+    ``U − U q``, so large common offsets cancel exactly) gives the dominating mixture; when
+    its optimum is 0 the prior comes from the margin LP on the alternative system. Both are
+    verified exactly, and when floats mislead both sides are solved exactly
+    (:func:`coherence._exact.find_point` finds a point whenever one exists).
 
     Cost: one or two HiGHS LPs on states × acts; exact checks O(states · acts).
 
     Raises:
         InputError: a malformed policy.
-        CertificationError: neither certificate verified.
+        CertificationError: neither certificate verified (never on valid input: a bug).
 
     >>> P = DecisionProblem(["rain", "sun"], ["umbrella", "none", "hedge"],
     ...                     [[5, 0, 2], [3, 6, 2]])
@@ -426,11 +471,14 @@ def check_policy(problem: DecisionProblem, policy: Any) -> Verdict:
         cert: Certificate = DominatingPolicy(problem, q, r)
     else:
         mix = _dominating_mixture(problem, q)
+        prior = None if mix is not None else _bayes_prior(problem, q)
+        if mix is None and prior is None:
+            # no prior exists, so (Wald) a dominating mixture does: found exactly
+            mix = _dominating_mixture(problem, q, exact=True)
         if mix is not None:
             cert = DominatingPolicy(problem, q, mix)
-        else:
-            prior = _bayes_prior(problem, q)
-            if prior is None:
-                raise CertificationError("policy: neither a dominating policy nor a prior verified")
+        elif prior is not None:
             cert = BayesPrior(problem, q, prior)
+        else:
+            raise CertificationError("policy: neither a dominating policy nor a prior verified")
     return Verdict.certify(cert, "policy")

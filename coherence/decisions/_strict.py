@@ -30,6 +30,7 @@ from coherence.decisions._mixtures import (
     dominance_lp,
     exact_belief,
     exact_mixture,
+    lp_floats,
     pure_strict_dominated,
 )
 from coherence.decisions._steps import (
@@ -240,32 +241,51 @@ class _Run:
     steps: list[EliminationStep] = field(default_factory=list)
     cleared: Cleared = field(default_factory=dict)
 
-    def eliminate(self, i: int, s: int, sigma_f: np.ndarray) -> None:
+    def eliminate(self, i: int, s: int, sigma_f: np.ndarray | None) -> bool:
+        """Remove ``s`` with an exactly verified dominating mixture (rounded from ``sigma_f``
+        or solved exactly); ``False`` when none exists (then ``s`` is cleared: a belief is
+        found for it at the end)."""
         Ue = self.game.player_matrix(i, self.alive, exact=True)
         mix = exact_mixture(Ue, self.alive[i].index(s), sigma_f, strict=True)
         if mix is None:
-            raise CertificationError("a domination failed exact verification")
+            self.cleared[(i, s)] = (tuple(self.game.opponent_profiles(i, self.alive)), False)
+            return False
         st = EliminationStep(i, s, mix, self.alive, True)
         self.steps.append(st)
         self.alive = alive_after(self.alive, st)
         self.cleared.pop((i, s), None)
+        return True
 
     def still_cleared(self, i: int, s: int, live: set[tuple[int, ...]]) -> bool:
         return (i, s) in self.cleared and set(self.cleared[(i, s)][0]) <= live
 
     def remove_pure(self, i: int) -> bool:
-        """Remove player ``i``'s strategies dominated by a pure one (vectorised)."""
+        """Remove player ``i``'s strategies dominated by a pure one (vectorised; on the exact
+        matrix when floats cannot stand in for the payoffs)."""
         progressed = False
         while len(self.alive[i]) > 1:
-            pure = pure_strict_dominated(self.game.player_matrix(i, self.alive))
+            U = self.game.lp_matrix(i, self.alive)
+            if U is None:
+                U = self.game.player_matrix(i, self.alive, exact=True)
+            pure = pure_strict_dominated(U)
             if not pure:
                 break
             s_local, k_local = pure[0]
             sig = np.zeros(len(self.alive[i]))
             sig[k_local] = 1.0
-            self.eliminate(i, self.alive[i][s_local], sig)
+            if not self.eliminate(i, self.alive[i][s_local], sig):
+                break
             progressed = True
         return progressed
+
+    def _lp(self, i: int, si: int) -> tuple[float, np.ndarray, np.ndarray]:
+        """The strict margin LP for the ``si``-th survivor of player ``i`` (on the exact
+        differences, scaled, when floats cannot stand in for the payoffs)."""
+        U = self.game.lp_matrix(i, self.alive)
+        if U is None:
+            Ue = self.game.player_matrix(i, self.alive, exact=True)
+            U = lp_floats(Ue - Ue[si])
+        return dominance_lp(U, si, strict=True)
 
     def remove_mixed(self, i: int) -> bool:
         """Clear player ``i``'s strategies by cheap beliefs, then one margin LP for each
@@ -276,7 +296,10 @@ class _Run:
         todo = [si for si, s in enumerate(self.alive[i]) if not self.still_cleared(i, s, live)]
         if not todo:
             return False
-        U = g.player_matrix(i, self.alive)
+        U = g.lp_matrix(i, self.alive)
+        if U is None:  # regrets (each column less its best payoff): the same best replies
+            Ue = g.player_matrix(i, self.alive, exact=True)
+            U = lp_floats(Ue - Ue.max(axis=0))
         for si, sup in candidate_beliefs(U, todo).items():
             self.cleared[(i, self.alive[i][si])] = (tuple(profs[t] for t in sup), True)
         for s in [self.alive[i][si] for si in todo]:
@@ -287,42 +310,62 @@ class _Run:
                 or self.still_cleared(i, s, set(profs))
             ):
                 continue
-            U = g.player_matrix(i, self.alive)
-            val, sigma, duals = dominance_lp(U, self.alive[i].index(s), strict=True)
+            val, sigma, duals = self._lp(i, self.alive[i].index(s))
             if val > TOL:
-                self.eliminate(i, s, sigma)
-                progressed = True
+                progressed |= self.eliminate(i, s, sigma)
             else:
                 support = tuple(p for p, w in zip(profs, duals, strict=True) if w > 1e-12)
                 self.cleared[(i, s)] = (support, False)
         return progressed
 
+    def settle(self) -> None:
+        """Eliminate until no strategy is dominated by a pure strategy or fails its LP."""
+        progressed = True
+        while progressed:
+            progressed = False
+            for i in range(self.game.n_players):
+                progressed |= self.remove_pure(i)
+            for i in range(self.game.n_players):
+                if len(self.alive[i]) >= 2:
+                    progressed |= self.remove_mixed(i)
 
-def _rationalise(game: Game, alive: Alive, cleared: Cleared) -> Rationalisation:
+
+def _uniform_belief(
+    Ue: np.ndarray, si: int, sup: tuple[tuple[int, ...], ...], pos: dict[tuple[int, ...], int]
+) -> tuple[Fraction, ...] | None:
+    """The uniform belief on ``sup`` when row ``si`` is a best response to it (integer column
+    sums, no Fractions needed), else ``None``."""
+    if not sup or not all(p in pos for p in sup):
+        return None
+    vals = Ue[:, [pos[p] for p in sup]].sum(axis=1)
+    if vals[si] < max(vals):
+        return None
+    y = [Fraction(0)] * len(pos)
+    for p in sup:
+        y[pos[p]] = Fraction(1, len(sup))
+    return tuple(y)
+
+
+def _rationalise(
+    game: Game, alive: Alive, cleared: Cleared
+) -> tuple[Rationalisation | None, tuple[int, int] | None]:
     """Exact beliefs for every survivor: the cleared uniform one when it still verifies,
-    else one from the belief LP."""
+    else one from the belief LP. When a survivor has none (it is strictly dominated after
+    all: Pearce's lemma), ``(None, (player, strategy))``."""
     beliefs: Beliefs = {}
     for i in range(game.n_players):
         Ue = game.player_matrix(i, alive, exact=True)
-        U = game.player_matrix(i, alive)
-        profs = game.opponent_profiles(i, alive)
-        pos = {p: t for t, p in enumerate(profs)}
+        U = game.lp_matrix(i, alive)
+        pos = {p: t for t, p in enumerate(game.opponent_profiles(i, alive))}
         for si, s in enumerate(alive[i]):
             sup, uniform = cleared.get((i, s), ((), False))
-            if uniform and all(p in pos for p in sup):
-                # uniform on the support: compare integer column sums, no Fractions needed
-                vals = Ue[:, [pos[p] for p in sup]].sum(axis=1)
-                if vals[si] >= max(vals):
-                    y = [Fraction(0)] * len(profs)
-                    for p in sup:
-                        y[pos[p]] = Fraction(1, len(sup))
-                    beliefs[(i, s)] = tuple(y)
-                    continue
-            b = exact_belief(Ue, si, U)
+            b = _uniform_belief(Ue, si, sup, pos) if uniform else None
             if b is None:
-                raise CertificationError("could not verify beliefs for the surviving strategies")
+                b = exact_belief(Ue, si, U)
+            if b is None:
+                return None, (i, s)
             beliefs[(i, s)] = b
-    return Rationalisation(game, alive, beliefs)
+    return Rationalisation(game, alive, beliefs), None
 
 
 def eliminate_dominated(game: Game) -> Verdict:
@@ -338,10 +381,16 @@ def eliminate_dominated(game: Game) -> Verdict:
     a :class:`Rationalisation` when nothing is dominated, else a
     :class:`DominanceElimination`; quantity ``eliminated`` counts the steps.
 
+    Float answers are only ever hints: a mixture that does not verify is solved exactly
+    (:func:`coherence._exact.find_point` finds one whenever one exists), and a survivor
+    without a verified belief is then shown strictly dominated exactly and eliminated, so
+    near ties, margins of 10⁻⁹ and payoffs of 10⁹ or 10³⁰⁰ get verified certificates too.
+
     Cost per LP: HiGHS on ``n_i × Π_{j≠i} n_j``; at most ``Σ n_i`` eliminations.
 
     Raises:
-        CertificationError: if a step or a survivor's belief fails exact verification.
+        CertificationError: never on valid input (it would mean a bug): both sides of each
+            decision are solved exactly when floats mislead.
 
     >>> g = Game.bimatrix([[3, 0], [0, 3], [1, 1]], [[1, 0], [0, 1], [0, 0]])
     >>> v = eliminate_dominated(g)  # row 3 is dominated by the 1/2-1/2 mixture of rows 1, 2
@@ -349,15 +398,16 @@ def eliminate_dominated(game: Game) -> Verdict:
     (False, {'s1': Fraction(1, 2), 's2': Fraction(1, 2)})
     """
     run = _Run(game, game.full())
-    progressed = True
-    while progressed:
-        progressed = False
-        for i in range(game.n_players):
-            progressed |= run.remove_pure(i)
-        for i in range(game.n_players):
-            if len(run.alive[i]) >= 2:
-                progressed |= run.remove_mixed(i)
-    survivors = _rationalise(game, run.alive, run.cleared)
+    while True:
+        run.settle()
+        survivors, pending = _rationalise(game, run.alive, run.cleared)
+        if survivors is not None:
+            break
+        assert pending is not None
+        if not run.eliminate(*pending, None):
+            raise CertificationError(
+                "a surviving strategy has neither a belief nor a dominating mixture"
+            )
     if not run.steps:
         return Verdict.certify(survivors, "game", eliminated=0)
     cert = DominanceElimination(game, tuple(run.steps), survivors)

@@ -23,6 +23,7 @@ from coherence.decisions._mixtures import (
     dominance_lp,
     exact_full_support_belief,
     exact_mixture,
+    lp_floats,
 )
 from coherence.decisions._steps import (
     EliminationStep,
@@ -212,42 +213,99 @@ def _survivors_text(g: Game, alive: Alive) -> str:
     )
 
 
-def _admissible(game: Game, alive: Alive) -> AdmissibleBeliefs:
+def _admissible(game: Game, alive: Alive) -> tuple[AdmissibleBeliefs | None, tuple[int, int]]:
+    """Full-support beliefs for every survivor; when a survivor has none (it is weakly
+    dominated after all: Wald's complete class theorem), ``(None, (player, strategy))``."""
     beliefs: Beliefs = {}
     for i in range(game.n_players):
         Ue = game.player_matrix(i, alive, exact=True)
         for si, s in enumerate(alive[i]):
             y = exact_full_support_belief(Ue, si)
             if y is None:
-                raise CertificationError("a surviving strategy has no full-support belief")
+                return None, (i, s)
             beliefs[(i, s)] = y
-    return AdmissibleBeliefs(game, alive, beliefs)
+    return AdmissibleBeliefs(game, alive, beliefs), (-1, -1)
+
+
+def _screen(U: np.ndarray, Ue: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Cheap exact answers for the rows of ``U`` (moderate floats, whose comparisons are
+    exact, or the exact ints ``Ue``, whose row sums are used):
+    ``pure[s]`` — the index of another row weakly dominating row ``s`` (−1: none found);
+    ``admissible[s]`` — row ``s`` is the unique best reply to some column, or a best reply
+    to the uniform belief, so no mixture weakly dominates it. O(rows² · cols)."""
+    mat = U
+    r = mat.shape[0]
+    ge = (mat[:, None, :] >= mat[None, :, :]).all(axis=2)  # ge[k, s]: row k ≥ row s
+    gt = (mat[:, None, :] > mat[None, :, :]).any(axis=2)
+    dom = np.asarray(ge & gt, dtype=bool)
+    np.fill_diagonal(dom, False)
+    pure = np.array([int(np.flatnonzero(dom[:, s])[0]) if dom[:, s].any() else -1
+                     for s in range(r)])
+    top = np.asarray(mat == mat.max(axis=0)[None, :], dtype=bool)
+    unique = top.sum(axis=0) == 1
+    admissible = (top & unique).any(axis=1)
+    sums = Ue.sum(axis=1)
+    admissible |= np.asarray(sums == max(sums), dtype=bool)
+    return pure, admissible & (pure < 0)
+
+
+def _candidates(game: Game, alive: Alive) -> list[tuple[int, int, np.ndarray]]:
+    """Strategies found weakly dominated (by a pure strategy, else by a float LP), with the
+    float mixture, in order; strategies the screen shows admissible get no LP."""
+    cands: list[tuple[int, int, np.ndarray]] = []
+    for i in range(game.n_players):
+        if len(alive[i]) < 2:
+            continue
+        U = game.lp_matrix(i, alive)
+        Ue = game.player_matrix(i, alive, exact=True)
+        pure, admissible = _screen(Ue if U is None else U, Ue)
+        for si, s in enumerate(alive[i]):
+            if pure[si] >= 0:
+                sigma = np.zeros(len(alive[i]))
+                sigma[pure[si]] = 1.0
+                cands.append((i, s, sigma))
+                continue
+            if admissible[si]:
+                continue
+            Ui = lp_floats(Ue - Ue[si]) if U is None else U
+            val, sigma, _ = dominance_lp(Ui, si, strict=False)
+            if val > TOL:
+                cands.append((i, s, sigma))
+    return cands
+
+
+def _next_step(game: Game, alive: Alive, rule: Rule) -> EliminationStep | None:
+    """The next weak-dominance step under ``rule``, exactly verified, or ``None`` when every
+    survivor is admissible."""
+    cands = _candidates(game, alive)
+    for i, s, sigma in cands if rule == "first" else reversed(cands):
+        Ue = game.player_matrix(i, alive, exact=True)
+        mix = exact_mixture(Ue, alive[i].index(s), sigma, strict=False)
+        if mix is not None:
+            return EliminationStep(i, s, mix, alive, False)
+    return None
 
 
 def _weak_run(game: Game, rule: Rule) -> WeakElimination:
     alive = game.full()
     steps: list[EliminationStep] = []
     while True:
-        cands: list[tuple[int, int, np.ndarray]] = []
-        for i in range(game.n_players):
-            if len(alive[i]) < 2:
-                continue
-            U = game.player_matrix(i, alive)
-            for si, s in enumerate(alive[i]):
-                val, sigma, _ = dominance_lp(U, si, strict=False)
-                if val > TOL:
-                    cands.append((i, s, sigma))
-        if not cands:
-            break
-        i, s, sigma = cands[0] if rule == "first" else cands[-1]
-        Ue = game.player_matrix(i, alive, exact=True)
-        mix = exact_mixture(Ue, alive[i].index(s), sigma, strict=False)
-        if mix is None:
-            raise CertificationError("weak domination failed exact verification")
-        st = EliminationStep(i, s, mix, alive, False)
+        st = _next_step(game, alive, rule)
+        if st is None:
+            beliefs, (i, s) = _admissible(game, alive)
+            if beliefs is not None:
+                return WeakElimination(tuple(steps), beliefs, rule)
+            # the float screen missed it: weakly dominated, found exactly
+            Ue = game.player_matrix(i, alive, exact=True)
+            mix = exact_mixture(Ue, alive[i].index(s), None, strict=False)
+            if mix is None:
+                raise CertificationError(
+                    "a surviving strategy has neither a full-support belief nor a weakly "
+                    "dominating mixture"
+                )
+            st = EliminationStep(i, s, mix, alive, False)
         steps.append(st)
         alive = alive_after(alive, st)
-    return WeakElimination(tuple(steps), _admissible(game, alive), rule)
 
 
 def eliminate_weakly_dominated(game: Game) -> Verdict:
