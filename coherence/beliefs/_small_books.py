@@ -16,8 +16,9 @@ columns). Every claim below rests on one of these two exact certificates per set
 
 The fewest-bets search enumerates the sets of one bet fewer only while that needs at most a
 budget of exact solves (measures found are reused: one ``y`` clears every set of bets it
-prices at 0). Cost: ``|book|`` exact solves on ``|Ω| × |book|`` for irreducibility, at most
-the budget more for the fewest.
+prices at 0). A book given with more bets than states is first reduced to a basic one with
+the same payoffs (at most ``rank G ≤ |Ω|`` bets, :func:`_basic`), so pruning it costs at most
+``2|Ω|`` exact solves on ``|Ω| × |Ω|``; at most the budget more for the fewest.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from itertools import combinations
 import numpy as np
 
 from coherence._exact import gordan, linprog
+from coherence._exact.linear import rref_solve
 from coherence.errors import CertificationError
 
 __all__ = ["single_bet_book", "small_book"]
@@ -99,6 +101,30 @@ class _Search:
 
 def _support(stakes: Sequence[Fraction]) -> list[int]:
     return [j for j, s in enumerate(stakes) if s != 0]
+
+
+def _basic(G: np.ndarray, stakes: list[Fraction]) -> list[Fraction]:
+    """The same payoff vector ``G s`` on at most ``rank G`` bets: a basic solution of
+    ``G[:, S] x = G s`` over the book's support ``S`` (largest stakes first, free ones 0), so
+    still a book with the same loss in every state (Carathéodory's reduction). One exact
+    Gauss–Jordan elimination, O(|Ω|² · |S|) Fraction operations.
+
+    >>> F = Fraction
+    >>> G = np.array([[F(-1), F(-1), F(-2)], [F(-1), F(0), F(-1)]])
+    >>> _basic(G, [F(1), F(1), F(1)])
+    [Fraction(2, 1), Fraction(2, 1), Fraction(0, 1)]
+    """
+    sup = sorted(_support(stakes), key=lambda j: -abs(stakes[j]))
+    if len(sup) <= G.shape[0]:
+        return stakes
+    payoff = [sum((G[i, j] * stakes[j] for j in sup), Fraction(0)) for i in range(G.shape[0])]
+    x = rref_solve([[G[i, j] for j in sup] for i in range(G.shape[0])], payoff, {})
+    if x is None:  # the payoff vector lies in the span of the columns by construction
+        raise CertificationError("a book's payoff is outside the span of its bets")
+    out = [Fraction(0)] * len(stakes)
+    for j, v in zip(sup, x, strict=True):
+        out[j] = v
+    return out
 
 
 def _prune(search: _Search, stakes: list[Fraction]) -> list[Fraction]:
@@ -175,5 +201,5 @@ def small_book(G: np.ndarray, stakes: Sequence[Fraction] | None = None, *,
             return None
     else:
         best = list(stakes)
-    best, fewest = _fewest(search, _prune(search, best), budget)
+    best, fewest = _fewest(search, _prune(search, _basic(G, best)), budget)
     return best, "fewest" if fewest else "irreducible"

@@ -181,3 +181,44 @@ def test_an_unaffordable_search_says_irreducible_truthfully():
     assert check_credences(c).quantities["book_size"] == "fewest"  # affordable here
     for j in range(3):
         assert measure_exists(G, [i for i in range(3) if i != j])
+
+
+
+def test_a_wide_book_is_reduced_to_one_with_at_most_a_bet_per_state(monkeypatch):
+    """On a sure loss of 10⁻¹² the decisive LP stakes most of 500 bets; the book is reduced
+    to a basic one with the same payoffs (at most |Ω| bets) before pruning, so the exact
+    solves number O(|Ω|), not one per bet (once 449 solves and 17 s)."""
+    from coherence.beliefs import _small_books as sb
+
+    rng = np.random.default_rng(0)
+    n, m = 12, 500
+    w = rng.integers(1, 20, n)
+    pi = [Fraction(int(v), int(w.sum())) for v in w]
+    E = rng.random((n, m)) < 0.5
+    bets = [([i for i in range(n) if E[i, j]], sum((pi[i] for i in range(n) if E[i, j]),
+             Fraction(0))) for j in range(m)]
+    ev, p = bets[7]
+    bets[7] = (ev, p + Fraction(1, 10**12))
+    calls = []
+    real = sb._Search.book_on
+    monkeypatch.setattr(
+        sb._Search, "book_on", lambda self, cols: calls.append(1) or real(self, cols)
+    )
+    v = check_credences(Credences(list(range(n)), bets))
+    assert not v.coherent and v.verify()
+    assert len(v.certificate.support) <= n
+    assert v.quantities["book_size"] in ("fewest", "irreducible")
+    assert len(calls) <= 2 * n + 1
+
+
+def test_basic_keeps_the_payoffs():
+    F = Fraction
+    G = np.array([[F(-1), F(-1), F(-2)], [F(-1), F(0), F(-1)], [F(0), F(-1), F(-1)]])
+    from coherence.beliefs._small_books import _basic
+
+    s = [F(1), F(2), F(3)]
+    G2 = np.hstack([G, G[:, :1] + G[:, 1:2]])  # a fourth bet, the sum of the first two
+    b = _basic(G2, [*s, F(5)])
+    assert len([x for x in b if x]) <= 3
+    before = G2.dot(np.array([*s, F(5)], dtype=object))
+    assert list(G2.dot(np.array(b, dtype=object))) == list(before)
