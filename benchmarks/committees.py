@@ -19,7 +19,7 @@ import numpy as np
 
 import coherence
 from coherence import PreferenceRelation
-from subagents import Committee, Majority, count_linear_extensions, decompose
+from coherence.subagents import Committee, Majority, count_linear_extensions, decompose
 
 
 def timed(fn, repeat=3):

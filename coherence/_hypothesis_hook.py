@@ -24,17 +24,20 @@ if TYPE_CHECKING:
 #: strings so that nothing is imported until a type is loaded (the type modules must not
 #: import Hypothesis)
 TYPE_STRATEGIES: tuple[tuple[str, str], ...] = (
-    ("coherence.budgets:BudgetData", "strategies.budgets:budget_data"),
-    ("coherence.budgets:ChoiceData", "strategies.choices:choice_data"),
-    ("coherence.relations:PreferenceRelation", "strategies.relations:preference_relations"),
-    ("coherence.relations:WillingnessToPay", "strategies.relations:willingness_to_pay"),
-    ("coherence.beliefs:Credences", "strategies.beliefs:credences"),
-    ("coherence.beliefs:Lottery", "strategies.lottery:lotteries"),
-    ("coherence.beliefs:LotteryPreferences", "strategies.lottery:lottery_preferences"),
-    ("coherence.decisions:DecisionProblem", "strategies.decisions:decision_problems"),
-    ("coherence.decisions:Game", "strategies.games:normal_form_games"),
-    ("subagents.committee:Committee", "strategies.committee:committees"),
-    ("subagents.preflib:Election", "strategies.committee:profiles"),
+    ("coherence.budgets:BudgetData", "coherence.strategies.budgets:budget_data"),
+    ("coherence.budgets:ChoiceData", "coherence.strategies.choices:choice_data"),
+    (
+        "coherence.relations:PreferenceRelation",
+        "coherence.strategies.relations:preference_relations",
+    ),
+    ("coherence.relations:WillingnessToPay", "coherence.strategies.relations:willingness_to_pay"),
+    ("coherence.beliefs:Credences", "coherence.strategies.beliefs:credences"),
+    ("coherence.beliefs:Lottery", "coherence.strategies.lottery:lotteries"),
+    ("coherence.beliefs:LotteryPreferences", "coherence.strategies.lottery:lottery_preferences"),
+    ("coherence.decisions:DecisionProblem", "coherence.strategies.decisions:decision_problems"),
+    ("coherence.decisions:Game", "coherence.strategies.games:normal_form_games"),
+    ("coherence.subagents.committee:Committee", "coherence.strategies.committee:committees"),
+    ("coherence.subagents.preflib:Election", "coherence.strategies.committee:profiles"),
 )
 
 _registered: set[str] = set()

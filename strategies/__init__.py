@@ -14,25 +14,25 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 _EXPORTS: dict[str, str] = {
-    "budget_data": "strategies.budgets",
-    "choice_data": "strategies.choices",
-    "committees": "strategies.committee",
-    "credences": "strategies.beliefs",
-    "decision_problems": "strategies.decisions",
-    "expected_utility_agents": "strategies.committee",
-    "linear_orders": "strategies.relations",
-    "lotteries": "strategies.lottery",
-    "lottery_preferences": "strategies.lottery",
-    "normal_form_games": "strategies.games",
-    "policies": "strategies.decisions",
-    "preference_relations": "strategies.relations",
-    "profiles": "strategies.committee",
+    "budget_data": "coherence.strategies.budgets",
+    "choice_data": "coherence.strategies.choices",
+    "committees": "coherence.strategies.committee",
+    "credences": "coherence.strategies.beliefs",
+    "decision_problems": "coherence.strategies.decisions",
+    "expected_utility_agents": "coherence.strategies.committee",
+    "linear_orders": "coherence.strategies.relations",
+    "lotteries": "coherence.strategies.lottery",
+    "lottery_preferences": "coherence.strategies.lottery",
+    "normal_form_games": "coherence.strategies.games",
+    "policies": "coherence.strategies.decisions",
+    "preference_relations": "coherence.strategies.relations",
+    "profiles": "coherence.strategies.committee",
     "register_loaded_types": "coherence._hypothesis_hook",
-    "rules": "strategies.committee",
-    "strict_partial_orders": "strategies.relations",
-    "tournaments": "strategies.relations",
-    "weak_orders": "strategies.relations",
-    "willingness_to_pay": "strategies.relations",
+    "rules": "coherence.strategies.committee",
+    "strict_partial_orders": "coherence.strategies.relations",
+    "tournaments": "coherence.strategies.relations",
+    "weak_orders": "coherence.strategies.relations",
+    "willingness_to_pay": "coherence.strategies.relations",
 }
 
 __all__ = [
@@ -59,33 +59,33 @@ __all__ = [
 
 if TYPE_CHECKING:  # pragma: no cover
     from coherence._hypothesis_hook import register_loaded_types
-    from strategies.beliefs import (
+    from coherence.strategies.beliefs import (
         credences,
     )
-    from strategies.budgets import (
+    from coherence.strategies.budgets import (
         budget_data,
     )
-    from strategies.choices import (
+    from coherence.strategies.choices import (
         choice_data,
     )
-    from strategies.committee import (
+    from coherence.strategies.committee import (
         committees,
         expected_utility_agents,
         profiles,
         rules,
     )
-    from strategies.decisions import (
+    from coherence.strategies.decisions import (
         decision_problems,
         policies,
     )
-    from strategies.games import (
+    from coherence.strategies.games import (
         normal_form_games,
     )
-    from strategies.lottery import (
+    from coherence.strategies.lottery import (
         lotteries,
         lottery_preferences,
     )
-    from strategies.relations import (
+    from coherence.strategies.relations import (
         linear_orders,
         preference_relations,
         strict_partial_orders,

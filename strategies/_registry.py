@@ -12,25 +12,25 @@ __all__ = ["COHERENCE_OPTIONS", "TYPE_STRATEGIES"]
 #: "exploitable": kwargs}. The contract suite (tests/contract) checks that each setting keeps
 #: its promise; a strategy without an entry is drawn with its defaults only.
 COHERENCE_OPTIONS: dict[str, dict[str, dict[str, object]]] = {
-    "strategies.budgets:budget_data": {
+    "coherence.strategies.budgets:budget_data": {
         "coherent": {"rationalizable": True}, "exploitable": {"rationalizable": False},
     },
-    "strategies.choices:choice_data": {
+    "coherence.strategies.choices:choice_data": {
         "coherent": {"rationalizable": True}, "exploitable": {"rationalizable": False},
     },
-    "strategies.relations:preference_relations": {
+    "coherence.strategies.relations:preference_relations": {
         "coherent": {"transitive": True}, "exploitable": {"acyclic": False},
     },
-    "strategies.relations:willingness_to_pay": {
+    "coherence.strategies.relations:willingness_to_pay": {
         "coherent": {"coherent": True}, "exploitable": {"coherent": False},
     },
-    "strategies.beliefs:credences": {
+    "coherence.strategies.beliefs:credences": {
         "coherent": {"coherent": True}, "exploitable": {"coherent": False},
     },
-    "strategies.lottery:lottery_preferences": {
+    "coherence.strategies.lottery:lottery_preferences": {
         "coherent": {"expected_utility": True}, "exploitable": {"expected_utility": False},
     },
-    "strategies.games:normal_form_games": {
+    "coherence.strategies.games:normal_form_games": {
         "coherent": {"dominated": False}, "exploitable": {"dominated": True},
     },
 }

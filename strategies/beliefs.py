@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
 from coherence.beliefs import Credences
-from strategies._args import integer_arg
+from coherence.strategies._args import integer_arg
 
 __all__ = ["credences"]
 

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
 from coherence.budgets import BudgetData, garp_holds
-from strategies._args import integer_arg
+from coherence.strategies._args import integer_arg
 
 __all__ = ["budget_data"]
 

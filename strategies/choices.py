@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
 from coherence.budgets import ChoiceData, check_congruence
-from strategies._args import integer_arg
+from coherence.strategies._args import integer_arg
 
 __all__ = ["choice_data"]
 

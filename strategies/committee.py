@@ -17,11 +17,11 @@ from typing import Any
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
-from strategies._args import integer_arg
-from subagents.committee import Committee
-from subagents.members import ExpectedUtilityMember, OrderMember, UtilityMember
-from subagents.preflib import Election
-from subagents.rules import (
+from coherence.strategies._args import integer_arg
+from coherence.subagents.committee import Committee
+from coherence.subagents.members import ExpectedUtilityMember, OrderMember, UtilityMember
+from coherence.subagents.preflib import Election
+from coherence.subagents.rules import (
     Dictator,
     Lexicographic,
     Majority,

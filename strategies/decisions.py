@@ -14,7 +14,7 @@ import numpy as np
 from hypothesis import strategies as st
 
 from coherence.decisions import DecisionProblem
-from strategies._args import integer_arg
+from coherence.strategies._args import integer_arg
 
 __all__ = ["decision_problems", "policies"]
 

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
 from coherence.beliefs import Lottery, LotteryPreferences
-from strategies._args import integer_arg
+from coherence.strategies._args import integer_arg
 
 __all__ = ["lotteries", "lottery_preferences"]
 

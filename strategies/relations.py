@@ -14,7 +14,7 @@ from hypothesis.errors import InvalidArgument
 
 from coherence.graphs import transitive_closure
 from coherence.relations import PreferenceRelation, WillingnessToPay
-from strategies._args import integer_arg
+from coherence.strategies._args import integer_arg
 
 __all__ = [
     "linear_orders",

@@ -7,19 +7,19 @@ from __future__ import annotations
 
 import sys
 
-from subagents.certificates import (
+from coherence.subagents.certificates import (
     CommitteePump,
     MultiUtility,
     check_committee,
     minimal_subcommittee,
 )
-from subagents.committee import Committee
-from subagents.decompose import Decomposition, critical_pairs, decompose, width
-from subagents.extensions import ExtensionCount, count_linear_extensions, information_bits
-from subagents.interop import from_pref_voting, to_pref_voting
-from subagents.members import ExpectedUtilityMember, Member, OrderMember, UtilityMember
-from subagents.preflib import Election, parse_preflib, read_preflib
-from subagents.rules import (
+from coherence.subagents.committee import Committee
+from coherence.subagents.decompose import Decomposition, critical_pairs, decompose, width
+from coherence.subagents.extensions import ExtensionCount, count_linear_extensions, information_bits
+from coherence.subagents.interop import from_pref_voting, to_pref_voting
+from coherence.subagents.members import ExpectedUtilityMember, Member, OrderMember, UtilityMember
+from coherence.subagents.preflib import Election, parse_preflib, read_preflib
+from coherence.subagents.rules import (
     Dictator,
     Lexicographic,
     Majority,
@@ -29,7 +29,7 @@ from subagents.rules import (
     WeightedSum,
     rule_from_json,
 )
-from subagents.trading import (
+from coherence.subagents.trading import (
     CompletionEffect,
     PathDependence,
     Trajectory,

@@ -22,9 +22,9 @@ import numpy as np
 from coherence.dispatch import check
 from coherence.errors import CertificationError, InputError
 from coherence.relations import MoneyPump, check_relation
+from coherence.subagents.committee import Committee, label_from_json
+from coherence.subagents.rules import Market, Unanimity
 from coherence.verdict import Certificate, Verdict, label_to_json
-from subagents.committee import Committee, label_from_json
-from subagents.rules import Market, Unanimity
 
 __all__ = [
     "CommitteePump",
@@ -243,7 +243,7 @@ def minimal_subcommittee(c: Committee, cycle: tuple[int, ...]) -> tuple[int, ...
 
     Greedy deletion: O(m) re-decisions of the cycle's trades, each O(m·|cycle|).
 
-    >>> from subagents.rules import Majority
+    >>> from coherence.subagents.rules import Majority
     >>> ballots = [["a", "b", "c"], ["b", "c", "a"], ["c", "a", "b"], [{"a", "b", "c"}]]
     >>> c = Committee.from_rankings(ballots, Majority())
     >>> minimal_subcommittee(c, check_committee(c).certificate.cycle)
@@ -281,7 +281,7 @@ def check_committee(committee: Committee) -> Verdict:
     weak utility of the committee's relation. Every certificate is verified exactly before it
     is returned (:class:`~coherence.errors.CertificationError` otherwise).
 
-    >>> from subagents.rules import Majority
+    >>> from coherence.subagents.rules import Majority
     >>> condorcet = [["a", "b", "c"], ["b", "c", "a"], ["c", "a", "b"]]
     >>> v = check_committee(Committee.from_rankings(condorcet, Majority()))
     >>> v.status, v.certificate.kind, len(v.certificate.cycle)

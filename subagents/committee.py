@@ -26,10 +26,10 @@ import numpy as np
 from coherence.errors import InputError
 from coherence.graphs import shortest_cycle_through
 from coherence.relations import PreferenceRelation
+from coherence.subagents.members import Member, OrderMember, UtilityMember, exact_number
+from coherence.subagents.rules import Rule, Unanimity, rule_from_json
 from coherence.validation import check_integer, check_type, validate_items
 from coherence.verdict import jsonable, label_from_json, label_to_json
-from subagents.members import Member, OrderMember, UtilityMember, exact_number
-from subagents.rules import Rule, Unanimity, rule_from_json
 
 __all__ = ["Committee", "Unranked"]
 

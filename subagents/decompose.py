@@ -40,11 +40,11 @@ from scipy.sparse.csgraph import maximum_bipartite_matching
 from coherence.errors import CertificationError, InputError
 from coherence.graphs import transitive_closure
 from coherence.relations import PreferenceRelation
+from coherence.subagents.committee import Committee, label_from_json
+from coherence.subagents.members import OrderMember
+from coherence.subagents.rules import Unanimity
 from coherence.validation import check_type
 from coherence.verdict import Certificate, label_to_json, verified
-from subagents.committee import Committee, label_from_json
-from subagents.members import OrderMember
-from subagents.rules import Unanimity
 
 __all__ = [
     "Decomposition",

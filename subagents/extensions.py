@@ -29,8 +29,8 @@ from scipy.sparse.csgraph import connected_components
 
 from coherence.errors import InputError
 from coherence.relations import PreferenceRelation
+from coherence.subagents.decompose import strict_partial_order
 from coherence.validation import check_integer
-from subagents.decompose import strict_partial_order
 
 __all__ = ["ExtensionCount", "count_linear_extensions", "information_bits"]
 

@@ -17,8 +17,8 @@ from typing import Any
 import numpy as np
 
 from coherence.errors import InputError
-from subagents.committee import Committee, Unranked
-from subagents.rules import Majority, Rule
+from coherence.subagents.committee import Committee, Unranked
+from coherence.subagents.rules import Majority, Rule
 
 __all__ = ["from_pref_voting", "to_pref_voting"]
 

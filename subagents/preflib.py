@@ -29,9 +29,9 @@ from pathlib import Path
 import numpy as np
 
 from coherence.errors import InputError
+from coherence.subagents.committee import Committee, Unranked
+from coherence.subagents.rules import Majority, Rule
 from coherence.validation import check_file, check_integer
-from subagents.committee import Committee, Unranked
-from subagents.rules import Majority, Rule
 
 __all__ = ["Election", "parse_preflib", "read_preflib"]
 

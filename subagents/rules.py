@@ -30,11 +30,11 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import numpy as np
 
 from coherence.errors import InputError
+from coherence.subagents.members import exact_number
 from coherence.validation import check_integer
-from subagents.members import exact_number
 
 if TYPE_CHECKING:  # pragma: no cover
-    from subagents.committee import Committee
+    from coherence.subagents.committee import Committee
 
 __all__ = [
     "Dictator",

@@ -25,9 +25,9 @@ import numpy as np
 
 from coherence.errors import InputError
 from coherence.relations import PreferenceRelation
+from coherence.subagents.committee import Committee, label_from_json
+from coherence.subagents.rules import WeightedSum
 from coherence.verdict import label_to_json
-from subagents.committee import Committee, label_from_json
-from subagents.rules import WeightedSum
 
 __all__ = [
     "CompletionEffect",

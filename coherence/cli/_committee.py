@@ -19,7 +19,7 @@ from coherence.dispatch import check
 
 def analyse(path: str, rule_name: str, unranked: str) -> tuple[dict[str, Any], str, int]:
     """The JSON document, the text report and the exit status for one file."""
-    from subagents import Majority, Unanimity, read_preflib
+    from coherence.subagents import Majority, Unanimity, read_preflib
 
     election = read_preflib(path)
     rule = Majority() if rule_name == "majority" else Unanimity()

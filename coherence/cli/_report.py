@@ -35,7 +35,7 @@ def _rendering(html: Path, png: str) -> dict[str, Any]:
 
 
 def _run(args: argparse.Namespace) -> int:
-    import subagents  # noqa: F401  # registers the committee certificate kinds saved verdicts may hold
+    import coherence.subagents as subagents  # noqa: F401  # registers the committee certificate kinds saved verdicts may hold
     from coherence.reporting import count_statuses, describe_counts, load_findings, write_report
 
     source = Path(args.file)

@@ -16,7 +16,7 @@ from coherence.relations import (
     relation_from_csv,
     wtp_from_csv,
 )
-from subagents import Election, parse_preflib, read_preflib
+from coherence.subagents import Election, parse_preflib, read_preflib
 
 __all__ = [
     "parse_preflib_text",

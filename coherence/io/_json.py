@@ -20,8 +20,8 @@ from coherence.beliefs import Credences
 from coherence.decisions import Game
 from coherence.errors import InputError
 from coherence.relations import PreferenceRelation
+from coherence.subagents import Committee
 from coherence.verdict import _MALFORMED, Certificate, Evidence, Verdict, from_json
-from subagents import Committee
 
 __all__ = [
     "read_certificate",

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from subagents import Committee, Rule, from_pref_voting, to_pref_voting
-from subagents.committee import Unranked
+from coherence.subagents import Committee, Rule, from_pref_voting, to_pref_voting
+from coherence.subagents.committee import Unranked
 
 __all__ = ["committee_from_pref_voting", "committee_to_pref_voting"]
 
@@ -39,7 +39,7 @@ def committee_to_pref_voting(committee: Committee) -> Any:
     committee's ballots and counts; candidates are item positions. O(m·n log n).
 
     >>> from coherence.errors import InputError
-    >>> from subagents import Unanimity
+    >>> from coherence.subagents import Unanimity
     >>> c = Committee.from_rankings([["a", "b"], ["b", "a"]], Unanimity(), counts=[2, 1])
     >>> try:
     ...     ok = int(committee_to_pref_voting(c).num_voters) == 3

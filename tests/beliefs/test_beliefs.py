@@ -18,7 +18,7 @@ from coherence.beliefs import (
 )
 from coherence.cli import main
 from coherence.errors import InputError
-from strategies.beliefs import credences
+from coherence.strategies.beliefs import credences
 
 
 def test_book_against_credences_summing_above_one():

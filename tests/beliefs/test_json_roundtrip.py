@@ -22,9 +22,9 @@ from coherence.beliefs import (
     vnm_axioms,
 )
 from coherence.errors import InputError
+from coherence.strategies.beliefs import credences
+from coherence.strategies.lottery import lottery_preferences
 from coherence.verdict import Verdict, from_json
-from strategies.beliefs import credences
-from strategies.lottery import lottery_preferences
 
 
 def _through_json(doc):

@@ -17,7 +17,7 @@ from coherence.beliefs import (
 )
 from coherence.errors import InputError
 from coherence.relations import PreferenceRelation
-from strategies.lottery import lotteries, lottery_preferences
+from coherence.strategies.lottery import lotteries, lottery_preferences
 
 A = Lottery({"1M": 1})
 B = Lottery({"5M": "0.10", "1M": "0.89", "0": "0.01"})

@@ -24,8 +24,8 @@ from coherence.budgets import (
     direct_relations,
     efficiency_fraction,
 )
+from coherence.strategies import budget_data
 from coherence.verdict import from_json
-from strategies import budget_data
 from tests.budgets import _brute
 
 

@@ -16,7 +16,7 @@ from coherence import (
     check_sen_alpha,
     check_sen_beta,
 )
-from strategies import choice_data
+from coherence.strategies import choice_data
 
 
 def brute_rationalizable(d: ChoiceData) -> bool:

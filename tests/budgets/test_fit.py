@@ -21,8 +21,8 @@ from coherence.budgets import (
     mpi_bounds,
     varian_vector,
 )
+from coherence.strategies import budget_data
 from coherence.verdict import Verdict
-from strategies import budget_data
 from tests.budgets import _brute
 from tests.budgets.test_revealed import float_budgets
 

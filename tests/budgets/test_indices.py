@@ -21,7 +21,7 @@ from coherence import (
     varian_vector,
 )
 from coherence.budgets import ccei_fraction, efficiency_fraction, houtman_maks_bounds
-from strategies import budget_data
+from coherence.strategies import budget_data
 from tests.budgets import _brute
 from tests.budgets.test_revealed import float_budgets
 

@@ -30,8 +30,8 @@ from coherence.budgets import (
     check_wgarp,
 )
 from coherence.errors import InputError
+from coherence.strategies import budget_data, choice_data
 from coherence.verdict import Certificate, Verdict, from_json
-from strategies import budget_data, choice_data
 from tests._tampering import refused_or_unverified
 from tests.budgets.test_revealed import float_budgets
 

@@ -28,7 +28,7 @@ from coherence.budgets import (
     efficiency_fraction,
     transitive_closure,
 )
-from strategies import budget_data
+from coherence.strategies import budget_data
 from tests.budgets import _brute
 
 

@@ -20,10 +20,10 @@ from hypothesis import strategies as st
 
 import coherence
 import coherence.agents  # defines the agent certificate kinds
-import subagents  # noqa: F401  (registers coherence.check for committees)
+import coherence.subagents as subagents  # noqa: F401  (registers coherence.check for committees)
 from coherence.beliefs import Lottery, LotteryPreferences
+from coherence.strategies._registry import COHERENCE_OPTIONS, TYPE_STRATEGIES
 from coherence.verdict import Certificate, Verdict
-from strategies._registry import COHERENCE_OPTIONS, TYPE_STRATEGIES
 
 __all__ = [
     "CHECK_HOOKS",
@@ -119,7 +119,7 @@ def _check_election(election: Any, data: st.DataObject) -> Verdict:
 CHECK_HOOKS: dict[str, Hook] = {
     "coherence.decisions:DecisionProblem": _check_problem,
     "coherence.beliefs:Lottery": _check_lottery,
-    "subagents.preflib:Election": _check_election,
+    "coherence.subagents.preflib:Election": _check_election,
 }
 
 @dataclass(frozen=True)
@@ -145,7 +145,9 @@ FURTHER_CHECKERS: dict[str, tuple[Further, ...]] = {
         Further("coherence.relations:check_transitive"),
         Further("coherence.relations:check_negatively_transitive"),
         Further("coherence.relations:check_acyclic"),
-        Further("subagents:decompose", "strategies.relations:strict_partial_orders"),
+        Further(
+            "coherence.subagents:decompose", "coherence.strategies.relations:strict_partial_orders"
+        ),
     ),
     "coherence.budgets:BudgetData": (
         Further("coherence.budgets:check_sarp"),

@@ -24,8 +24,8 @@ import numpy as np
 
 from coherence.budgets import BudgetData, ChoiceData
 from coherence.relations import PreferenceRelation
+from coherence.subagents import Committee, UtilityMember
 from coherence.verdict import Certificate
-from subagents import Committee, UtilityMember
 
 Tamper = Callable[[Any], Certificate]
 

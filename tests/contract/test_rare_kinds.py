@@ -16,8 +16,8 @@ import pytest
 import coherence
 from coherence.agents import probe
 from coherence.beliefs import Lottery, LotteryPreferences, vnm_axioms
+from coherence.subagents import Committee, Majority
 from coherence.verdict import Verdict
-from subagents import Committee, Majority
 from tests.contract.checks import CONTRACT_CHECKS
 
 _NEXT: dict[Hashable, Hashable] = {"rock": "paper", "paper": "scissors", "scissors": "rock"}

@@ -20,8 +20,8 @@ from coherence.decisions import (
     Leaf,
 )
 from coherence.errors import InputError
+from coherence.strategies.decisions import decision_problems, policies
 from coherence.verdict import from_json
-from strategies.decisions import decision_problems, policies
 from tests._tampering import refused_or_unverified
 
 P = DecisionProblem(["rain", "sun"], ["umbrella", "none", "hedge"], [[5, 0, 2], [3, 6, 2]])

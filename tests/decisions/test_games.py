@@ -23,8 +23,8 @@ from coherence.decisions import (
     eliminate_weakly_dominated,
 )
 from coherence.errors import InputError
+from coherence.strategies.games import normal_form_games
 from coherence.verdict import from_json
-from strategies.games import normal_form_games
 
 MIXED = Game.bimatrix([[3, 0], [0, 3], [1, 1]], [[1, 0], [0, 1], [0, 0]],
                       strategies=[["U", "M", "D"], ["L", "R"]])

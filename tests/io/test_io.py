@@ -15,8 +15,8 @@ from coherence import PreferenceRelation, check
 from coherence.budgets import BudgetData, budgets_from_csv
 from coherence.decisions import Game
 from coherence.errors import InputError
+from coherence.subagents import Committee, Majority, read_preflib
 from coherence.verdict import Certificate
-from subagents import Committee, Majority, read_preflib
 
 BUDGETS = "subject,p_a,p_b,x_a,x_b\n1,1,2,3,0\n1,2,1,0,3\n2,1,1,1,1\n2,1,2,2,0\n"
 PUMP = [("a", "b"), ("b", "c"), ("c", "a")]

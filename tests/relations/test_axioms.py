@@ -13,7 +13,7 @@ from coherence import (
     check_reflexive,
     check_transitive,
 )
-from strategies import preference_relations
+from coherence.strategies import preference_relations
 
 
 def brute(rel: PreferenceRelation) -> dict[str, bool]:

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 
 from coherence import CardinalPump, InputError, UtilityPotential, WillingnessToPay, check
-from strategies import willingness_to_pay
+from coherence.strategies import willingness_to_pay
 
 
 def brute_max_mean(wtp: WillingnessToPay) -> Fraction | None:

@@ -21,8 +21,8 @@ from coherence.relations import (
     check_reflexive,
     check_transitive,
 )
+from coherence.strategies import preference_relations, willingness_to_pay
 from coherence.verdict import Certificate, from_json
-from strategies import preference_relations, willingness_to_pay
 
 AXIOM_CHECKS = (
     check_reflexive,

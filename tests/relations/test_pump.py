@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 import coherence
 from coherence import MoneyPump, PreferenceRelation, WeakUtility, check
-from strategies import (
+from coherence.strategies import (
     linear_orders,
     preference_relations,
     strict_partial_orders,

@@ -10,7 +10,7 @@ from hypothesis.errors import InvalidArgument
 
 import coherence
 from coherence import PreferenceRelation, check
-from strategies import (
+from coherence.strategies import (
     linear_orders,
     preference_relations,
     strict_partial_orders,

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
 from coherence import BudgetData, ChoiceData, garp_holds
-from strategies import budget_data, choice_data
+from coherence.strategies import budget_data, choice_data
 
 
 @settings(max_examples=60)

@@ -5,8 +5,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
-from strategies import committees, expected_utility_agents, profiles, rules
-from subagents import Committee, Election, ExpectedUtilityMember, Majority, Rule
+from coherence.strategies import committees, expected_utility_agents, profiles, rules
+from coherence.subagents import Committee, Election, ExpectedUtilityMember, Majority, Rule
 
 
 @pytest.mark.parametrize(

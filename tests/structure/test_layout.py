@@ -1,12 +1,13 @@
 """The package structure stays true: no import cycles, private names stay home, small units.
 
-The rules, scanned from the source of the three packages (``coherence``, ``subagents``,
-``strategies``):
+The rules, scanned from the source of the package, ``coherence``, with the repository's
+``subagents/`` and ``strategies/`` folders read as ``coherence.subagents`` and
+``coherence.strategies`` (as they are installed):
 
 * no import cycle between modules, counting imports inside functions;
 * a name or module whose own name starts with ``_`` is imported only from inside the package
   that holds it (``coherence.budgets._kernel`` only from ``coherence.budgets``; ``coherence._exact``
-  from anywhere in ``coherence``, never from ``subagents``);
+  from anywhere in ``coherence``, never from ``coherence.subagents``);
 * no module over 600 lines, no function over 80 lines.
 """
 
@@ -20,7 +21,9 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-PACKAGES = ("coherence", "subagents", "strategies")
+#: repository folder -> the package it is installed as
+PACKAGES = {"coherence": "coherence", "subagents": "coherence.subagents",
+            "strategies": "coherence.strategies"}
 MAX_MODULE_LINES = 600
 MAX_FUNCTION_LINES = 80
 
@@ -39,12 +42,12 @@ class Module:
 
 def _modules() -> dict[str, Module]:
     out = {}
-    for pkg in PACKAGES:
-        for path in sorted((ROOT / pkg).rglob("*.py")):
-            parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    for folder, package in PACKAGES.items():
+        for path in sorted((ROOT / folder).rglob("*.py")):
+            parts = list(path.relative_to(ROOT / folder).with_suffix("").parts)
             if parts[-1] == "__init__":
                 parts.pop()
-            name = ".".join(parts)
+            name = ".".join([package, *parts])
             out[name] = Module(name, path, ast.parse(path.read_text(), str(path)))
     return out
 
@@ -183,7 +186,7 @@ def test_private_names_stay_in_their_package() -> None:
     bad = []
     for mod in MODULES.values():
         for module, name, line in _imports(mod):
-            if module.split(".")[0] not in PACKAGES or module in SHARED_PRIVATE:
+            if module.split(".")[0] != "coherence" or module in SHARED_PRIVATE:
                 continue
             dotted = f"{module}.{name}" if name and name != "*" else module
             owner = _owner(dotted)
@@ -203,9 +206,11 @@ def test_coherence_does_not_import_the_packages_on_top_of_it() -> None:
     bad = [
         f"{mod.path.relative_to(ROOT)}:{line}: {module}"
         for mod in MODULES.values()
-        if _inside(mod.name, "coherence") and not any(_inside(mod.name, p) for p in ON_TOP)
+        if not _inside(mod.name, "coherence.subagents")
+        and not _inside(mod.name, "coherence.strategies")
+        and not any(_inside(mod.name, p) for p in ON_TOP)
         for module, _, line in _imports(mod)
-        if module.split(".")[0] == "subagents"
+        if _inside(module, "coherence.subagents")
     ]
     assert not bad, "coherence imports subagents:\n" + "\n".join(bad)
 
@@ -237,7 +242,8 @@ def test_functions_are_short() -> None:
 
 def test_the_scanner_sees_the_packages() -> None:
     # guards the rules above against passing vacuously
-    assert {"coherence", "coherence.verdict", "subagents", "strategies"} <= set(MODULES)
+    assert {"coherence", "coherence.verdict", "coherence.subagents",
+            "coherence.strategies"} <= set(MODULES)
     assert sum(len(g) for g in _graph().values()) > 100
     assert _owner("coherence.budgets._kernel") == "coherence.budgets"
     assert _owner("coherence._exact.lp") == "coherence"
@@ -257,8 +263,8 @@ PUBLIC = (
     "coherence.validation",
     "coherence.verdict",
     "coherence.bridge",
-    "subagents",
-    "strategies",
+    "coherence.subagents",
+    "coherence.strategies",
 )
 
 

@@ -9,8 +9,8 @@ from hypothesis import strategies as st
 
 import coherence
 from coherence.errors import InputError
-from strategies.committee import committees
-from subagents import (
+from coherence.strategies.committee import committees
+from coherence.subagents import (
     Committee,
     CommitteePump,
     Dictator,

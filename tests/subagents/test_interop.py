@@ -5,8 +5,8 @@ import pytest
 from hypothesis import given
 
 from coherence.errors import InputError
-from strategies.committee import committees, profiles
-from subagents import Majority, from_pref_voting, to_pref_voting
+from coherence.strategies.committee import committees, profiles
+from coherence.subagents import Majority, from_pref_voting, to_pref_voting
 
 pv = pytest.importorskip("pref_voting")
 

@@ -10,9 +10,8 @@ from hypothesis import strategies as st
 import coherence
 from coherence.errors import InputError
 from coherence.relations import PreferenceRelation
-from coherence.verdict import Verdict, from_json
-from strategies.committee import committees
-from subagents import (
+from coherence.strategies.committee import committees
+from coherence.subagents import (
     Committee,
     CommitteePump,
     Decomposition,
@@ -28,7 +27,8 @@ from subagents import (
     decompose,
     path_dependence,
 )
-from subagents.rules import Unanimity, rule_from_json
+from coherence.subagents.rules import Unanimity, rule_from_json
+from coherence.verdict import Verdict, from_json
 from tests._tampering import refused_or_unverified
 
 CONDORCET = [["a", "b", "c"], ["b", "c", "a"], ["c", "a", "b"]]

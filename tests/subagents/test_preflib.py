@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given
 
 from coherence.errors import InputError
-from strategies.committee import profiles
-from subagents import Majority, Unanimity, parse_preflib, read_preflib
+from coherence.strategies.committee import profiles
+from coherence.subagents import Majority, Unanimity, parse_preflib, read_preflib
 
 PREFLIB = Path("/work/shared/data/preflib")
 

@@ -11,9 +11,9 @@ from hypothesis import strategies as st
 
 import coherence
 from coherence import PreferenceRelation
-from strategies.committee import committees
-from strategies.relations import strict_partial_orders
-from subagents import (
+from coherence.strategies.committee import committees
+from coherence.strategies.relations import strict_partial_orders
+from coherence.subagents import (
     Committee,
     Dictator,
     Lexicographic,
@@ -101,7 +101,7 @@ def test_heuristic_never_exceeds_width_and_reports_itself():
         M |= M[:, [k]] & M[[k], :]
     rel = PreferenceRelation.from_matrix(M | np.eye(n, dtype=bool))
     d = decompose(rel)
-    from subagents import width
+    from coherence.subagents import width
 
     assert d.verify() and d.size >= d.lower_bound
     assert d.size <= width(rel.strict & ~np.eye(n, dtype=bool))[0]
