@@ -22,6 +22,7 @@ from coherence._exact.numbers import (
     number_reading,
     rational_candidates,
     read_float,
+    reading_of,
 )
 from coherence._exact.rationals import rational_parts, simplest_rational
 from coherence._exact.solvers import linprog
@@ -42,6 +43,7 @@ __all__ = [
     "rational_candidates",
     "rational_parts",
     "read_float",
+    "reading_of",
     "simplest_rational",
     "solve_linear_exact",
     "sum_le",

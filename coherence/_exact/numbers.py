@@ -35,6 +35,7 @@ __all__ = [
     "number_reading",
     "rational_candidates",
     "read_float",
+    "reading_of",
 ]
 
 _READING: ContextVar[NumberReading] = ContextVar("coherence_number_reading", default="decimal")
@@ -42,7 +43,13 @@ _READING: ContextVar[NumberReading] = ContextVar("coherence_number_reading", def
 _EXP_RANGE = (-324, 308)
 
 
-def _reading(numbers: str | None) -> NumberReading:
+def reading_of(numbers: object) -> NumberReading:
+    """The reading ``numbers`` names (``None``: the one in force), checked: anything but
+    ``"decimal"``, ``"binary"`` or ``None`` is an :class:`InputError`. O(1).
+
+    >>> reading_of("binary"), reading_of(None)
+    ('binary', 'decimal')
+    """
     if numbers is None:
         return _READING.get()
     if numbers == "decimal":
@@ -75,7 +82,7 @@ def number_reading(numbers: NumberReading) -> Iterator[NumberReading]:
     >>> as_fraction(0.1)
     Fraction(1, 10)
     """
-    token = _READING.set(_reading(numbers))
+    token = _READING.set(reading_of(numbers))
     try:
         yield _READING.get()
     finally:
@@ -90,7 +97,7 @@ def read_float(x: float, numbers: str | None = None) -> Fraction:
     >>> read_float(0.8), read_float(0.8, "binary") == Fraction(4, 5)
     (Fraction(4, 5), False)
     """
-    if _reading(numbers) == "binary":
+    if reading_of(numbers) == "binary":
         return Fraction(x)
     return simplest_rational(x)
 
@@ -172,7 +179,7 @@ def fraction_array(values: Any, *, what: str = "value", numbers: str | None = No
     if isinstance(values, np.ndarray) and values.dtype.kind == "f":
         if not np.isfinite(values).all():
             raise InputError(f"{what} must be finite")
-        num, den = rational_parts(values, _reading(numbers))
+        num, den = rational_parts(values, reading_of(numbers))
         out = np.empty(values.shape, dtype=object)
         res = out.reshape(-1)
         for k, (p, q) in enumerate(zip(num.reshape(-1).tolist(), den.reshape(-1).tolist())):

@@ -20,8 +20,8 @@ from typing import Any, Unpack
 
 import numpy as np
 
-from coherence._exact import fraction_array, rational_parts
-from coherence._exact.numbers import NumberReading, current_reading
+from coherence._exact import fraction_array, rational_parts, reading_of
+from coherence._exact.numbers import NumberReading
 from coherence.budgets._readers import ColumnNames, Layout, SubjectParts, read_subjects
 from coherence.budgets._tables import csv_table, frame_table, one_line
 from coherence.errors import (
@@ -198,10 +198,7 @@ class BudgetData:
         object.__setattr__(self, "prices", P)
         object.__setattr__(self, "quantities", X)
         object.__setattr__(self, "goods", goods)
-        reading = current_reading() if self.numbers is None else self.numbers
-        if reading not in ("decimal", "binary"):
-            raise InputError(f"numbers must be 'decimal' or 'binary', got {reading!r}")
-        object.__setattr__(self, "numbers", reading)
+        object.__setattr__(self, "numbers", reading_of(self.numbers))
         if Pq is not None or Xq is not None or self._parts is not None:
             object.__setattr__(self, "_parts", _given_parts(self, Pq, Xq))
 

@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from coherence._exact import as_fraction
+from coherence._exact import as_fraction, reading_of
 from coherence.budgets._data import BudgetData
 from coherence.errors import InputError
 from coherence.graphs import strongly_connected_components, topological_layers
@@ -292,9 +292,7 @@ def _budget_json(data: BudgetData, rows: Sequence[int] | None = None) -> dict[st
 
 def _budget_from_json(doc: Mapping[str, Any]) -> BudgetData:
     """The :class:`BudgetData` written by :func:`_budget_json`."""
-    numbers = doc.get("numbers", "decimal")
-    if numbers not in ("decimal", "binary"):
-        raise InputError(f"numbers must be 'decimal' or 'binary', got {numbers!r}")
+    numbers = reading_of(doc.get("numbers", "decimal"))
     P, X = doc["prices"], doc["quantities"]
     if not any(isinstance(v, str) for row in (*P, *X) for v in row):
         P, X = np.array(P, dtype=np.float64), np.array(X, dtype=np.float64)

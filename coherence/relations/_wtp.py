@@ -22,7 +22,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from coherence._exact import as_fraction, current_reading, rational_parts
+from coherence._exact import as_fraction, rational_parts, reading_of
 from coherence.errors import CertificationError, InputError
 from coherence.relations._entries import ExactEntries, floats_hold, potential_holds
 from coherence.relations._max_mean import (
@@ -116,9 +116,7 @@ class WillingnessToPay:
         if np.isposinf(W).any():
             i, j = np.argwhere(np.isposinf(W))[0]
             raise InputError(f"willingness to pay is +inf at ({items[i]!r}, {items[j]!r})")
-        reading = current_reading() if self.numbers is None else self.numbers
-        if reading not in ("decimal", "binary"):
-            raise InputError(f"numbers must be 'decimal' or 'binary', got {reading!r}")
+        reading = reading_of(self.numbers)
         np.fill_diagonal(W, -np.inf)
         W.setflags(write=False)
         object.__setattr__(self, "items", items)
