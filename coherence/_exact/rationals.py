@@ -127,42 +127,46 @@ def _trailing_zeros(m: np.ndarray) -> np.ndarray:
     return out
 
 
+_CHUNK = 1 << 16  # values per continued-fraction pass (its arrays stay in cache)
+_POW10 = np.array([10.0**k for k in range(_MAX_K + 1)])  # exact: 10^k < 2^63, k ≤ 22
+_IPOW10 = np.array([10**k for k in range(_MAX_K + 1)], dtype=np.int64)
+
+
 def _decimals(x: np.ndarray, num: np.ndarray, den: np.ndarray, todo: np.ndarray) -> np.ndarray:
     """Fill the shortest decimals of at most 15 significant digits; the undecided indices back.
 
-    For ``k = 0, 1, ..., 18``: ``n = rint(x·10^k)`` (and its neighbours) is accepted when
-    ``n / 10^k == x`` — exact, both being floats below ``2⁵³`` — and ``n`` has at most 15
-    digits (or ``k = 0``: an integer). O(size · 19) float passes at worst.
+    A decimal of at most 15 significant digits is, at the scale ``K = 14 − ⌊log₁₀|x|⌋``
+    (clipped to ``[0, 18]``), an integer ``n < 10¹⁵ < 2⁵³`` with ``n / 10^K == x`` (exact: both
+    are floats, the division correctly rounded); distinct such decimals are further apart than
+    a float's spacing, so there is at most one, and ``n = rint(x·10^K)`` or a neighbour finds it
+    (at ``K = 0`` any integer below ``2⁵³``). Its shortest form drops ``n``'s trailing zeros.
+    O(size) float passes, plus at most 18 int64 passes over the decimals found.
     """
-    mag = np.floor(np.log10(np.abs(x[todo]))).astype(np.int64)  # decimal exponent (±1)
-    kmax = np.clip(_MAX_DIGITS - 1 - mag, 0, _MAX_K)
-    left, undecided = todo, []
-    for k in range(_MAX_K + 1):
-        live = kmax + 1 >= k
-        undecided.append(left[~live])
-        left, kmax = left[live], kmax[live]
-        if not left.size:
-            break
-        scale = 10.0**k
-        xs = x[left]
+    xs = x[todo]
+    mag = np.floor(np.log10(np.abs(xs))).astype(np.int64)  # decimal exponent (±1)
+    K = np.clip(_MAX_DIGITS - 1 - mag, 0, _MAX_K)
+    scale = _POW10[K]
+    with np.errstate(over="ignore", invalid="ignore"):
+        n0 = np.rint(xs * scale)
+    found = np.zeros(todo.size, dtype=bool)
+    best = np.zeros(todo.size)
+    for n in (n0, n0 - 1.0, n0 + 1.0):
         with np.errstate(over="ignore", invalid="ignore"):
-            n0 = np.rint(xs * scale)
-        found = np.zeros(left.size, dtype=bool)
-        best = np.zeros(left.size)
-        for n in (n0, n0 - 1.0, n0 + 1.0):
-            with np.errstate(over="ignore", invalid="ignore"):
-                hit = ~found & (np.abs(n) < _TWO53) & (n / scale == xs)
-            best[hit] = n[hit]
-            found |= hit
-        if k:
-            found &= np.abs(best) < 10.0**_MAX_DIGITS
-        ni = best[found].astype(np.int64)
-        g = np.gcd(ni, np.int64(10**k))
-        num[left[found]] = ni // g
-        den[left[found]] = np.int64(10**k) // g
-        left, kmax = left[~found], kmax[~found]
-    undecided.append(left)
-    return np.sort(np.concatenate(undecided))
+            hit = ~found & (np.abs(n) < _TWO53) & (n / scale == xs)
+        best[hit] = n[hit]
+        found |= hit
+    found &= (K == 0) | (np.abs(best) < 10.0**_MAX_DIGITS)
+    ni, ki, at = best[found].astype(np.int64), K[found], todo[found]
+    strip = np.flatnonzero((ki > 0) & (ni % 10 == 0))
+    while strip.size:
+        ni[strip] //= 10
+        ki[strip] -= 1
+        strip = strip[(ki[strip] > 0) & (ni[strip] % 10 == 0)]
+    p = _IPOW10[ki]
+    g = np.gcd(ni, p)
+    num[at] = ni // g
+    den[at] = p // g
+    return todo[~found]
 
 
 def _fractions_cf(x: np.ndarray, num: np.ndarray, den: np.ndarray, todo: np.ndarray
@@ -187,7 +191,7 @@ def _fractions_cf(x: np.ndarray, num: np.ndarray, den: np.ndarray, todo: np.ndar
     q1 = np.zeros(idx.size, np.int64)
     sign = np.sign(x[idx]).astype(np.int64)
     while idx.size:
-        a = r0 // r1
+        a, r2 = np.divmod(r0, r1)
         p = a * p1
         p += p2
         q = a * q1
@@ -196,7 +200,6 @@ def _fractions_cf(x: np.ndarray, num: np.ndarray, den: np.ndarray, todo: np.ndar
         hit = p.astype(np.float64)
         hit /= q
         hit = fits & (hit == ax)
-        r2 = r0 - a * r1
         if hit.any():
             j = _least_j(ax[hit], a[hit], p1[hit], q1[hit], p2[hit], q2[hit])
             num[idx[hit]] = sign[hit] * (j * p1[hit] + p2[hit])
@@ -249,8 +252,9 @@ def rational_parts(a: np.ndarray, numbers: NumberReading = "decimal"
     den = np.ones(flat.size, np.int64)
     todo = np.flatnonzero(flat != 0)
     todo = _decimals(flat, num, den, todo)
-    if todo.size:
-        todo = _fractions_cf(flat, num, den, todo)
+    if todo.size:  # in cache-sized chunks: the loop makes about 20 passes over each
+        todo = np.concatenate([_fractions_cf(flat, num, den, todo[i : i + _CHUNK])
+                               for i in range(0, todo.size, _CHUNK)])
     if todo.size:
         num_o, den_o = num.astype(object), den.astype(object)
         for i in todo.tolist():
