@@ -29,7 +29,7 @@ def best_of(fn, repeat=3):
     return min(times), out
 
 
-def credences_case(coherent: bool, seed: int = 0) -> Credences:
+def credences_case(coherent: bool, seed: int = 0, loss: Fraction = Fraction(1, 50)) -> Credences:
     rng = np.random.default_rng(seed)
     n, m = 12, 500
     w = rng.integers(1, 20, n)
@@ -41,22 +41,25 @@ def credences_case(coherent: bool, seed: int = 0) -> Credences:
         bets.append((ev, sum((pi[i] for i in range(n) if E[i, j]), Fraction(0))))
     if not coherent:
         ev, p = bets[7]
-        bets[7] = (ev, p + Fraction(1, 50))
+        bets[7] = (ev, p + loss)
     return Credences([f"s{i}" for i in range(n)], bets)
 
 
-def planted_game(n: int = 100, frac: float = 0.3, seed: int = 0) -> Game:
+def planted_game(n: int = 100, frac: float = 0.3, seed: int = 0, margin: float = 1.0) -> Game:
     """Random integer payoffs; the last 30% of each player's strategies are the average of
-    two others minus 1 (dominated by a 50/50 mixture, rarely by a pure strategy)."""
+    two others minus ``margin`` (dominated by a 50/50 mixture, rarely by a pure strategy)."""
     rng = np.random.default_rng(seed)
     A = rng.integers(0, 100, (n, n)) * 2
     B = rng.integers(0, 100, (n, n)) * 2
     k = int(n * frac)
     for r in range(n - k, n):
         a, b = rng.choice(n - k, 2, replace=False)
-        A[r] = (A[a] + A[b]) // 2 - 1
+        A[r] = (A[a] + A[b]) // 2
         c1, c2 = rng.choice(n - k, 2, replace=False)
-        B[:, r] = (B[:, c1] + B[:, c2]) // 2 - 1
+        B[:, r] = (B[:, c1] + B[:, c2]) // 2
+    A, B = A.astype(float), B.astype(float)
+    A[n - k :] -= margin
+    B[:, n - k :] -= margin
     return Game.bimatrix(A, B)
 
 
@@ -105,6 +108,17 @@ def main() -> None:
         rows.append((f"credences 12×500 ({'coherent' if coherent else 'incoherent'})",
                      "coherence", t, what))
         rows.append(("", "float LP floor (no certificate)", float_lp_floor(c), "-"))
+    c = credences_case(False, loss=Fraction(1, 10**12))
+    t, v = best_of(lambda c=c: check(c))
+    assert v.verify() and not v.coherent
+    rows.append(("credences 12×500 (sure loss 10⁻¹²: exact path)", "coherence", t,
+                 f"book, {len(v.certificate.support)} bets ({v.quantities['book_size']})"))
+    rows.append(("", "float LP floor (no certificate)", float_lp_floor(c), "-"))
+    g = planted_game(margin=1e-9)
+    t, v = best_of(lambda: check(g), repeat=2)
+    assert v.verify()
+    rows.append(("game 100×100, 60 planted with margin 10⁻⁹", "coherence (mixed + pure)", t,
+                 f"{v.quantities['eliminated']} eliminated"))
     g = planted_game()
     t, v = best_of(lambda: check(g), repeat=2)
     assert v.verify()

@@ -94,7 +94,18 @@ def _rescale_rows(
     bad = ~np.isfinite(top) | ~np.isfinite(b) | (top > 2.0**BAND) | (
         (top < 2.0**-BAND) & (top > 0)
     )
+    # a row of normal floats is scaled exactly by ldexp (scaling by 2^-e commutes with
+    # rounding); only rows beyond the float range are rescaled from their exact entries
+    with np.errstate(all="ignore"):
+        normal = np.isfinite(top) & (top >= 2.0**-1000) & np.isfinite(b) & (
+            (b == 0) | (np.abs(b) >= 2.0**-1000))
     for i in np.flatnonzero(bad).tolist():
+        if normal[i]:
+            e = int(np.frexp(top[i])[1]) - 1
+            row, rhs = np.ldexp(A[i], -e), math.ldexp(float(b[i]), -e)
+            if math.isfinite(rhs):
+                A[i], b[i], exps[i] = row, rhs, e
+                continue
         A[i], b[i], exps[i] = _scaled_row(exact_A[i], exact_b[i])
     return A, b, exps
 
