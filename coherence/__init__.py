@@ -122,6 +122,7 @@ if TYPE_CHECKING:
         check_willingness_to_pay,
     )
     from coherence.reporting import render_html, write_report
+    from coherence.stochastic import StochasticChoice, check_random_utility
     from coherence.verdict import AgentFault, Certificate, Verdict
 
 #: public name → the module that defines it (imported on first access)
@@ -143,6 +144,8 @@ _EXPORTS: dict[str, str] = {
     "check_credences": "coherence.beliefs",
     "check_lottery_preferences": "coherence.beliefs",
     "vnm_axioms": "coherence.beliefs",
+    "StochasticChoice": "coherence.stochastic",
+    "check_random_utility": "coherence.stochastic",
     "AfriatUtility": "coherence.budgets",
     "BudgetData": "coherence.budgets",
     "BudgetPanel": "coherence.budgets",
@@ -277,6 +280,7 @@ __all__ = [
     "Rationalisation",
     "RationalisingOrder",
     "RevealedCycle",
+    "StochasticChoice",
     "Trade",
     "TradingPump",
     "UtilityPotential",
@@ -309,6 +313,7 @@ __all__ = [
     "check_money_pump_index",
     "check_negatively_transitive",
     "check_policy",
+    "check_random_utility",
     "check_reflexive",
     "check_relation",
     "check_sarp",

@@ -38,6 +38,7 @@ TYPE_STRATEGIES: tuple[tuple[str, str], ...] = (
     ("coherence.decisions:Game", "coherence.strategies.games:normal_form_games"),
     ("coherence.subagents.committee:Committee", "coherence.strategies.committee:committees"),
     ("coherence.subagents.preflib:Election", "coherence.strategies.committee:profiles"),
+    ("coherence.stochastic:StochasticChoice", "coherence.strategies.stochastic:stochastic_choices"),
 )
 
 _registered: set[str] = set()

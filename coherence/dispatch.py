@@ -24,6 +24,7 @@ from coherence.relations import (
     check_relation,
     check_willingness_to_pay,
 )
+from coherence.stochastic import StochasticChoice, check_random_utility
 from coherence.verdict import Verdict
 
 __all__ = ["check"]
@@ -110,3 +111,8 @@ def _(obj: DecisionProblem, policy: Any = None) -> Verdict:
 @check.register
 def _(obj: Game) -> Verdict:
     return check_game(obj)
+
+
+@check.register
+def _(obj: StochasticChoice) -> Verdict:
+    return check_random_utility(obj)

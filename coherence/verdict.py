@@ -97,7 +97,8 @@ _KINDS: dict[str, type[Certificate] | type[Evidence]] = {}
 #: the packages whose certificate and evidence classes register kinds here, loaded by
 #: :func:`from_json` when it meets a kind not registered yet
 _CHECKER_PACKAGES = ("coherence.relations", "coherence.budgets", "coherence.beliefs",
-                     "coherence.decisions", "coherence.agents", "subagents")
+                     "coherence.decisions", "coherence.agents", "coherence.subagents",
+                     "coherence.stochastic")
 
 
 def _register_kind(cls: type[Certificate] | type[Evidence]) -> None:

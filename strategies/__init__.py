@@ -29,6 +29,7 @@ _EXPORTS: dict[str, str] = {
     "profiles": "coherence.strategies.committee",
     "register_loaded_types": "coherence._hypothesis_hook",
     "rules": "coherence.strategies.committee",
+    "stochastic_choices": "coherence.strategies.stochastic",
     "strict_partial_orders": "coherence.strategies.relations",
     "tournaments": "coherence.strategies.relations",
     "weak_orders": "coherence.strategies.relations",
@@ -51,6 +52,7 @@ __all__ = [
     "profiles",
     "register_loaded_types",
     "rules",
+    "stochastic_choices",
     "strict_partial_orders",
     "tournaments",
     "weak_orders",
@@ -93,12 +95,15 @@ if TYPE_CHECKING:  # pragma: no cover
         weak_orders,
         willingness_to_pay,
     )
+    from coherence.strategies.stochastic import (
+        stochastic_choices,
+    )
 
 
 def __getattr__(name: str) -> Any:
     module = _EXPORTS.get(name)
     if module is None:
-        raise AttributeError(f"module 'strategies' has no attribute {name!r}")
+        raise AttributeError(f"module 'coherence.strategies' has no attribute {name!r}")
     value = getattr(importlib.import_module(module), name)
     globals()[name] = value
     return value

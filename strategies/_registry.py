@@ -30,6 +30,9 @@ COHERENCE_OPTIONS: dict[str, dict[str, dict[str, object]]] = {
     "coherence.strategies.lottery:lottery_preferences": {
         "coherent": {"expected_utility": True}, "exploitable": {"expected_utility": False},
     },
+    "coherence.strategies.stochastic:stochastic_choices": {
+        "coherent": {"random_utility": True}, "exploitable": {"random_utility": False},
+    },
     "coherence.strategies.games:normal_form_games": {
         "coherent": {"dominated": False}, "exploitable": {"dominated": True},
     },

@@ -34,6 +34,7 @@ COMMANDS: tuple[str, ...] = (
     "relation",
     "replay",
     "report",
+    "stochastic",
     "wtp",
 )
 

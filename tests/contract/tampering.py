@@ -26,6 +26,12 @@ from coherence.budgets import BudgetData, ChoiceData
 from coherence.relations import PreferenceRelation
 from coherence.subagents import Committee, UtilityMember
 from coherence.verdict import Certificate
+from tests.stochastic.tampering import (
+    bound_raised_to_data,
+    data_of_best_order,
+    first_probability_moved,
+    first_weight_doubled,
+)
 
 Tamper = Callable[[Any], Certificate]
 
@@ -387,4 +393,6 @@ TAMPER_RULES: dict[str, tuple[Tamper, ...]] = {
     "multi_utility": (member_ranks_fewer_items,),
     "realizer": (realizer_misses_order,),
     "trading_pump": (trader_is_paid,),
+    "random_utility": (first_weight_doubled, first_probability_moved),
+    "separating_inequality": (bound_raised_to_data, data_of_best_order),
 }

@@ -1,0 +1,28 @@
+"""Stochastic choice: binary choice frequencies, random-utility coherence with exact
+certificates either way (a mixture of orders, or a separating inequality), and the triad
+conditions at scale.
+
+>>> from coherence.stochastic import StochasticChoice, check_random_utility
+>>> d = StochasticChoice.from_probabilities({("a", "b"): 0.6, ("b", "c"): 0.6, ("a", "c"): 0.7})
+>>> check_random_utility(d).coherent
+True
+"""
+
+from __future__ import annotations
+
+from coherence.stochastic._certificates import RandomUtility, SeparatingInequality
+from coherence.stochastic._csv import stochastic_from_csv
+from coherence.stochastic._data import PairRecord, StochasticChoice
+from coherence.stochastic._random_utility import check_random_utility
+from coherence.stochastic._triads import TriadCheck, check_triads
+
+__all__ = [
+    "PairRecord",
+    "RandomUtility",
+    "SeparatingInequality",
+    "StochasticChoice",
+    "TriadCheck",
+    "check_random_utility",
+    "check_triads",
+    "stochastic_from_csv",
+]

@@ -1,0 +1,93 @@
+"""Triad conditions against brute force, the CSV reader and ``coherence stochastic``."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import subprocess
+import sys
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from coherence.stochastic import StochasticChoice, check_triads, stochastic_from_csv
+
+#: the shared data folder beside the repository (as a fresh clone sees it)
+TVERSKY = (Path(__file__).resolve().parents[2].parent / "shared" / "data" / "stochastic"
+           / "tversky1969_counts.csv")
+needs_data = pytest.mark.skipif(not TVERSKY.exists(), reason="the shared data sets are not here")
+
+
+def _brute(d: StochasticChoice) -> dict[str, int]:
+    n, half = d.n, Fraction(1, 2)
+    p = d.probability
+    out = dict.fromkeys(("weak_stochastic_transitivity", "moderate_stochastic_transitivity",
+                         "strong_stochastic_transitivity", "triangle_inequality"), 0)
+    for a, b, c in itertools.permutations(range(n), 3):
+        pab, pbc, pac, pca = p(a, b), p(b, c), p(a, c), p(c, a)
+        out["triangle_inequality"] += pab + pbc + pca > 2
+        if pab >= half and pbc >= half:
+            out["weak_stochastic_transitivity"] += pac < half
+            out["moderate_stochastic_transitivity"] += pac < min(pab, pbc)
+            out["strong_stochastic_transitivity"] += pac < max(pab, pbc)
+    return out
+
+
+@settings(max_examples=40, deadline=None, database=None)
+@given(st.integers(3, 6), st.data())
+def test_triad_counts_match_brute_force(n: int, data: st.DataObject) -> None:
+    m = n * (n - 1) // 2
+    vals = data.draw(st.lists(st.integers(0, 4), min_size=m, max_size=m))
+    P = [[Fraction(0)] * n for _ in range(n)]
+    for (i, j), v in zip(itertools.combinations(range(n), 2), vals, strict=True):
+        P[i][j], P[j][i] = Fraction(v, 4), 1 - Fraction(v, 4)
+    d = StochasticChoice.from_matrix(P)
+    want = _brute(d)
+    for t in check_triads(d):
+        assert t.violations == want[t.condition] and t.holds == (t.violations == 0)
+        assert (t.witness is None) == t.holds
+
+
+@needs_data
+def test_tversky_file_reads_as_it_is() -> None:
+    panel = stochastic_from_csv(str(TVERSKY))
+    assert sorted(panel) == [str(k) for k in range(1, 9)]
+    d = panel["1"]
+    assert d.n == 5 and d.probability("a", "b") == Fraction(3, 4)
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "coherence", "stochastic", *args],
+                          capture_output=True, text=True, check=False)
+
+
+@needs_data
+def test_cli_json_contract_on_tversky() -> None:
+    r = _cli(str(TVERSKY), "--json")
+    assert r.returncode == 1, r.stderr
+    doc = json.loads(r.stdout)
+    rows = {s["subject"]: s for s in doc["subjects"]}
+    assert [rows[k]["coherent"] for k in sorted(rows)] == [False] * 6 + [True] * 2
+    bad, good = rows["2"]["certificate"], rows["8"]["certificate"]
+    assert bad["kind"] == "separating_inequality" and bad["bound"] == "2"
+    assert {(t["better"], t["worse"]) for t in bad["terms"]} == {("b", "c"), ("d", "b"),
+                                                                ("c", "d")}
+    assert good["kind"] == "random_utility"
+    assert sum(Fraction(w) for w in good["weights"]) == 1
+    assert all(len(o) == 5 for o in good["orders"])
+
+
+def test_cli_exit_codes(tmp_path: Path) -> None:
+    ok = tmp_path / "ok.csv"
+    ok.write_text("item_a,item_b,p\na,b,0.6\nb,c,3/5\na,c,0.7\n")
+    assert _cli(str(ok)).returncode == 0
+    bad = tmp_path / "bad.csv"
+    bad.write_text("item_a,item_b,p\na,b,1.5\n")
+    r = _cli(str(bad))
+    assert r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1
+    counts = tmp_path / "c.csv"
+    counts.write_text("subject,item_a,item_b,n_a,n_b\ns,a,b,-1,3\n")
+    assert _cli(str(counts)).returncode == 2
