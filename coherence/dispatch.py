@@ -56,6 +56,10 @@ def check(obj: Any, *args: Any, **kwargs: Any) -> Verdict:
     Traceback (most recent call last):
     ...
     coherence.errors.InputError: ... Ranker: it answers 'prefers', so probe it with ...
+    >>> check(lambda a, b: a < b)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    coherence.errors.InputError: ... function: a callable is an agent ..., so probe it with ...
     """
     name = type(obj).__name__
     from coherence.agents import PROTOCOLS
@@ -65,6 +69,12 @@ def check(obj: Any, *args: Any, **kwargs: Any) -> Verdict:
         raise InputError(
             f"don't know how to check an object of type {name}: it answers {methods[0]!r}, so "
             "probe it with coherence.probe(agent, items=...) (or `coherence check FILE:OBJ`)"
+        )
+    if callable(obj):  # a function or a factory: probe tells its protocol from its signature
+        raise InputError(
+            f"don't know how to check an object of type {name}: a callable is an agent to "
+            "ask questions, so probe it with coherence.probe(fn, items=...) (protocol= when "
+            "its name or arguments do not tell which; or `coherence check FILE:OBJ`)"
         )
     raise InputError(f"don't know how to check an object of type {name}")
 

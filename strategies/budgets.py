@@ -1,7 +1,8 @@
 """Hypothesis strategies for budget data (prices and chosen bundles).
 
-Sizes are drawn first, then small integers, so failures shrink to few observations, few goods
-and small numbers. ``rationalizable=True`` builds data from a random concave utility —
+Free data are a list with one element per observation (its prices and bundle, small
+integers), so the shrinker deletes observations one at a time and failures shrink to few
+observations and small numbers. ``rationalizable=True`` builds data from a random concave utility —
 Cobb–Douglas, CES (elasticity ½), Leontief, or Cobb–Douglas plus a linear part — by choosing
 integer bundles and setting prices to the utility's gradient there (Leontief: bundles on the
 kinks' ray at any prices), so every bundle is optimal on its budget and GARP holds exactly.
@@ -98,13 +99,19 @@ def budget_data(
     if rationalizable is False and (goods < 2 or hi < 2):
         raise InvalidArgument("a GARP violation needs at least two goods and two observations")
     lo = max(min_observations, 2) if rationalizable is False else min_observations
-    T = draw(st.integers(lo, hi))
     K = goods
     if rationalizable:
+        T = draw(st.integers(lo, hi))
         P, X = _rational(draw, T, K)
-    else:
-        P = _ints(draw, (T, K), 1, 9)
-        X = _ints(draw, (T, K), 0, 9)
+    else:  # one list element per observation, so deleting an observation is one deletion
+        rows = draw(st.lists(
+            st.tuples(st.lists(st.integers(1, 9), min_size=K, max_size=K),
+                      st.lists(st.integers(0, 9), min_size=K, max_size=K)),
+            min_size=lo, max_size=hi,
+        ))
+        T = len(rows)
+        P = np.array([p for p, _ in rows], dtype=np.float64).reshape(T, K)
+        X = np.array([x for _, x in rows], dtype=np.float64).reshape(T, K)
         empty = ~(X > 0).any(axis=1)
         X[empty, 0] = 1
         if rationalizable is False and garp_holds(BudgetData(P, X)):

@@ -379,10 +379,27 @@ def is_file_spec(spec: str) -> bool:
     return spec.endswith(".py") or "/" in spec or "\\" in spec
 
 
+def target_folders(path: str) -> list[str]:
+    """The folders a target file at ``path`` imports from, first first: its own folder (for
+    its sibling modules), the folder above its package when it lies in one (pytest's rule:
+    the first ancestor without an ``__init__.py``, for ``from package.sibling import ...``)
+    and the working folder (as ``python -m`` and uvicorn). O(depth of the package)."""
+    folder = os.path.dirname(os.path.realpath(path))
+    root = folder
+    while os.path.isfile(os.path.join(root, "__init__.py")) and os.path.dirname(root) != root:
+        root = os.path.dirname(root)
+    found: list[str] = []
+    for place in (folder, root, os.getcwd()):
+        if place not in found:
+            found.append(place)
+    return found
+
+
 def import_file(path: str, name: str | None = None, reuse: bool = False) -> Any:
-    """Import the file at ``path`` under a private name (its folder first on ``sys.path``, so
-    that it imports its sibling modules), afresh unless ``reuse``; raises :class:`BadInput`
-    when there is no such file and lets the module's own exceptions through. O(the import)."""
+    """Import the file at ``path`` under a private name (the :func:`target_folders` first on
+    ``sys.path``, so that it imports its sibling modules), afresh unless ``reuse``; raises
+    :class:`BadInput` when there is no such file and lets the module's own exceptions
+    through. O(the import)."""
     if not os.path.isfile(path):
         raise BadInput(f"{path}: no such file" if not os.path.exists(path)
                        else f"{path}: not a file")
@@ -394,9 +411,11 @@ def import_file(path: str, name: str | None = None, reuse: bool = False) -> Any:
     if spec is None or spec.loader is None:
         raise BadInput(f"{path}: cannot be imported")
     module = importlib.util.module_from_spec(spec)
-    folder = os.path.dirname(real)
-    if folder not in sys.path:
-        sys.path.insert(0, folder)
+    at = 0
+    for folder in target_folders(real):
+        if folder not in sys.path:
+            sys.path.insert(at, folder)
+            at += 1
     sys.modules[name] = module
     try:
         spec.loader.exec_module(module)
