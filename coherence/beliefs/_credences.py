@@ -40,6 +40,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from coherence._exact import as_fraction, gordan
+from coherence._exact.display import shown as number_text
 from coherence._jsonio import JSONSource, by_label, json_object, label_from_json
 from coherence.beliefs._small_books import single_bet_book, small_book
 from coherence.errors import CertificationError, InputError
@@ -330,12 +331,13 @@ class DutchBook(Certificate):
         for j in self.support:
             s = self.stakes[j]
             verb = "buys" if s > 0 else "sells"
-            lines.append(f"  the agent {verb} {abs(s)} unit bet(s) on {c.describe_bet(j)}")
+            lines.append(f"  the agent {verb} {number_text(abs(s))} unit bet(s) on "
+                         f"{c.describe_bet(j)}")
         pay = self.payoffs
-        shown = ", ".join(f"{s!r}: {v}" for s, v in list(pay.items())[:12])
+        shown = ", ".join(f"{s!r}: {number_text(v)}" for s, v in list(pay.items())[:12])
         more = "" if len(pay) <= 12 else f", … ({len(pay) - 12} more)"
         lines.append(f"  its net payoff in each state: {shown}{more}")
-        lines.append(f"  whatever happens it loses at least {self.sure_loss}.")
+        lines.append(f"  whatever happens it loses at least {number_text(self.sure_loss)}.")
         return "\n".join(lines)
 
     def to_json(self) -> dict[str, Any]:
@@ -410,7 +412,7 @@ class ProbabilityMeasure(Certificate):
 
     def explain(self) -> str:
         m = self.measure
-        shown = ", ".join(f"P({s!r}) = {v}" for s, v in list(m.items())[:12])
+        shown = ", ".join(f"P({s!r}) = {number_text(v)}" for s, v in list(m.items())[:12])
         more = "" if len(m) <= 12 else f", … ({len(m) - 12} more)"
         return (
             "No Dutch book: every price is the probability of its event under "

@@ -24,6 +24,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from coherence._exact import LinearSystem, as_fraction, find_point
+from coherence._exact.display import shown as number_text
 from coherence._jsonio import by_label
 from coherence.beliefs._lotteries import LotteryPreferences
 from coherence.errors import CertificationError
@@ -62,7 +63,7 @@ class ExpectedUtility(Certificate):
 
     def explain(self) -> str:
         pairs = list(zip(self.preferences.outcomes, self.utility, strict=True))
-        shown = ", ".join(f"u({x!r}) = {v}" for x, v in pairs[:12])
+        shown = ", ".join(f"u({x!r}) = {number_text(v)}" for x, v in pairs[:12])
         return (
             "Expected utility represents every observed comparison (so completeness on the "
             "observed pairs, transitivity, independence and continuity are all consistent "
@@ -140,7 +141,7 @@ class IndependenceViolation(Certificate):
         lines = [f"No expected utility fits ({self.pattern}):"]
         for (i, j), w in live:
             rel = "≻" if P[i, j] else "≽"
-            lines.append(f"  {L[i]!r} {rel} {L[j]!r}   (weight {w / tot})")
+            lines.append(f"  {L[i]!r} {rel} {L[j]!r}   (weight {number_text(w / tot)})")
         lines.append(
             "  mixing the preferred lotteries with these weights gives exactly the same lottery "
             "as mixing the dispreferred ones; independence would make that lottery strictly "

@@ -17,6 +17,7 @@ from fractions import Fraction
 from typing import Any, ClassVar
 
 from coherence._exact import as_fraction
+from coherence._exact.display import shown as number_text
 from coherence.beliefs._expected_utility import check_lottery_preferences
 from coherence.beliefs._lotteries import Lottery, LotteryPreferences
 from coherence.errors import CertificationError
@@ -59,10 +60,11 @@ class ContinuityViolation(Certificate):
         i, j, k = self.triple
         (a, _ia), (b, _ib) = self.low, self.high
         return (
-            f"{L[i]!r} ≻ {L[j]!r} ≻ {L[k]!r}, yet the mixture with weight {a} on the best "
-            f"is at least as good as the middle lottery while the one with the larger weight "
-            f"{b} is worse: the mixtures preferred to the middle lottery do not form an "
-            "interval of weights closed at a threshold (continuity with independence fails)."
+            f"{L[i]!r} ≻ {L[j]!r} ≻ {L[k]!r}, yet the mixture with weight {number_text(a)} on "
+            "the best is at least as good as the middle lottery while the one with the larger "
+            f"weight {number_text(b)} is worse: the mixtures preferred to the middle lottery do "
+            "not form an interval of weights closed at a threshold (continuity with "
+            "independence fails)."
         )
 
     def to_json(self) -> dict[str, Any]:

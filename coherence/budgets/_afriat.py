@@ -29,6 +29,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from coherence._exact import as_fraction
+from coherence._exact.display import shown as number_text
 from coherence.budgets._construct import afriat_numbers, log_ratios, settle_homothetic
 from coherence.budgets._data import BudgetData
 from coherence.budgets._kernel import (
@@ -128,7 +129,8 @@ class AfriatUtility(Certificate):
         head = "SARP" if self.strict else "GARP"
         if self.efficiency != 1:  # a weaker claim: each choice within e of its budget
             e = self.efficiency
-            head += f" at efficiency {e} (each budget shrunk to {e} of what was spent)"
+            head += (f" at efficiency {number_text(e)} (each budget shrunk to {number_text(e)} of "
+                     "what was spent)")
         lines = [
             f"{head} holds: Afriat numbers rationalise all {T} observations. The concave utility",
             "  u(x) = min_t (U_t + λ_t·(p_t·x − " + ("" if self.efficiency == 1 else

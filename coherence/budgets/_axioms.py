@@ -26,6 +26,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
+from coherence._exact.display import shown as number_text
 from coherence.budgets._afriat import afriat_certificate, homothetic_certificate
 from coherence.budgets._data import BudgetData
 from coherence.budgets._kernel import (
@@ -262,7 +263,7 @@ class RevealedCycle(Certificate):
         for s, (a, b) in enumerate(self.steps()):
             t, u = self.cycle[s], self.cycle[(s + 1) % n]
             rel = "<" if b < a else "="
-            scale = "" if e == 1 else f"{e} × "
+            scale = "" if e == 1 else f"{number_text(e)} × "
             lines.append(
                 f"  at prices {t} the bundle of {u} cost {float(b):.6g} {rel} "
                 f"{scale}{float(a / e if e else a):.6g} spent, so {t} is revealed preferred to {u}"
@@ -272,7 +273,7 @@ class RevealedCycle(Certificate):
                          "homothetic utility fits (scaled bundles close a cycle with a gain)")
         else:
             lines.append(
-                f"  money left on the table per round: {float(self.leak):.6g} "
+                f"  money left on the table per round: {number_text(self.leak)} "
                 f"(money pump index {float(self.mpi):.4%} of spending)"
             )
             if self.axiom in ("SARP", "WARP") and self.leak == 0:

@@ -13,11 +13,13 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import time
 from typing import Any
 
 import numpy as np
 
 from coherence.cli._common import add_json_flag, emit
+from coherence.cli._progress import Progress, add_quiet_flag, progress_for
 from coherence.errors import InputError
 from coherence.validation import check_file, check_finite_array, check_mapping
 
@@ -75,9 +77,30 @@ def _numeric(row: list[str]) -> bool:
     return True
 
 
+def _staged_audit(model: Any, items: Any, labels: tuple[Any, ...] | None, dev: Any,
+                  progress: Progress) -> Any:
+    """``coherence.bridge.audit`` in two named stages: eliciting every ordered pair, then the
+    fits, cycle metrics and the certificate."""
+    from coherence.bridge import audit_matrix, elicit
+
+    n = int(items.shape[0])
+    t0 = time.perf_counter()
+    with progress.stage(f"eliciting {n * (n - 1)} ordered pairs of {n} items"):
+        el = elicit(model, items, device=dev, progress=False)
+    t_el = time.perf_counter() - t0
+    names = el.items if labels is None else tuple(labels)
+    if len(names) != el.n:
+        raise InputError(f"{len(names)} labels for {el.n} items")
+    with progress.stage("fitting utilities (Bradley-Terry, Thurstone), cycles, certificate"):
+        report = audit_matrix(el.P, names, device=el.P.device, kind=el.kind,
+                              order_bias=el.order_bias, validate=False)
+    report.timings["elicit"] = t_el
+    return report
+
+
 def _run(args: argparse.Namespace) -> int:
     from coherence.agents import load_target
-    from coherence.bridge import audit, require_torch, resolve_device
+    from coherence.bridge import require_torch, resolve_device
 
     torch = require_torch()
     dev = resolve_device(args.device)
@@ -95,8 +118,7 @@ def _run(args: argparse.Namespace) -> int:
     else:
         dtype = torch.float32
     items = torch.as_tensor(X, dtype=dtype, device=dev)
-    progress = False if args.json else None
-    report = audit(model, items, labels=labels, device=dev, progress=progress)
+    report = _staged_audit(model, items, labels, dev, progress_for(args))
     if args.json:
         emit(report.to_json())
     else:
@@ -117,5 +139,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("target", metavar="TARGET", help="FILE.py:factory or module:factory")
     p.add_argument("--items", required=True, metavar="FILE", help="npy, npz, json or csv")
     p.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda"))
+    add_quiet_flag(p)
     add_json_flag(p)
     p.set_defaults(func=_run)

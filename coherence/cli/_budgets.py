@@ -38,6 +38,7 @@ from coherence.budgets import (
     varian_index,
     violation_counts,
 )
+from coherence.cli._progress import Progress, add_quiet_flag, progress_for
 from coherence.errors import CertificationError, InputError
 
 _COLUMNS = (
@@ -196,9 +197,13 @@ def _read(args: argparse.Namespace) -> BudgetPanel:
     return panel
 
 
-def _reports(panel: BudgetPanel, efficiency: Any, axiom: str) -> list[dict[str, Any]]:
+def _reports(panel: BudgetPanel, efficiency: Any, axiom: str,
+             progress: Progress | None = None) -> list[dict[str, Any]]:
     rows = []
-    for key, data in panel.items():
+    subjects = list(panel.items())
+    shown = progress.iterate("checking subjects (axioms, CCEI, Houtman-Maks, Varian, MPI)",
+                             subjects, note=lambda kd: f"subject {kd[0]}") if progress else subjects
+    for key, data in shown:
         try:
             with np.errstate(over="raise", invalid="raise", divide="raise"):
                 rows.append(subject_report(key, data, efficiency, axiom=axiom,
@@ -211,8 +216,10 @@ def _reports(panel: BudgetPanel, efficiency: Any, axiom: str) -> list[dict[str, 
 
 def _run(args: argparse.Namespace) -> int:
     e = efficiency_fraction(args.efficiency)
-    panel = _read(args)
-    rows = _reports(panel, e, args.axiom)
+    progress = progress_for(args)
+    with progress.stage(f"reading {args.file}"):
+        panel = _read(args)
+    rows = _reports(panel, e, args.axiom, progress)
     summary = _summary(rows, e, args.axiom)
     fmt = "json" if args.json else args.format
     if fmt == "json":
@@ -286,4 +293,5 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="output: a text table (default), one JSON document, or CSV with one "
                         "row per subject")
     p.add_argument("--json", action="store_true", help="the same as --format json")
+    add_quiet_flag(p)
     p.set_defaults(func=_run)

@@ -19,7 +19,6 @@ import math
 import os
 import sys
 import tempfile
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -28,6 +27,7 @@ from typing import Any
 from coherence.agents import ISOLATIONS, PROTOCOLS, load_agent
 from coherence.cli import CommandError
 from coherence.cli._common import add_json_flag, emit_verdict
+from coherence.cli._progress import Progress, StagedCallback, add_quiet_flag, progress_for
 from coherence.errors import AgentFaulted, InputError
 from coherence.validation import check_file
 from coherence.verdict import Verdict
@@ -51,34 +51,26 @@ def parse_items(spec: str) -> list[str]:
     return items
 
 
-class ProgressBar:
-    """A one-line progress bar on stderr, drawn only when stderr is a terminal."""
+#: the stages of a probe, by protocol, in the order the probe reports them
+STAGES: dict[str, tuple[str, ...]] = {
+    "prefers": ("asking every pair, both orders, then again",),
+    "choose": ("asking every pair, both orders, then again",),
+    "accept": ("first trades from every holding", "trading runs (Hypothesis)"),
+    "price": ("pricing bets",),
+    "act": ("acting in decision problems",),
+}
 
-    def __init__(self, label: str, stream: Any = None) -> None:
-        self.stream = stream or sys.stderr
-        self.label = label
-        self.enabled = bool(getattr(self.stream, "isatty", lambda: False)())
-        self.last = 0.0
-        self.drawn = False
 
-    def __call__(self, done: int, total: int) -> None:
-        if not self.enabled or total <= 0:
-            return
-        now = time.monotonic()
-        if now - self.last < 0.1 and done < total:
-            return
-        self.last = now
-        width = 30
-        filled = int(width * min(done, total) / total)
-        self.stream.write(f"\r{self.label} [{'#' * filled}{'-' * (width - filled)}] "
-                          f"{100 * min(done, total) // total:3d}%")
-        self.stream.flush()
-        self.drawn = True
+def ProgressBar(label: str, stream: Any = None) -> StagedCallback:
+    """A ``progress(done, total)`` callback drawn by ``tqdm`` on stderr (one stage named
+    ``label``), only when the stream is a terminal.
 
-    def close(self) -> None:
-        if self.drawn:
-            self.stream.write("\r" + " " * (len(self.label) + 40) + "\r")
-            self.stream.flush()
+    >>> import io
+    >>> bar = ProgressBar("probing", io.StringIO())
+    >>> bar(5, 10); bar.close(); bar.progress.enabled
+    False
+    """
+    return Progress(stream=stream).callback((label,))
 
 
 def _check_report_path(path: str | None) -> None:
@@ -138,7 +130,7 @@ def _run(args: argparse.Namespace) -> int:
     check_seconds_option(args.budget, "--budget")
     _check_report_path(args.report)
     items: Any = parse_items(args.items) if args.items is not None else None
-    bar = ProgressBar(f"probing {args.target}")
+    progress = progress_for(args)
     with quiet_stdout(args.isolation == "none"):
         try:
             agent, found = load_agent(args.target, protocol=args.protocol, timeout=args.timeout,
@@ -153,6 +145,7 @@ def _run(args: argparse.Namespace) -> int:
                     where = args.target.rpartition(":")[0]
                     raise InputError(f"no items to probe with: pass --items or define ITEMS in "
                                      f"{where}")
+                bar = progress.callback(STAGES.get(agent.protocol, ("probing",)))
                 try:
                     verdict = probe(agent, items=items, max_examples=args.max_examples,
                                     seed=args.seed, progress=bar)
@@ -200,5 +193,6 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="which protocol method to probe when the agent has several")
     p.add_argument("--report", metavar="PATH",
                    help="also write the verdict as a report (HTML for .html, else JSON)")
+    add_quiet_flag(p)
     add_json_flag(p)
     p.set_defaults(func=_run)

@@ -1,7 +1,8 @@
 """``coherence committee FILE``: an election (PrefLib file) read as a committee of voters.
 
 Reports the majority margins, Condorcet winner, weak Condorcet winners, tied pairs and a
-shortest majority cycle, then checks the committee under the chosen rule: exit 0 when it
+shortest majority cycle (listed in the order a pump trades along it, as the certificate's
+cycle runs), then checks the committee under the chosen rule: exit 0 when it
 cannot be money-pumped, 1 when it can (a pump needs a strict vote for every trade: a tied vote
 rejects the trade), 2 on bad input. Alternatives are identified by their number in the file.
 """
@@ -15,6 +16,19 @@ import numpy as np
 
 from coherence.cli._common import add_json_flag, emit
 from coherence.dispatch import check
+
+
+def _trade_order(cycle: Any, pump: Any) -> list[Any] | None:
+    """A majority cycle (each item beating the next) in the direction a pump trades along it
+    (each item beaten by the next, as ``certificate.cycle`` runs), starting where the pump
+    starts when the pump goes round the same items. O(len(cycle))."""
+    if cycle is None:
+        return None
+    order = [cycle[0], *reversed(cycle[1:])]
+    if isinstance(pump, list) and pump and pump[0] in order:
+        k = order.index(pump[0])
+        order = order[k:] + order[:k]
+    return order
 
 
 def analyse(path: str, rule_name: str, unranked: str) -> tuple[dict[str, Any], str, int]:
@@ -31,7 +45,7 @@ def analyse(path: str, rule_name: str, unranked: str) -> tuple[dict[str, Any], s
     ]
     verdict = check(committee)
     winner = committee.condorcet_winner()
-    cycle = committee.majority_cycle()
+    cycle = _trade_order(committee.majority_cycle(), verdict.certificate.to_json().get("cycle"))
     doc: dict[str, Any] = {
         "alternatives": {str(a): name for a, name in election.alternatives.items()},
         "voters": election.voters,
@@ -57,8 +71,8 @@ def analyse(path: str, rule_name: str, unranked: str) -> tuple[dict[str, Any], s
         "Condorcet winner: " + (show(winner) if winner is not None else "none"),
         "weak Condorcet winners: "
         + (", ".join(show(a) for a in committee.weak_condorcet_winners()) or "none"),
-        "majority cycle: "
-        + (" beats ".join(show(a) for a in [*cycle, cycle[0]]) if cycle else "none"),
+        "majority cycle (in trade order: each item beats the one before it): "
+        + (" → ".join(show(a) for a in [*cycle, cycle[0]]) if cycle else "none"),
         verdict.explain(),
     ]
     return doc, "\n".join(lines), verdict.exit_code

@@ -31,6 +31,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from coherence._exact import LinearSystem, as_fraction, find_point, rational_candidates
+from coherence._exact.display import shown as number_text
 from coherence._exact.solvers import linprog
 from coherence._exact.system import float_array, to_float
 from coherence._jsonio import by_label, label_from_json
@@ -242,7 +243,7 @@ class DominatingPolicy(Certificate):
 
     def explain(self) -> str:
         p = self.problem
-        gains = ", ".join(f"{s!r}: +{v}" for s, v in list(self.gains.items())[:12])
+        gains = ", ".join(f"{s!r}: +{number_text(v)}" for s, v in list(self.gains.items())[:12])
         return (
             f"The policy ({_policy_text(p, self.policy)}) is dominated by "
             f"{_policy_text(p, self.dominating)}: it does at least as well in every state and "
@@ -306,13 +307,14 @@ class BayesPrior(Certificate):
 
     def explain(self) -> str:
         P = self.problem
-        pri = ", ".join(f"P({s!r}) = {v}" for s, v in zip(P.states, self.prior, strict=True))
+        pri = ", ".join(f"P({s!r}) = {number_text(v)}"
+                        for s, v in zip(P.states, self.prior, strict=True))
         best = max(self.expected())
         return (
             f"The policy ({_policy_text(P, self.policy)}) is admissible: under the prior {pri} "
-            f"its expected outcome {best} is the highest any act reaches, and every state has "
-            "positive probability, so no policy does at least as well everywhere and better "
-            "somewhere."
+            f"its expected outcome {number_text(best)} is the highest any act reaches, and every "
+            "state has positive probability, so no policy does at least as well everywhere and "
+            "better somewhere."
         )
 
     def to_json(self) -> dict[str, Any]:

@@ -13,6 +13,7 @@ from fractions import Fraction
 from typing import Any
 
 from coherence._exact import as_fraction
+from coherence._exact.display import shown as number_text
 from coherence.decisions._game import Alive, Game
 from coherence.decisions._mixtures import mixture_dominates
 from coherence.errors import InputError
@@ -81,7 +82,7 @@ class EliminationStep:
         by = (
             repr(next(iter(mix)))
             if len(mix) == 1
-            else " + ".join(f"{w}·{k!r}" for k, w in mix.items())
+            else " + ".join(f"{number_text(w)}·{k!r}" for k, w in mix.items())
         )
         how = "strictly" if self.strict else "weakly"
         return (

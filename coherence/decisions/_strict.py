@@ -22,6 +22,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from coherence._exact import as_fraction
+from coherence._exact.display import shown as number_text
 from coherence.decisions._game import Alive, Game
 from coherence.decisions._mixtures import (
     TOL,
@@ -104,7 +105,8 @@ class Rationalisation(Certificate):
         g = self.game
         lines = ["No strategy is strictly dominated: each is a best response to a belief"]
         for (i, s) in sorted(self.beliefs)[:20]:
-            bel = ", ".join(f"{k!r}: {v}" for k, v in self.belief_labels(i, s).items())
+            bel = ", ".join(f"{k!r}: {number_text(v)}"
+                            for k, v in self.belief_labels(i, s).items())
             who, what = g.players[i], g.strategies[i][s]
             lines.append(f"  {who!r} plays {what!r} if it believes {{{bel}}}")
         if len(self.beliefs) > 20:

@@ -17,6 +17,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
+from coherence._exact.display import shown as number_text
 from coherence.errors import CertificationError, InputError
 from coherence.graphs import (
     condensation,
@@ -242,7 +243,7 @@ class WeakUtility(Certificate):
 
     def explain(self) -> str:
         order = sorted(self.utility.items(), key=lambda kv: -kv[1])
-        shown = ", ".join(f"u({k!r}) = {v}" for k, v in order[:12])
+        shown = ", ".join(f"u({k!r}) = {number_text(v)}" for k, v in order[:12])
         more = "" if len(order) <= 12 else f", … ({len(order) - 12} more)"
         return (
             "No money pump: this utility never decreases along a trade the agent accepts and "

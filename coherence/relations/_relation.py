@@ -328,6 +328,13 @@ class PreferenceRelation:
         return hash((frozenset(self.items), self.n, int(self.weak.sum())))
 
     def __repr__(self) -> str:
-        shown = ", ".join(f"{a!r}≻{b!r}" for a, b in self.pairs(strict_only=True)[:6])
-        more = "" if len(self.pairs(strict_only=True)) <= 6 else ", ..."
-        return f"PreferenceRelation(items={self.items!r}, strict=[{shown}{more}])"
+        """The items, the strict pairs and the indifferent ones (``a~b``: each at least as
+        good as the other), at most 6 of each; O(n²)."""
+        strict = self.pairs(strict_only=True)
+        shown = ", ".join(f"{a!r}≻{b!r}" for a, b in strict[:6])
+        more = "" if len(strict) <= 6 else ", ..."
+        both = np.triu(self.weak & self.weak.T, 1)
+        ties = [(self.items[i], self.items[j]) for i, j in zip(*np.nonzero(both), strict=True)]
+        tied = ", ".join(f"{a!r}~{b!r}" for a, b in ties[:6]) + ("" if len(ties) <= 6 else ", ...")
+        return (f"PreferenceRelation(items={self.items!r}, strict=[{shown}{more}]"
+                + (f", indifferent=[{tied}])" if ties else ")"))

@@ -23,6 +23,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from coherence._exact import as_fraction, rational_parts, reading_of
+from coherence._exact.display import shown as number_text
 from coherence.errors import CertificationError, InputError
 from coherence.relations._entries import ExactEntries, floats_hold, potential_holds
 from coherence.relations._max_mean import (
@@ -276,11 +277,11 @@ class CardinalPump(Certificate):
         lines = [f"Money pump in {len(self.cycle)} trades:"]
         for t, pay in enumerate(self.payments):
             h, o = items[self.cycle[t]], items[self.cycle[(t + 1) % len(self.cycle)]]
-            verb = f"pays {pay}" if pay >= 0 else f"accepts {-pay}"
+            verb = f"pays {number_text(pay)}" if pay >= 0 else f"accepts {number_text(-pay)}"
             lines.append(f"  holding {h!r}, the agent {verb} to trade for {o!r}")
         lines.append(
-            f"  back to {items[self.cycle[0]]!r}, it has paid {self.total} in all "
-            f"({self.mean} per trade); repeat to extract without limit."
+            f"  back to {items[self.cycle[0]]!r}, it has paid {number_text(self.total)} in all "
+            f"({number_text(self.mean)} per trade); repeat to extract without limit."
         )
         return "\n".join(lines)
 
@@ -346,7 +347,7 @@ class UtilityPotential(Certificate):
 
     def explain(self) -> str:
         order = sorted(self.utility.items(), key=lambda kv: -kv[1])
-        shown = ", ".join(f"u({k!r}) = {_shown(v)}" for k, v in order[:12])
+        shown = ", ".join(f"u({k!r}) = {number_text(v)}" for k, v in order[:12])
         return (
             "No money pump: the agent never pays more for a swap than the gain in this money "
             f"utility, so every cycle of swaps costs it nothing: {shown}"
@@ -417,11 +418,6 @@ def _nearest_float(v: float | Fraction) -> float | None:
     except OverflowError:
         return None
     return f if np.isfinite(f) else None
-
-
-def _shown(v: float | Fraction) -> str:
-    f = _nearest_float(v)
-    return f"{f:g}" if f is not None and Fraction(f) == v else str(v)
 
 
 def _exact_value(value: Any, name: str) -> Fraction:

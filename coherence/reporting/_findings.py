@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
+from coherence._exact.display import shown as number_text
 from coherence.errors import InputError
 from coherence.validation import check_file, check_mapping, check_type
 from coherence.verdict import Verdict
@@ -223,21 +224,21 @@ def _pump_story(cert: Mapping[str, Any], unit: str) -> str:
     for t in cert["trades"]:
         fee = str(t.get("fee", "0"))
         if fee.startswith("-"):
-            lines.append(f"  holding {t['holding']!r}, the agent is paid {fee[1:]}{unit} to "
-                         f"trade for {t['offered']!r}")
+            lines.append(f"  holding {t['holding']!r}, the agent is paid "
+                         f"{number_text(fee[1:])}{unit} to trade for {t['offered']!r}")
         elif fee not in ("0", "0ε"):
-            lines.append(f"  holding {t['holding']!r}, the agent pays {fee}{unit} to trade for "
-                         f"{t['offered']!r}")
+            lines.append(f"  holding {t['holding']!r}, the agent pays {number_text(fee)}{unit} to "
+                         f"trade for {t['offered']!r}")
         else:
             lines.append(f"  holding {t['holding']!r}, it swaps for {t['offered']!r} for free")
     lines.append(f"  back to {cert['trades'][0]['holding']!r}, it has paid "
-                 f"{cert.get('extracted_per_loop', '?')}{unit} for nothing.")
+                 f"{number_text(cert.get('extracted_per_loop', '?'))}{unit} for nothing.")
     return "\n".join(lines)
 
 
 def _ranking(utility: Mapping[str, Any], shown: int = 12) -> str:
     ranked = sorted(utility.items(), key=lambda kv: number(kv[1]), reverse=True)
-    text = ", ".join(f"u({k!r}) = {v}" for k, v in ranked[:shown])
+    text = ", ".join(f"u({k!r}) = {number_text(v)}" for k, v in ranked[:shown])
     more = f", … ({len(ranked) - shown} more)" if len(ranked) > shown else ""
     return text + more
 

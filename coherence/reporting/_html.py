@@ -57,7 +57,7 @@ def pictures(cert: Mapping[str, Any]) -> list[tuple[str, str]]:
     if isinstance(trades, list) and any(isinstance(t, Mapping) and t.get("votes")
                                         for t in trades):
         out.append(("How each member of the committee voted on each trade of the pump.",
-                    votes_svg(trades)))
+                    votes_svg(trades, members=_member_names(cert))))
     utility = cert.get("utility_exact") or cert.get("utility")
     if isinstance(utility, Mapping) and utility:
         caption = _ORDERING.get(str(cert.get("kind")), _ORDERING["utility"])
@@ -70,6 +70,22 @@ def pictures(cert: Mapping[str, Any]) -> list[tuple[str, str]]:
     if isinstance(probability, Mapping) and probability:
         out.append(("The probability that prices every bet (no Dutch book is possible).",
                     bars_svg(probability, title="probability per state")))
+    return out
+
+
+def _member_names(cert: Mapping[str, Any]) -> list[str | None] | None:
+    """A committee pump's member names (``None`` where unnamed), ``(×k)`` for a ballot that
+    ``k`` voters cast; ``None`` when the certificate names no members."""
+    committee = cert.get("committee")
+    names = committee.get("names") if isinstance(committee, Mapping) else None
+    counts = cert.get("counts")
+    if not isinstance(names, list):
+        return None
+    out: list[str | None] = []
+    for k, name in enumerate(names):
+        base = str(name) if name not in (None, "") else f"member {k}"
+        cnt = counts[k] if isinstance(counts, list) and k < len(counts) else 1
+        out.append(base if cnt == 1 else f"{base} (×{cnt})")
     return out
 
 

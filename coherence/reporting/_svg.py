@@ -81,20 +81,48 @@ def cycle_svg(cycle: Sequence[Any], fees: Sequence[Any] | None = None, *,
         body.extend(parts)
         extent.append(middle)
     extent.extend(pos)
+    numbered = any(len(str(x)) > 8 for x in cycle)  # long names: numbers and a legend
     for t, (x, y) in enumerate(pos):
+        shown = str(t + 1) if numbered else _short(cycle[t], 8)
         body.append(
             f'<g class="item"><circle cx="{x:.1f}" cy="{y:.1f}" r="{node_r}" fill="white" '
             f'stroke="{NODE}" stroke-width="2"/><text x="{x:.1f}" y="{y + 4:.1f}" '
-            f'text-anchor="middle">{escape(_short(cycle[t], 8))}</text>'
+            f'text-anchor="middle">{escape(shown)}</text>'
             f"<title>{escape(str(cycle[t]))}</title></g>"
         )
     margin = 100.0
-    x_lo = min(x for x, _ in extent) - margin
-    y_lo = min(y for _, y in extent) - 40.0
-    x_hi = max(x for x, _ in extent) + margin
-    y_hi = max(y for _, y in extent) + 40.0
-    return _svg(min(size, x_hi - x_lo), min(size, y_hi - y_lo), body, title,
-                origin=(max(0.0, x_lo), max(0.0, y_lo)))
+    x_lo = max(0.0, min(x for x, _ in extent) - margin)
+    y_lo = max(0.0, min(y for _, y in extent) - 40.0)
+    x_hi = min(size, max(x for x, _ in extent) + margin)
+    y_hi = min(size, max(y for _, y in extent) + 40.0)
+    if numbered:
+        legend, rows = _legend(cycle, x_hi + 10, y_lo + 24)
+        body.extend(legend)
+        x_hi += 10 + 7.2 * min(_LEGEND_WIDTH, max(len(str(x)) for x in cycle)) + 40
+        y_hi = max(y_hi, y_lo + 24 + 16 * rows + 10)
+    return _svg(x_hi - x_lo, y_hi - y_lo, body, title, origin=(x_lo, y_lo))
+
+
+#: characters per line of a cycle's legend (longer names wrap onto further lines)
+_LEGEND_WIDTH = 32
+
+
+def _legend(cycle: Sequence[Any], x: float, y: float) -> tuple[list[str], int]:
+    """A numbered list of the cycle's full names, wrapped; and the number of lines used."""
+    import textwrap
+
+    body: list[str] = []
+    rows = 0
+    for t, label in enumerate(cycle):
+        lines = textwrap.wrap(str(label), _LEGEND_WIDTH) or [""]
+        spans = "".join(
+            f'<tspan x="{x + 28:.1f}" dy="{0 if k == 0 else 16}">{escape(line)}</tspan>'
+            for k, line in enumerate(lines))
+        body.append(f'<g class="legend"><text x="{x:.1f}" y="{y + 16 * rows:.1f}" '
+                    f'font-weight="bold" fill="{NODE}">{t + 1}</text>'
+                    f'<text x="{x + 28:.1f}" y="{y + 16 * rows:.1f}">{spans}</text></g>')
+        rows += len(lines)
+    return body, rows
 
 
 def _trade_arrow(t: int, cycle: Sequence[Any], pos: list[tuple[float, float]],
@@ -140,50 +168,98 @@ def _is_paid(fee: Any) -> bool:
     return not text.startswith("-")
 
 
-def votes_svg(trades: Sequence[Mapping[str, Any]], *, title: str = "committee votes") -> str:
-    """A grid of committee votes: one column per trade, one row per member (✓ for, ✗ against).
+#: a vote's mark and colour; booleans are votes for (``True``) or against (``False``)
+_VOTES = {"for": ("✓", YES), "against": ("✗", NO), "indifferent": ("=", FREE),
+          "abstain": ("", "#eeeeee")}
 
-    ``trades`` are certificate trade dicts with ``holding``, ``offered`` and ``votes``
-    (member → bool); trades without votes are shown as empty columns.
+
+def _vote(v: Any) -> tuple[str, str]:
+    if v is True:
+        v = "for"
+    elif v is False:
+        v = "against"
+    return _VOTES.get(str(v), ("", "#eeeeee")) if v is not None else ("", "#eeeeee")
+
+
+def _voters(trades: Sequence[Mapping[str, Any]],
+            members: Sequence[Any] | None) -> list[tuple[str, Any]]:
+    """``(row label, key)`` per member: the keys of mapping votes, or the positions of list
+    votes (named by ``members`` where given, else ``member k``)."""
+    rows: list[tuple[str, Any]] = []
+    seen: set[Any] = set()
+    for t in trades:
+        votes = t.get("votes") or {}
+        keys: Sequence[Any] = list(votes) if isinstance(votes, Mapping) else range(len(votes))
+        for key in keys:
+            if key in seen:
+                continue
+            seen.add(key)
+            if isinstance(key, int) and not isinstance(votes, Mapping):
+                name = members[key] if members is not None and key < len(members) else None
+                rows.append((str(name) if name not in (None, "") else f"member {key}", key))
+            else:
+                rows.append((str(key), key))
+    return rows
+
+
+def _cast(votes: Any, key: Any) -> Any:
+    if isinstance(votes, Mapping):
+        return votes.get(key)
+    if isinstance(votes, Sequence) and not isinstance(votes, str) and isinstance(key, int):
+        return votes[key] if key < len(votes) else None
+    return None
+
+
+def votes_svg(trades: Sequence[Mapping[str, Any]], *, members: Sequence[Any] | None = None,
+              title: str = "committee votes") -> str:
+    """A grid of committee votes: one column per trade, one row per member.
+
+    ``trades`` are certificate trade dicts with ``holding``, ``offered`` and ``votes``: either
+    a mapping member → bool (a probed committee) or a list with one of ``"for"``,
+    ``"against"``, ``"indifferent"``, ``"abstain"`` per member (a committee's pump), whose
+    rows are named by ``members`` (``None`` entries as ``member k``). Votes for are ✓, against
+    ✗, indifferent =, abstentions empty; trades without votes are empty columns.
     O(trades × members).
 
     >>> trades = [{"holding": "A", "offered": "B", "votes": {"ann": True, "bob": False}},
     ...           {"holding": "B", "offered": "A", "votes": {"ann": False, "bob": True}}]
     >>> votes_svg(trades).count('class="vote"')
     4
+    >>> pump = [{"holding": "a", "offered": "c", "votes": ["against", "for", "indifferent"]}]
+    >>> svg = votes_svg(pump, members=["ann", None, "cat"])
+    >>> svg.count('class="vote"'), "member 1" in svg, ">cat<" in svg
+    (3, True, True)
     """
-    members: list[str] = []
-    for t in trades:
-        for m in (t.get("votes") or {}):
-            if m not in members:
-                members.append(str(m))
-    cell, left, top = 34.0, 110.0, 60.0
+    rows = _voters(trades, members)
+    cell, top = 34.0, 60.0
+    left = 24.0 + 7.0 * min(max((len(r) for r, _ in rows), default=5), 24)
     width = left + cell * len(trades) + 20
-    height = top + cell * (len(members) + 1) + 20
+    height = top + cell * (len(rows) + 1) + 20
     body = []
     for c, t in enumerate(trades):
         x = left + c * cell + cell / 2
-        head = f"{_short(t.get('holding'), 6)}→{_short(t.get('offered'), 6)}"
+        holding, offered = t.get("holding"), t.get("offered")
+        head = f"{_short(holding, 6)}→{_short(offered, 6)}"
         body.append(
             f'<text x="{x:.1f}" y="{top - 8:.1f}" text-anchor="start" '
-            f'transform="rotate(-35 {x:.1f} {top - 8:.1f})">{escape(head)}</text>'
+            f'transform="rotate(-35 {x:.1f} {top - 8:.1f})">{escape(head)}'
+            f"<title>{escape(f'{holding} → {offered}')}</title></text>"
         )
-    for r, m in enumerate(members):
+    for r, (label, key) in enumerate(rows):
         y = top + r * cell
         body.append(f'<text x="{left - 8:.1f}" y="{y + cell / 2 + 4:.1f}" '
-                    f'text-anchor="end">{escape(_short(m, 14))}</text>')
+                    f'text-anchor="end">{escape(_short(label, 24))}'
+                    f"<title>{escape(label)}</title></text>")
         for c, t in enumerate(trades):
-            v = (t.get("votes") or {}).get(m)
+            mark, fill = _vote(_cast(t.get("votes"), key))
             x = left + c * cell
-            fill = YES if v is True else NO if v is False else "#eeeeee"
-            mark = "✓" if v is True else "✗" if v is False else ""
             body.append(
                 f'<rect class="vote" x="{x + 2:.1f}" y="{y + 2:.1f}" width="{cell - 4:.1f}" '
                 f'height="{cell - 4:.1f}" rx="4" fill="{fill}"/><text x="{x + cell / 2:.1f}" '
                 f'y="{y + cell / 2 + 5:.1f}" text-anchor="middle" fill="white" '
                 f'font-size="15">{mark}</text>'
             )
-    y = top + len(members) * cell
+    y = top + len(rows) * cell
     body.append(f'<text x="{left - 8:.1f}" y="{y + cell / 2 + 4:.1f}" text-anchor="end" '
                 'font-weight="bold">trade</text>')
     for c, t in enumerate(trades):

@@ -59,7 +59,8 @@ def test_cycle_json_contract(tmp_path, capsys):
     assert sorted(cyc) == [1, 2, 3]
     M = doc["margins"]
     for a, b in zip(cyc, cyc[1:] + cyc[:1], strict=True):
-        assert M[a - 1][b - 1] > 0  # each beats the next, the last beats the first
+        assert M[b - 1][a - 1] > 0  # in trade order: each is beaten by the next
+    assert cyc == doc["certificate"]["cycle"]  # the pump runs the same way
     assert doc["coherent"] is False
     assert doc["certificate"]["kind"] == "committee_pump"
 
@@ -94,7 +95,7 @@ def test_text_output(tmp_path, capsys):
     f = tmp_path / "cycle.soc"
     f.write_text(CYCLE)
     code, out, _ = run(capsys, "committee", str(f))
-    assert code == 1 and "majority cycle:" in out and "EXPLOITABLE" in out
+    assert code == 1 and "majority cycle (in trade order" in out and "EXPLOITABLE" in out
 
 
 @pytest.mark.parametrize(
