@@ -62,15 +62,8 @@ from coherence.budgets._fit import (
     check_money_pump_index,
     check_varian,
 )
-from coherence.budgets._indices import (
-    HoutmanMaks,
-    ccei,
-    ccei_fraction,
-    houtman_maks,
-    houtman_maks_bounds,
-    varian_index,
-    varian_vector,
-)
+from coherence.budgets._houtman_maks import HoutmanMaks, houtman_maks, houtman_maks_bounds
+from coherence.budgets._indices import ccei, ccei_fraction, varian_index, varian_vector
 from coherence.budgets._kernel import direct_relations, efficiency_fraction
 from coherence.budgets._money_pump import money_pump_index, mpi_bounds
 from coherence.graphs import transitive_closure

@@ -17,7 +17,8 @@ from typing import Any
 
 from coherence.budgets._axioms import RevealedCycle, _garp_certificate
 from coherence.budgets._data import BudgetData
-from coherence.budgets._indices import _ccei_with_cycle, houtman_maks, varian_vector
+from coherence.budgets._houtman_maks import DEFAULT_TIME_LIMIT, houtman_maks
+from coherence.budgets._indices import _ccei_with_cycle, varian_vector
 from coherence.budgets._kernel import efficiency_fraction
 from coherence.budgets._money_pump import _mpi_witnesses
 from coherence.verdict import Verdict
@@ -48,23 +49,27 @@ def check_ccei(data: BudgetData) -> Verdict:
 
 
 def check_houtman_maks(data: BudgetData, efficiency: Any = 1, *,
-                       time_limit: float | None = None) -> Verdict:
+                       time_limit: float | None = DEFAULT_TIME_LIMIT) -> Verdict:
     """GARP at efficiency ``e`` with the Houtman–Maks index and the observations it keeps.
 
-    Quantities: ``houtman_maks`` (the fewest observations to drop), ``removed`` (those
-    observations) and ``kept`` (the rest, a largest subset of observations that satisfies
-    GARP(e), re-checked exactly). Costs as :func:`houtman_maks` (NP-hard in general).
+    Quantities: ``houtman_maks`` (the fewest observations to drop, or the best removal found
+    when ``houtman_maks_exact`` is ``False``), ``houtman_maks_lower`` (a proved lower bound),
+    ``houtman_maks_exact``, ``removed`` (those observations) and ``kept`` (the rest, a subset
+    of observations that satisfies GARP(e), re-checked exactly; a largest one when exact).
+    Costs as :func:`houtman_maks` (NP-hard; ``time_limit`` seconds at most on the optimum).
 
     >>> v = check_houtman_maks(BudgetData([[1, 2], [2, 1], [1, 1]], [[1, 2], [2, 1], [3, 3]]))
-    >>> v.quantities["houtman_maks"], v.quantities["kept"]
-    (1, (1, 2))
+    >>> v.quantities["houtman_maks"], v.quantities["kept"], v.quantities["houtman_maks_exact"]
+    (1, (1, 2), True)
     """
     e = efficiency_fraction(efficiency)
     cert = _garp_certificate(data, e)
     hm = houtman_maks(data, e, time_limit=time_limit)
-    kept = tuple(t for t in range(data.T) if t not in set(hm.removed))
+    gone = set(hm.removed)
+    kept = tuple(t for t in range(data.T) if t not in gone)
     return Verdict.certify(cert, "budget data (Houtman–Maks)", observations=data.T,
-                           efficiency=e, houtman_maks=hm.index, removed=hm.removed, kept=kept)
+                           efficiency=e, houtman_maks=hm.index, houtman_maks_lower=hm.lower,
+                           houtman_maks_exact=hm.exact, removed=hm.removed, kept=kept)
 
 
 def check_varian(data: BudgetData, *, time_limit: float | None = None) -> Verdict:

@@ -1,24 +1,20 @@
-"""Goodness-of-fit indices for budget data: CCEI, Houtman–Maks and Varian.
+"""Goodness-of-fit indices for budget data: CCEI and Varian.
 
 * **CCEI** (Afriat 1972, "Efficiency estimation of production functions", IER 13): the
   supremum of ``e ∈ [0, 1]`` at which GARP(e) holds. It equals ``min(1, b*)`` where ``b*`` is
   the smallest, over cycles of observations, of the largest cost ratio ``p_i·x_j / p_i·x_i``
   on the cycle (a bottleneck cycle). Found by binary search over the sorted candidate ratios
   with an O(T²) acyclicity test, then confirmed in exact arithmetic.
-* **Houtman–Maks** (Houtman & Maks 1985): the fewest observations whose removal leaves GARP
-  data. NP-hard (Smeulders, Cherchye, De Rock & Spieksma 2014); solved exactly per strongly
-  connected component as a hitting-set MILP over violating cycles generated lazily (HiGHS),
-  with greedy lower/upper bounds that often close the gap without an MILP.
 * **Varian** (Varian 1990, "Goodness-of-fit in optimizing models", J. Econometrics 46): an
   efficiency ``v_t`` per observation, maximising ``Σ v_t`` subject to GARP(v); the index is
   the mean of ``v``. Exact MILP (a weighted feedback-arc problem, NP-hard).
 
-The money pump index is in :mod:`coherence.budgets._money_pump`.
+The money pump index is in :mod:`coherence.budgets._money_pump`, Houtman–Maks in
+:mod:`coherence.budgets._houtman_maks`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
@@ -29,7 +25,6 @@ from scipy.sparse.csgraph import connected_components
 from coherence.budgets._data import BudgetData
 from coherence.budgets._kernel import (
     _ExactCosts,
-    _strict_inside_components,
     _tol,
     direct_relations,
 )
@@ -37,11 +32,8 @@ from coherence.errors import CertificationError
 from coherence.graphs import shortest_cycle_through, strongly_connected_components
 
 __all__ = [
-    "HoutmanMaks",
     "ccei",
     "ccei_fraction",
-    "houtman_maks",
-    "houtman_maks_bounds",
     "varian_index",
     "varian_vector",
 ]
@@ -158,160 +150,6 @@ def ccei(data: BudgetData) -> float:
 
 
 # --------------------------------------------------------------------------------------
-# Houtman–Maks
-# --------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class HoutmanMaks:
-    """The Houtman–Maks index: ``removed`` is a smallest set of observations whose removal
-    leaves data that satisfy GARP; ``lower``/``upper`` are the bounds found on the way."""
-
-    index: int
-    removed: tuple[int, ...]
-    lower: int
-    upper: int
-    exact: bool
-
-
-def _violating_cycle(R0: np.ndarray, P0: np.ndarray, nodes: np.ndarray) -> list[int] | None:
-    sub = np.ix_(nodes, nodes)
-    cyc = shortest_cycle_through(R0[sub], P0[sub])
-    return None if cyc is None else [int(nodes[c]) for c in cyc]
-
-
-def _greedy_packing(R0: np.ndarray, P0: np.ndarray, nodes: np.ndarray) -> list[list[int]]:
-    """Node-disjoint violating cycles, shortest first: a lower bound on HM."""
-    out: list[list[int]] = []
-    alive = nodes.copy()
-    while alive.size:
-        cyc = _violating_cycle(R0, P0, alive)
-        if cyc is None:
-            break
-        out.append(cyc)
-        alive = np.setdiff1d(alive, cyc)
-    return out
-
-
-def _greedy_removal(R0: np.ndarray, P0: np.ndarray, nodes: np.ndarray) -> list[int]:
-    """Remove the observation on most violating two-cycles (else on a shortest violating
-    cycle, the one with most strict edges) until GARP holds: an upper bound on HM."""
-    removed: list[int] = []
-    alive = nodes.copy()
-    while alive.size:
-        sub = np.ix_(alive, alive)
-        r, p = R0[sub], P0[sub]
-        if not _strict_inside_components(r, p):
-            break
-        two = (r & p.T) | (p & r.T)
-        deg = two.sum(axis=1)
-        if deg.max() > 0:
-            v = int(alive[int(np.argmax(deg))])
-        else:
-            cyc = _violating_cycle(R0, P0, alive)
-            assert cyc is not None
-            v = max(cyc, key=lambda t: int(P0[t, np.intersect1d(alive, cyc)].sum()))
-        removed.append(v)
-        alive = alive[alive != v]
-    return removed
-
-
-def _hitting_set(n_nodes: int, cycles: list[list[int]], pos: dict[int, int],
-                 time_limit: float | None) -> list[int]:
-    from scipy.optimize import Bounds, LinearConstraint, milp
-
-    rows, cols = [], []
-    for r, cyc in enumerate(cycles):
-        for v in set(cyc):
-            rows.append(r)
-            cols.append(pos[v])
-    A = coo_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(cycles), n_nodes)).tocsr()
-    opts: dict[str, Any] = {"mip_rel_gap": 0.0}
-    if time_limit is not None:
-        opts["time_limit"] = time_limit
-    res = milp(np.ones(n_nodes), constraints=LinearConstraint(A, lb=1, ub=np.inf),
-               integrality=np.ones(n_nodes), bounds=Bounds(0, 1), options=opts)
-    if res.x is None or res.status != 0:
-        raise CertificationError(f"Houtman–Maks MILP failed: {res.message}")
-    return [int(i) for i in np.flatnonzero(res.x > 0.5)]
-
-
-def _hm_component(R0: np.ndarray, P0: np.ndarray, nodes: np.ndarray,
-                  time_limit: float | None) -> tuple[list[int], int, int]:
-    packing = _greedy_packing(R0, P0, nodes)
-    upper = _greedy_removal(R0, P0, nodes)
-    lower = len(packing)
-    if lower == len(upper):
-        return upper, lower, len(upper)
-    pos = {int(v): i for i, v in enumerate(nodes)}
-    sub = np.ix_(nodes, nodes)
-    r, p = R0[sub], P0[sub]
-    ii, jj = np.nonzero(np.triu(r & p.T | p & r.T, 1))
-    cycles = [list(c) for c in packing] + [[int(nodes[a]), int(nodes[b])]
-                                           for a, b in zip(ii, jj, strict=True)]
-    while True:
-        chosen = [int(nodes[i]) for i in _hitting_set(len(nodes), cycles, pos, time_limit)]
-        alive = np.setdiff1d(nodes, chosen)
-        new = _greedy_packing(R0, P0, alive)
-        if not new:
-            return chosen, max(lower, len(chosen)), len(upper)
-        cycles.extend(new)
-
-
-def houtman_maks(data: BudgetData, efficiency: Any = 1, *,
-                 time_limit: float | None = None) -> HoutmanMaks:
-    """The Houtman–Maks index, exactly: the fewest observations to drop so GARP holds.
-
-    Violations live inside strongly connected components of ``R0``, so each component is
-    solved on its own: greedy disjoint violating cycles give a lower bound, greedy removal an
-    upper bound, and when they differ a hitting-set MILP over violating cycles (HiGHS, gap 0)
-    is re-solved with the cycles that survive each solution until none does. The remaining
-    observations are re-checked exactly. Worst case exponential (the problem is NP-hard).
-
-    >>> hm = houtman_maks(BudgetData([[1, 2], [2, 1]], [[1, 2], [2, 1]]))
-    >>> hm.index, hm.removed
-    (1, (0,))
-    """
-    R0, P0 = direct_relations(data, efficiency)
-    k, lab = strongly_connected_components(R0)
-    removed: list[int] = []
-    lo = hi = 0
-    for c in range(k):
-        nodes = np.flatnonzero(lab == c)
-        if nodes.size < 2:
-            continue
-        if not (P0[np.ix_(nodes, nodes)]).any():
-            continue
-        rem, lower, upper = _hm_component(R0, P0, nodes, time_limit)
-        removed.extend(rem)
-        lo += lower
-        hi += upper
-    keep = np.setdiff1d(np.arange(data.T), removed)
-    if removed and _strict_inside_components(R0[np.ix_(keep, keep)], P0[np.ix_(keep, keep)]):
-        raise CertificationError("Houtman–Maks removal set leaves a GARP violation")
-    return HoutmanMaks(len(removed), tuple(sorted(removed)), lo, hi, True)
-
-
-def houtman_maks_bounds(data: BudgetData, efficiency: Any = 1) -> tuple[int, int]:
-    """Fast bounds ``(lower, upper)`` on Houtman–Maks without an MILP: disjoint violating
-    cycles (each needs a removal) and greedy removal. O(T²) per cycle found.
-
-    >>> houtman_maks_bounds(BudgetData([[1, 2], [2, 1]], [[1, 2], [2, 1]]))
-    (1, 1)
-    """
-    R0, P0 = direct_relations(data, efficiency)
-    k, lab = strongly_connected_components(R0)
-    lo = hi = 0
-    for c in range(k):
-        nodes = np.flatnonzero(lab == c)
-        if nodes.size < 2 or not P0[np.ix_(nodes, nodes)].any():
-            continue
-        lo += len(_greedy_packing(R0, P0, nodes))
-        hi += len(_greedy_removal(R0, P0, nodes))
-    return lo, hi
-
-
-# --------------------------------------------------------------------------------------
 # Varian
 # --------------------------------------------------------------------------------------
 
@@ -385,6 +223,57 @@ def _varian_cuts(G: np.ndarray, r: np.ndarray, time_limit: float | None
         cycles.extend(new)
 
 
+#: search nodes the combinatorial Varian search may visit before handing over to the MILP
+_VARIAN_NODES = 4000
+
+
+def _short_cycle(A: np.ndarray) -> list[int] | None:
+    """A cycle of a small graph: a two- or three-cycle from matrix products when there is one
+    (the common case), else a shortest cycle. O(n³) for the product."""
+    two = np.argwhere(A & A.T)
+    if two.size:
+        return [int(two[0, 0]), int(two[0, 1])]
+    Ai = A.astype(np.int32)
+    three = np.argwhere(((Ai @ Ai) > 0) & A.T)
+    if three.size:
+        i, j = int(three[0, 0]), int(three[0, 1])
+        return [i, int(np.argmax(A[i] & A[:, j])), j]
+    return shortest_cycle_through(A)
+
+
+def _varian_search(G: np.ndarray, r: np.ndarray) -> list[tuple[int, int]] | None:
+    """The cuts of :func:`_varian_cuts` by branch and bound, or ``None`` past
+    :data:`_VARIAN_NODES` search nodes. Some edge of every cycle is cut, and cutting
+    ``i → j`` lowers ``v_i`` to ``r_ij`` (all of ``i``'s edges with larger ratios go too), so
+    branch on the edges of a shortest remaining cycle; ``Σ v`` only falls along a branch, so
+    it bounds the branch. No solver set-up: fast on the small components of panel data."""
+    n = G.shape[0]
+    best_val = -1.0
+    best: list[tuple[int, int]] = []
+    stack: list[tuple[np.ndarray, tuple[tuple[int, int], ...]]] = [(np.ones(n), ())]
+    visited = 0
+    while stack:
+        v, cuts = stack.pop()
+        visited += 1
+        if visited > _VARIAN_NODES:
+            return None
+        total = float(v.sum())
+        if total <= best_val + 1e-12:
+            continue
+        cyc = _short_cycle(G & (r < v[:, None]))
+        if cyc is None:
+            best_val, best = total, list(cuts)
+            continue
+        steps = [(cyc[s], cyc[(s + 1) % len(cyc)]) for s in range(len(cyc))]
+        steps.sort(key=lambda e: v[e[0]] - r[e])  # the cheapest cut is searched first
+        for i, j in reversed(steps):
+            w = v.copy()
+            w[i] = r[i, j]
+            if float(w.sum()) > best_val + 1e-12:
+                stack.append((w, (*[c for c in cuts if c[0] != i], (i, j))))
+    return best
+
+
 def varian_vector(data: BudgetData, *, time_limit: float | None = None) -> tuple[Fraction, ...]:
     """Varian's efficiency vector: ``v`` maximising ``Σ v_t`` such that GARP(v) holds in the
     supremum sense (no cycle of edges ``p_i·x_j < v_i·p_i·x_i``).
@@ -409,7 +298,9 @@ def varian_vector(data: BudgetData, *, time_limit: float | None = None) -> tuple
         nodes = np.flatnonzero(lab == c)
         if nodes.size < 2:
             continue
-        for i, j in _varian_cuts(P1[np.ix_(nodes, nodes)], r[np.ix_(nodes, nodes)], time_limit):
+        G, rr = P1[np.ix_(nodes, nodes)], r[np.ix_(nodes, nodes)]
+        cuts = _varian_search(G, rr)
+        for i, j in cuts if cuts is not None else _varian_cuts(G, rr, time_limit):
             a, b = int(nodes[i]), int(nodes[j])
             v[a] = min(v[a], ex.ratio(a, b))
     # exact check: the graph of edges with ratio < v_i is acyclic

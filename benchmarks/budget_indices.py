@@ -1,0 +1,112 @@
+"""Budget-data indices at scale: Houtman–Maks, CCEI, MPI and the CKMS panel with all indices.
+
+Run ``python benchmarks/budget_indices.py`` (PrefGraph is optional: ``pip install prefgraph``).
+Rows: the public entry points (``houtman_maks`` with its default time limit, ``ccei``,
+``mpi_bounds``, every index per subject of the CKMS 2014 panel) beside PrefGraph's batch engine
+and a numpy floor (one pass forming ``E = P Xᵀ``), with peak traced memory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _budget_data import random_data
+
+from coherence.budgets import (
+    budgets_from_csv,
+    ccei,
+    houtman_maks,
+    money_pump_index,
+    mpi_bounds,
+    varian_index,
+    violation_counts,
+)
+
+CKMS = Path(__file__).resolve().parents[2] / "shared" / "data" / "ckms2014" / "ckms2014_long.csv"
+
+
+def measure(fn):
+    tracemalloc.start()
+    t = time.perf_counter()
+    out = fn()
+    dt = time.perf_counter() - t
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return dt, peak / 2**20, out
+
+
+def floor(d):
+    return measure(lambda: (d.prices @ d.quantities.T).sum())[0]
+
+
+def prefgraph(arrays, metrics):
+    try:
+        import prefgraph as pg
+    except ImportError:
+        return None
+    return measure(lambda: pg.Engine(metrics=metrics).analyze_arrays(arrays))[0]
+
+
+def row(name, dt, mb, result, peer, fl):
+    peer_s = "—" if peer is None else f"{peer:.2f}"
+    print(f"| {name} | {dt:.2f} | {mb:.0f} | {result} | {peer_s} | {fl:.3f} |", flush=True)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--hm", type=int, nargs="*", default=[300, 1000])
+    ap.add_argument("--ccei", type=int, default=10_000)
+    ap.add_argument("--mpi", type=int, default=3_000)
+    ap.add_argument("--no-panel", action="store_true")
+    a = ap.parse_args()
+    print("| entry point | s | peak MiB | result | PrefGraph s | floor s |")
+    print("|---|---|---|---|---|---|")
+    for T in a.hm:
+        d = random_data(T)
+        dt, mb, hm = measure(lambda d=d: houtman_maks(d))
+        row(f"`houtman_maks` random T={T}", dt, mb,
+            f"{hm.index} removed, lower {hm.lower}, exact {hm.exact}",
+            None, floor(d))  # PrefGraph's greedy HM: 857 removals in 2 s at T=1,000
+    d = random_data(a.ccei)
+    dt, mb, c = measure(lambda: ccei(d))
+    row(f"`ccei` random T={a.ccei}", dt, mb, f"{c:.4f}",
+        prefgraph([(d.prices, d.quantities)], ["garp", "ccei"]), floor(d))
+    d = random_data(a.mpi)
+    dt, mb, m = measure(lambda: money_pump_index(d, "max"))
+    row(f"`money_pump_index(max)` random T={a.mpi}", dt, mb, f"{float(m):.4f}",
+        prefgraph([(d.prices, d.quantities)], ["garp", "mpi"]), floor(d))
+    if a.no_panel or not CKMS.exists():
+        return
+    panel = budgets_from_csv(CKMS, subject="id_member", observation="round",
+                             intercepts="x_intercept,y_intercept", quantities="x_choice,y_choice")
+    items = list(panel.items())
+    arr = [(dd.prices, dd.quantities) for _, dd in items]
+
+    def every_index():
+        for _, dd in items:
+            violation_counts(dd)
+            ccei(dd)
+            houtman_maks(dd)
+            varian_index(dd)
+            mpi_bounds(dd)
+
+    dt, mb, _ = measure(every_index)
+    fl = sum(floor(dd) for _, dd in items)
+    row(f"CKMS panel ({len(items)} subjects), every index", dt, mb, "—",
+        prefgraph(arr, ["garp", "ccei", "mpi"]), fl)
+    for name, fn in (("CCEI", ccei), ("Houtman–Maks", houtman_maks), ("Varian", varian_index),
+                     ("MPI", mpi_bounds)):
+        dt, mb, _ = measure(lambda fn=fn: [fn(dd) for _, dd in items])
+        row(f"CKMS panel, {name} only", dt, mb, "—", None, fl)
+
+
+if __name__ == "__main__":
+    np.seterr(all="ignore")
+    main()
