@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from collections.abc import Collection, Hashable, Mapping, Sequence
 from fractions import Fraction
 from pathlib import Path
@@ -39,9 +40,19 @@ def _refuse_constant(name: str) -> Any:
     raise InputError(f"invalid JSON: {name} is not a number JSON allows")
 
 
+def _parse_int(digits: str) -> int:
+    limit = sys.get_int_max_str_digits()
+    if limit and len(digits.lstrip("-")) > limit:
+        raise InputError(
+            f"invalid JSON: an integer of {len(digits.lstrip('-'))} digits"
+            f" (at most {limit} are read)"
+        )
+    return int(digits)
+
+
 def _parse(text: str | bytes | bytearray) -> Any:
     try:
-        return json.loads(text, parse_constant=_refuse_constant)
+        return json.loads(text, parse_constant=_refuse_constant, parse_int=_parse_int)
     except json.JSONDecodeError as exc:
         raise InputError(
             f"invalid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"

@@ -23,6 +23,7 @@ unranked).
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -118,7 +119,7 @@ class Election:
 
 
 def _check_ballot(
-    tiers: Ballot, alternatives: dict[int, str], data_type: str, *, where: str
+    tiers: Ballot, alternatives: Collection[int], data_type: str, *, where: str
 ) -> None:
     seen: set[int] = set()
     if not tiers:
@@ -135,7 +136,8 @@ def _check_ballot(
         if len(tier) > 1 and data_type in ("soc", "soi"):
             raise InputError(f"{where}: a tie {{...}} is not allowed in a .{data_type} file")
     if data_type in ("soc", "toc") and len(seen) != len(alternatives):
-        missing = min(set(alternatives) - seen)
+        unranked = (a for a in alternatives if a not in seen)  # a range: in increasing order
+        missing = next(unranked) if isinstance(alternatives, range) else min(unranked)
         raise InputError(
             f"{where}: a .{data_type} ballot must rank every alternative (missing {missing})"
         )
@@ -218,39 +220,55 @@ def parse_preflib(text: str, *, source: str = "<text>", data_type: str | None = 
     dt = (data_type or meta.get("DATA TYPE") or "toi").lower()
     if dt not in _DATA_TYPES:
         raise InputError(f"{source}: unknown PrefLib data type {dt!r}")
-    n_alt = meta.get("NUMBER ALTERNATIVES")
-    if names:
-        alternatives = dict(sorted(names.items()))
-        if n_alt is not None and n_alt.isdigit() and int(n_alt) != len(alternatives):
-            raise InputError(
-                f"{source}: NUMBER ALTERNATIVES is {n_alt} but {len(alternatives)} are named"
-            )
-    elif n_alt is not None:
-        if not n_alt.isdigit() or int(n_alt) < 1:
-            raise InputError(f"{source}: NUMBER ALTERNATIVES must be a positive integer")
-        alternatives = {a: str(a) for a in range(1, int(n_alt) + 1)}
-    else:
-        alternatives = {}
     ballots: list[tuple[int, Ballot]] = []
     for count, order, where in raw:
         if count < 0:
             raise InputError(f"{where}: count must be a non-negative integer, got {count}")
-        tiers = _parse_order(order, where)
-        if not names and n_alt is None:
-            for t in tiers:
-                for a in t:
-                    alternatives.setdefault(a, str(a))
-        ballots.append((count, tiers))
+        ballots.append((count, _parse_order(order, where)))
     if not ballots:
         raise InputError(f"{source}: no ballots")
-    alternatives = dict(sorted(alternatives.items()))
+    pool = _alternatives(meta.get("NUMBER ALTERNATIVES"), names, ballots, source)
     for (_count, tiers), (_, _, where) in zip(ballots, raw, strict=True):
-        _check_ballot(tiers, alternatives, dt, where=where)
+        _check_ballot(tiers, pool, dt, where=where)
+    if isinstance(pool, range):
+        _check_declared(pool, ballots, source)
+    alternatives = pool if isinstance(pool, dict) else {a: str(a) for a in pool}
     total = sum(c for c, _ in ballots)
     nv = meta.get("NUMBER VOTERS")
     if nv is not None and (not nv.isdigit() or int(nv) != total):
         raise InputError(f"{source}: NUMBER VOTERS is {nv} but the counts add up to {total}")
     return Election(alternatives, tuple(ballots), dt, meta)
+
+
+def _alternatives(
+    n_alt: str | None, names: dict[int, str], ballots: list[tuple[int, Ballot]], source: str
+) -> dict[int, str] | range:
+    """The alternatives: the named ones, else ``1..NUMBER ALTERNATIVES`` (a ``range``: nothing
+    is allocated before the ballots are checked against it), else those the ballots rank."""
+    if n_alt is not None and (not n_alt.isdigit() or int(n_alt) < 1):
+        raise InputError(f"{source}: NUMBER ALTERNATIVES must be a positive integer")
+    if names:
+        if n_alt is not None and int(n_alt) != len(names):
+            raise InputError(
+                f"{source}: NUMBER ALTERNATIVES is {n_alt} but {len(names)} are named"
+            )
+        return dict(sorted(names.items()))
+    if n_alt is not None:
+        return range(1, int(n_alt) + 1)
+    return {a: str(a) for a in sorted({a for _, tiers in ballots for tier in tiers for a in tier})}
+
+
+def _check_declared(pool: range, ballots: list[tuple[int, Ballot]], source: str) -> None:
+    """A declared number of unnamed alternatives is checked against the content: each of
+    ``1..n`` must be ranked by some ballot (one neither named nor ranked is nowhere in the
+    file, and a 200-byte file cannot declare 10⁸ of them). O(size of the ballots)."""
+    ranked = {a for _, tiers in ballots for tier in tiers for a in tier}
+    if len(pool) > len(ranked):
+        missing = next(a for a in pool if a not in ranked)
+        raise InputError(
+            f"{source}: NUMBER ALTERNATIVES is {len(pool)}, but no alternative is named and no "
+            f"ballot ranks alternative {missing}"
+        )
 
 
 def read_preflib(path: str | Path, *, data_type: str | None = None) -> Election:

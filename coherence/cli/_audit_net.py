@@ -86,7 +86,15 @@ def _staged_audit(model: Any, items: Any, labels: tuple[Any, ...] | None, dev: A
     n = int(items.shape[0])
     t0 = time.perf_counter()
     with progress.stage(f"eliciting {n * (n - 1)} ordered pairs of {n} items"):
-        el = elicit(model, items, device=dev, progress=False)
+        try:
+            el = elicit(model, items, device=dev, progress=False)
+        except RuntimeError as exc:  # torch's message for a width the model cannot take
+            if "shape" not in str(exc) and "size" not in str(exc):
+                raise
+            raise InputError(
+                f"the items have {int(items.shape[1])} features each, which "
+                f"{type(model).__name__} cannot take: {str(exc).splitlines()[0]}"
+            ) from None
     t_el = time.perf_counter() - t0
     names = el.items if labels is None else tuple(labels)
     if len(names) != el.n:

@@ -84,11 +84,15 @@ def wtp_from_csv(path: str) -> WillingnessToPay:
             labels.setdefault(x, len(labels))
     W = np.full((len(labels), len(labels)), -np.inf)
     for lineno, r in enumerate(rows, start=2):
+        if r["holding"] == r["offered"]:
+            raise InputError(
+                f"{path}:{lineno}: an item cannot be swapped for itself ({r['holding']!r})"
+            )
         try:
             v = float(r["pay"])
         except ValueError:
             raise InputError(f"{path}:{lineno}: pay must be a number, got {r['pay']!r}") from None
-        if math.isnan(v):
-            raise InputError(f"{path}:{lineno}: pay is NaN")
+        if not math.isfinite(v):
+            raise InputError(f"{path}:{lineno}: pay must be a finite number, got {r['pay'][:40]!r}")
         W[labels[r["holding"]], labels[r["offered"]]] = v
     return WillingnessToPay(tuple(labels), W)

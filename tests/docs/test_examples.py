@@ -1,9 +1,13 @@
-"""Every ```python example in README.md and docs/ runs.
+"""Every ```python example in README.md and docs/ runs, and prints what the page shows.
 
 Each page runs in a fresh namespace, its blocks in order, with the repository root as the
 working directory, so a block may use what an earlier block on the same page defined. A block
-fails the page's test when it raises. Top-level ``test_*`` functions that a page defines and that
-take no arguments (Hypothesis ``@given`` tests) are called too, with few examples.
+fails the page's test when it raises. A ```text block that directly follows a ```python block
+(nothing but blank lines between them) is that block's output: what the block prints must match
+it, as a doctest's output does (``...`` stands for any text, runs of white space, line breaks
+included, compare equal). Top-level ``test_*`` functions that a page defines and that take no
+arguments (Hypothesis ``@given`` tests) are called too, with few examples. The ```console and
+```bash blocks are run by ``test_commands.py``.
 
 Blocks are skipped when
 
@@ -19,8 +23,11 @@ example, raises here instead of warning.
 from __future__ import annotations
 
 import ast
+import contextlib
+import doctest
 import importlib.util
 import inspect
+import io
 import re
 import warnings
 from collections.abc import Iterator
@@ -33,7 +40,7 @@ ROOT = Path(__file__).resolve().parents[2]
 PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]
 HAS_TORCH = importlib.util.find_spec("torch") is not None
 
-_OPEN = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*python\b.*$")
+_OPEN = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*(?P<lang>[\w-]*).*$")
 _SKIP = re.compile(r"^\s*<!--\s*skip\b(?::\s*(?P<reason>.*?))?\s*-->\s*$")
 _NEEDS_TORCH = re.compile(
     r"^\s*(import\s+torch\b|from\s+torch\b|(from|import)\s+coherence\.bridge\b)", re.M
@@ -42,12 +49,15 @@ _NEEDS_TORCH = re.compile(
 
 @dataclass(frozen=True)
 class Block:
-    """One fenced ```python block: its source (dedented) and where it starts."""
+    """One fenced block: its source (dedented), where it starts and, for ```python, the
+    output shown after it."""
 
     page: Path
     line: int  # 1-based line of the first code line
     source: str
     skip: str | None  # the reason given by a ``<!-- skip -->`` marker
+    lang: str = "python"
+    output: str | None = None  # the ```text block right after it, if any
 
     @property
     def where(self) -> str:
@@ -58,8 +68,9 @@ def _name(page: Path) -> str:
     return str(page.relative_to(ROOT)) if page.is_relative_to(ROOT) else str(page)
 
 
-def blocks(page: Path) -> Iterator[Block]:
-    """The ```python blocks of a markdown page, in order. O(lines)."""
+def fences(page: Path) -> Iterator[tuple[Block, int]]:
+    """Every fenced block of a markdown page with the 1-based line of its closing fence, in
+    order. O(lines)."""
     lines = page.read_text(encoding="utf-8").splitlines()
     i = 0
     while i < len(lines):
@@ -82,8 +93,36 @@ def blocks(page: Path) -> Iterator[Block]:
             k -= 1
         marker = _SKIP.match(lines[k]) if k >= 0 else None
         skip = (marker["reason"] or "marked as not runnable") if marker else None
-        yield Block(page, i + 2, "\n".join(body) + "\n", skip)
+        yield Block(page, i + 2, "\n".join(body) + "\n", skip, m["lang"] or "text"), j + 1
         i = j + 1
+
+
+def blocks(page: Path, lang: str = "python") -> Iterator[Block]:
+    """The blocks of one language on a markdown page, in order; a ```python block carries
+    the ```text block that directly follows it as its ``output``. O(lines)."""
+    found = list(fences(page))
+    for k, (block, end) in enumerate(found):
+        if block.lang != lang:
+            continue
+        if lang == "python" and k + 1 < len(found):
+            after, _ = found[k + 1]
+            # the next fence opens right after this one closes (blank lines between)
+            if after.lang == "text" and _only_blank(page, end, after.line - 1):
+                block = Block(block.page, block.line, block.source, block.skip,
+                              block.lang, after.source)
+        yield block
+
+
+def _only_blank(page: Path, after_line: int, fence_line: int) -> bool:
+    lines = page.read_text(encoding="utf-8").splitlines()
+    return all(not x.strip() for x in lines[after_line : fence_line - 1])
+
+
+def output_matches(shown: str, printed: str) -> bool:
+    """Whether ``printed`` matches the ``shown`` output as in a doctest (``...`` for any
+    text, white space normalised). O(len(shown) · len(printed)) at worst."""
+    flags = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
+    return doctest.OutputChecker().check_output(shown, printed, flags)
 
 
 def _bound(tree: ast.Module) -> set[str]:
@@ -106,12 +145,19 @@ def _used(tree: ast.Module) -> set[str]:
 def _run(block: Block, namespace: dict[str, object]) -> None:
     # Padding keeps the markdown line numbers, so a traceback points into the page.
     code = compile("\n" * (block.line - 1) + block.source, str(block.page), "exec")
+    printed = io.StringIO()
     try:
-        exec(code, namespace)
+        with contextlib.redirect_stdout(printed):
+            exec(code, namespace)
     except Exception as exc:
         raise AssertionError(
             f"example at {block.where} raised {type(exc).__name__}: {exc}"
         ) from exc
+    if block.output is not None and not output_matches(block.output, printed.getvalue()):
+        raise AssertionError(
+            f"example at {block.where} printed\n{printed.getvalue()}\n"
+            f"but the page shows\n{block.output}"
+        )
 
 
 def _call_tests(page: Path, namespace: dict[str, object]) -> None:
