@@ -2,8 +2,8 @@
 
 Integers come first (state count, probability weights, event masks, price numerators) and the
 labels ``"w0", "w1", …`` last, so a failing example shrinks to one state and few bets; an
-incoherent example shrinks towards a single bet with a sure loss, and never needs more than
-two bets in its smallest Dutch book.
+incoherent example shrinks to a single bet with a sure loss (the impossible event priced
+1/2), and never needs more than two bets in its smallest Dutch book.
 """
 
 from __future__ import annotations
@@ -36,11 +36,14 @@ def credences(
     max_weight: int = 6,
 ) -> st.SearchStrategy[Credences]:
     """Credences, coherent (every price the probability of its event under one measure),
-    incoherent (a bet on an event and one on its complement whose prices do not add up to 1),
-    or either (``coherent=None``).
+    incoherent (a bet on an event and one on its complement whose prices do not add up to 1,
+    or one bet on the impossible or the sure event priced off 0 or 1), or either
+    (``coherent=None``).
 
-    Incoherent examples need ``max_bets ≥ 2``; with ``min_bets ≥ 0`` they still carry two
-    bets (the complementary pair). Shrinks towards one state, few bets, price perturbation 1.
+    Incoherent examples need ``max_bets ≥ 1``. Shrinks towards one state, few bets, price
+    perturbation 1; an incoherent example to one state and the single bet ``(∅, 1/2)``
+    (de Finetti 1937: a price off the probability of an impossible event is a sure loss).
+    Each draw is O(n·k) for n states and k bets.
 
     >>> from hypothesis import given, settings
     >>> from coherence.beliefs import check_credences
@@ -53,15 +56,15 @@ def credences(
     {False}
     """
     _sizes(min_states, max_states, min_bets, max_bets)
-    if coherent is False and max_bets < 2:
-        raise InvalidArgument("incoherent credences need max_bets ≥ 2")
+    if coherent is False and max_bets < 1:
+        raise InvalidArgument("incoherent credences need max_bets ≥ 1")
     integer_arg(max_weight, "max_weight", min_value=1)
-    if coherent is None:
+    if coherent is None and max_bets >= 1:
         return st.one_of(
             _credences(True, min_states, max_states, min_bets, max_bets, max_weight),
-            _credences(False, min_states, max_states, min_bets, max(max_bets, 2), max_weight),
+            _credences(False, min_states, max_states, min_bets, max_bets, max_weight),
         )
-    return _credences(coherent, min_states, max_states, min_bets, max_bets, max_weight)
+    return _credences(coherent is not False, min_states, max_states, min_bets, max_bets, max_weight)
 
 
 def _credences(
@@ -76,22 +79,33 @@ def _credences(
             weights[0] = 1
         total = sum(weights)
         pi = [Fraction(w, total) for w in weights]
-        lo = min_bets if coherent else max(min_bets - 2, 0)
-        hi = max_bets if coherent else max_bets - 2
-        k = draw(st.integers(lo, max(lo, hi)))
+        bad = [] if coherent else _sure_loss(draw, n, pi, total, max_weight, max_bets)
+        lo = max(min_bets - len(bad), 0)
+        k = draw(st.integers(lo, max(lo, max_bets - len(bad))))
         masks = draw(st.lists(st.integers(0, 2**n - 1), min_size=k, max_size=k))
-        bets = []
+        bets = list(bad)
         for m in masks:
             ev = [i for i in range(n) if m >> i & 1]
             bets.append((ev, sum((pi[i] for i in ev), Fraction(0))))
-        if not coherent:
-            m = draw(st.integers(0, 2**n - 1))
-            ev = [i for i in range(n) if m >> i & 1]
-            comp = [i for i in range(n) if not m >> i & 1]
-            p = sum((pi[i] for i in ev), Fraction(0))
-            delta = draw(st.integers(1, 2 * max_weight)) * draw(st.sampled_from((1, -1)))
-            bets = [(ev, p + Fraction(delta, 2 * total)), (comp, 1 - p), *bets]
         labels = [f"w{i}" for i in range(n)]
         return Credences(labels, [([labels[i] for i in ev], p) for ev, p in bets])
 
     return build()
+
+
+def _sure_loss(
+    draw: st.DrawFn, n: int, pi: list[Fraction], total: int, max_weight: int, max_bets: int
+) -> list[tuple[list[int], Fraction]]:
+    """The incoherent core: a bet on an event priced off its probability, plus a bet on the
+    complement at the complement's probability unless the event is impossible or sure (then
+    the one bet is a sure loss on its own). O(n)."""
+    full = 2**n - 1
+    m = draw(st.integers(0, full) if max_bets >= 2 else st.sampled_from((0, full)))
+    ev = [i for i in range(n) if m >> i & 1]
+    comp = [i for i in range(n) if not m >> i & 1]
+    p = sum((pi[i] for i in ev), Fraction(0))
+    delta = draw(st.integers(1, 2 * max_weight)) * draw(st.sampled_from((1, -1)))
+    bad = [(ev, p + Fraction(delta, 2 * total))]
+    if 0 < m < full:
+        bad.append((comp, 1 - p))
+    return bad

@@ -11,9 +11,11 @@ shrinks to the Condorcet profile of 3 voters over 3 items. Items are the integer
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
+from hypothesis import reject
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
@@ -113,8 +115,9 @@ def committees(
     rule: Rule | st.SearchStrategy[Rule] | None = None,
     kind: str = "linear",
     counts: bool = False,
+    coherent: bool | None = None,
 ) -> st.SearchStrategy[Committee]:
-    """Committees over items ``0..n−1``.
+    """Committees over items ``0..n−1``, coherent or incoherent on request.
 
     Args:
         min_members: least number of members.
@@ -126,10 +129,18 @@ def committees(
             rule from :func:`rules`.
         kind: ``"linear"`` (strict rankings), ``"weak"`` (rankings with ties) or
             ``"utility"`` (integer utilities, so ties and cardinal weights).
-        counts: also draw a count (1–5 voters) per member.
+        counts: also draw a count (1–3 voters) per member.
+        coherent: ``True`` for committees :func:`coherence.check` certifies (a rule that
+            cannot cycle, or simple majority over identical members), ``False`` for
+            committees it pumps (simple majority over a Condorcet cycle), ``None`` for
+            either (half the draws each way when the rule allows a cycle).
 
     Shrinks towards fewer members, fewer items, identical members ranking items in their
-    natural order, count 1, and the first rule of :func:`rules` (unanimity).
+    natural order, count 1, and the first rule of :func:`rules` (unanimity). With
+    ``coherent=False`` it shrinks to the Condorcet profile (Condorcet 1785): three members
+    ranking items ``0, 1, 2`` as ``2 ≻ 1 ≻ 0``, ``0 ≻ 2 ≻ 1`` and ``1 ≻ 0 ≻ 2``, under
+    ``Majority()``. Each draw costs O(m·n²) (tallies); incoherent draws add one majority
+    cycle search, O(n³).
 
     >>> from hypothesis import find, settings
     >>> c = find(committees(max_members=2, max_items=3), lambda c: c.m == 2,
@@ -143,21 +154,69 @@ def committees(
         raise InvalidArgument(f"kind must be one of {_KINDS}, got {kind!r}")
     if rule is not None and not isinstance(rule, Rule | st.SearchStrategy):
         raise InvalidArgument(f"rule must be a Rule or a strategy of rules, got {rule!r}")
-    key_range = max(max_items - 1, 1) if kind != "utility" else 2 * max_items
+    if coherent not in (None, True, False):
+        raise InvalidArgument(f"coherent must be True, False or None, got {coherent!r}")
+    sizes = _Sizes(min_members, max_members, min_items, max_items, kind, counts)
+    cycling = rule is None or rule == Majority()
+    if coherent is False:
+        if not cycling:
+            raise InvalidArgument(f"coherent=False needs rule=None or Majority(), got {rule!r}")
+        if max_items < 3 or max_members < 3:
+            raise InvalidArgument("an incoherent committee needs max_items ≥ 3 and "
+                                  "max_members ≥ 3 (a Condorcet cycle)")
+        return _incoherent(sizes)
+    plain = _plain(sizes, rule, coherent is True)
+    if coherent is None and cycling and max_items >= 3 and max_members >= 3:
+        return st.one_of(plain, _incoherent(sizes))
+    return plain
 
+
+@dataclass(frozen=True)
+class _Sizes:
+    min_members: int
+    max_members: int
+    min_items: int
+    max_items: int
+    kind: str
+    counts: bool
+
+    @property
+    def key_range(self) -> int:
+        return max(self.max_items - 1, 1) if self.kind != "utility" else 2 * self.max_items
+
+    def committee(self, keys: list[list[int]], rule: Rule, cnt: list[int] | None,
+                  labels: Sequence[int] | None = None) -> Committee:
+        """The committee whose members key the first ``n`` items by ``keys``, item ``j``
+        renamed ``labels[j]`` (after ties are broken by position)."""
+        n = len(keys[0])
+        items = tuple(range(n))
+        name = items if labels is None else tuple(labels)
+        if self.kind == "utility":
+            members: list[Any] = [UtilityMember({name[j]: k[j] for j in items}) for k in keys]
+        else:
+            members = [OrderMember(tuple(tuple(name[j] for j in t)
+                                         for t in _tiers(k, n, self.kind))) for k in keys]
+        return Committee(tuple(members), rule, items, cnt)
+
+
+def _plain(sizes: _Sizes, rule: Rule | st.SearchStrategy[Rule] | None,
+           coherent: bool) -> st.SearchStrategy[Committee]:
+    """Committees with any rule; ``coherent`` makes simple- or super-majority members
+    identical (the only rule of :func:`rules` whose relation can cycle)."""
+    max_items, key_range = sizes.max_items, sizes.key_range
     ballots = st.lists(
         st.tuples(
             st.integers(1, 3),
             st.lists(st.integers(0, key_range), min_size=max_items, max_size=max_items),
         ),
-        min_size=1, max_size=max_members,
+        min_size=1, max_size=sizes.max_members,
     )
 
     @st.composite
     def build(draw: Any) -> Committee:
-        keys, cnt = _ballot_keys(draw(ballots), counts, min_members, max_members)
-        keys = _restrict(keys, min_items)
-        n = len(keys[0])
+        keys, cnt = _ballot_keys(draw(ballots), sizes.counts, sizes.min_members,
+                                 sizes.max_members)
+        keys = _restrict(keys, sizes.min_items)
         m = len(keys)
         if rule is None:
             r = draw(rules(members=m))
@@ -165,14 +224,65 @@ def committees(
             r = draw(rule)
         else:
             r = rule
-        items = tuple(range(n))
-        if kind == "utility":
-            members: list[Any] = [UtilityMember({j: k[j] for j in items}) for k in keys]
-        else:
-            members = [OrderMember(_tiers(k, n, kind)) for k in keys]
-        return Committee(tuple(members), r, items, cnt)
+        if coherent and isinstance(r, Majority):
+            keys = [keys[0]] * m
+        return sizes.committee(keys, r, cnt)
 
     return build()
+
+
+#: Keys of the Condorcet core over items 0, 1, 2 (higher is better): the members rank them
+#: 2 ≻ 1 ≻ 0, 0 ≻ 2 ≻ 1 and 1 ≻ 0 ≻ 2.
+_CORE = ((0, 1, 2), (2, 0, 1), (1, 2, 0))
+
+
+def _incoherent(sizes: _Sizes) -> st.SearchStrategy[Committee]:
+    """Simple-majority committees with a Condorcet cycle: the core first (three members with
+    one shared count), then extra items (ranked anywhere by the core members, which keeps the
+    core's cycle) and extra members, kept only while a majority cycle survives."""
+    max_items = sizes.max_items
+    spare = max_items - 3
+    step = max(spare, 1)  # core keys s, 2s, 3s leave room for extra items between them
+    low = 3 * step
+
+    @st.composite
+    def build(draw: Any) -> Committee:
+        share = draw(st.integers(1, max(1, min(3, sizes.max_members // 3))), label="count")
+        core_extra = [draw(st.lists(st.integers(0, low), min_size=spare, max_size=spare))
+                      for _ in _CORE]
+        slots = sizes.max_members - (3 if sizes.counts else 3 * share)
+        extra = draw(st.lists(
+            st.tuples(st.integers(1, 3), st.lists(st.integers(0, low + 2), min_size=max_items,
+                                                  max_size=max_items)),
+            max_size=slots), label="extra members")
+        n = 3 + draw(st.integers(max(0, sizes.min_items - 3), spare), label="extra items")
+        order = draw(st.permutations(range(n)), label="labels")
+        core = [[(k + 1) * step for k in ck] + ce
+                for ck, ce in zip(_CORE, core_extra, strict=True)]
+        core_ballots = [(share, k) for k in core]
+        chosen = _keep_cycle(core_ballots, extra, sizes, n)
+        if chosen is None:
+            reject()
+        keys, cnt = chosen
+        return sizes.committee(keys, Majority(), cnt, order)
+
+    return build()
+
+
+def _keep_cycle(core: list[tuple[int, list[int]]], extra: list[tuple[int, list[int]]],
+                sizes: _Sizes, n: int) -> tuple[list[list[int]], list[int] | None] | None:
+    """The core ballots plus the longest prefix of ``extra`` whose simple-majority relation
+    over the first ``n`` items still cycles, sized to ``sizes``; ``None`` when no prefix has
+    enough members. O(len(extra)·(m·n² + n³))."""
+    for cut in range(len(extra), -1, -1):
+        ballots = core + extra[:cut]
+        keys, cnt = _ballot_keys(ballots, sizes.counts, 1, sizes.max_members)
+        if len(keys) < sizes.min_members:
+            return None
+        keys = [k[:n] for k in keys]
+        if cut == 0 or sizes.committee(keys, Majority(), cnt).majority_cycle() is not None:
+            return keys, cnt
+    return None
 
 
 def profiles(

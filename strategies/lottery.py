@@ -2,7 +2,7 @@
 
 Probabilities are drawn as small integer weights (then normalised exactly), utilities as
 small integers; incoherent preferences are built around one common-consequence /
-common-ratio reversal, so they shrink to the two-comparison witness.
+common-ratio reversal, so they shrink to the two-comparison witness over three lotteries.
 """
 
 from __future__ import annotations
@@ -65,7 +65,11 @@ def lottery_preferences(
 ) -> st.SearchStrategy[LotteryPreferences]:
     """Preferences over lotteries: expected-utility ones (complete, from integer utilities),
     ones with an independence reversal (``p ≻ q`` but ``α q + (1−α) r ≻ α p + (1−α) r``),
-    or either (``None``). Reversals shrink to the four lotteries of the two comparisons.
+    or either (``None``). Reversals shrink to three lotteries and two comparisons: the sure
+    first outcome over the sure second, and ``9/10·first + 1/10·second`` over the sure first
+    (the common consequence is the preferred lottery itself, so ``α p + (1−α) r = p``), which
+    no expected utility allows (von Neumann & Morgenstern 1944, independence). Each draw is
+    O(k·|outcomes|) for k lotteries, plus the expected-utility relation, O(k²).
 
     >>> from hypothesis import given, settings
     >>> from coherence.beliefs import check_lottery_preferences

@@ -309,6 +309,15 @@ def tournaments(draw: st.DrawFn, *, min_items: int = 1, max_items: int | None = 
     return _relabel(draw, R)
 
 
+def _wtp_entry(code: int) -> float | None:
+    """Entry code → payment: 0 is ``None`` (never), then 0, 1/2, −1/2, 1, −1, … (codes
+    shrink towards small payments). O(1)."""
+    if code == 0:
+        return None
+    h = code // 2
+    return h / 2 if code % 2 == 0 or h == 0 else -h / 2
+
+
 @st.composite
 def willingness_to_pay(
     draw: st.DrawFn,
@@ -344,19 +353,20 @@ def willingness_to_pay(
                     slack = draw(st.integers(0, max_value))
                     W[i, j] = (u[j] - u[i]) - slack
         return WillingnessToPay(tuple(range(n)), W)
-    # Keyed rows (see preference_relations): deleting an item keeps every other entry, so
-    # pumps shrink to two items. Entries shrink to "never" (None), then to small integers.
-    value = st.one_of(
-        st.none(),
-        st.builds(lambda k, d: k / d, st.integers(-max_value, max_value), st.sampled_from([1, 2])),
-    )
+    # The planted cycle comes first (its length and payments), then keyed rows (see
+    # preference_relations): deleting an item keeps every other entry, so pumps shrink to
+    # two items. Each entry is one integer code: 0 is "never", others small (half-)integers.
+    plant = coherent is False or (coherent is None and not draw(st.booleans(), label="free"))
+    cycle: list[int] = []
+    if plant:
+        k = draw(st.integers(2, max_items), label="cycle length")
+        cycle = [draw(st.integers(-max_value, max_value)) for _ in range(k - 1)]
+        cycle.append(1 - sum(cycle) + draw(st.integers(0, max_value)))  # the pump gains ≥ 1
+    codes = st.lists(st.integers(0, 4 * max_value + 1), min_size=max_items, max_size=max_items)
     entries = draw(
         st.lists(
-            st.tuples(
-                st.integers(0, max_items - 1),
-                st.lists(value, min_size=max_items, max_size=max_items),
-            ),
-            min_size=min_items,
+            st.tuples(st.integers(0, max_items - 1), codes),
+            min_size=max(min_items, len(cycle)),
             max_size=max_items,
             unique_by=lambda e: e[0],
         )
@@ -365,15 +375,13 @@ def willingness_to_pay(
     W = np.full((n, n), -np.inf)
     for i in range(n):
         for j in range(n):
-            v = entries[i][1][entries[j][0]]
+            v = _wtp_entry(entries[i][1][entries[j][0]])
             if i != j and v is not None:
                 W[i, j] = v
-    if coherent is False:
-        k = draw(st.integers(2, n))
-        pays = [draw(st.integers(-max_value, max_value)) for _ in range(k - 1)]
-        last = max(1 - sum(pays), draw(st.integers(-max_value, max_value)))
+    if plant:
+        k = len(cycle)
         for t in range(k):
-            W[t, (t + 1) % k] = pays[t] if t < k - 1 else last
+            W[t, (t + 1) % k] = cycle[t]
         perm = np.array(draw(st.permutations(range(n))), dtype=np.int64)
         inv = np.argsort(perm)
         W = W[np.ix_(inv, inv)]

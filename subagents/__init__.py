@@ -19,6 +19,7 @@ from coherence.subagents.extensions import ExtensionCount, count_linear_extensio
 from coherence.subagents.interop import from_pref_voting, to_pref_voting
 from coherence.subagents.members import ExpectedUtilityMember, Member, OrderMember, UtilityMember
 from coherence.subagents.preflib import Election, parse_preflib, read_preflib
+from coherence.subagents.random_utility import from_random_utility
 from coherence.subagents.rules import (
     Dictator,
     Lexicographic,
@@ -65,6 +66,7 @@ __all__ = [
     "critical_pairs",
     "decompose",
     "from_pref_voting",
+    "from_random_utility",
     "information_bits",
     "minimal_subcommittee",
     "parse_preflib",

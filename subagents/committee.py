@@ -26,6 +26,7 @@ import numpy as np
 from coherence.errors import InputError
 from coherence.graphs import shortest_cycle_through
 from coherence.relations import PreferenceRelation
+from coherence.stochastic import PairRecord, StochasticChoice
 from coherence.subagents.members import Member, OrderMember, UtilityMember, exact_number
 from coherence.subagents.rules import Rule, Unanimity, rule_from_json
 from coherence.validation import check_integer, check_type, validate_items
@@ -499,6 +500,31 @@ class Committee:
         if cyc is None:
             return None
         return tuple(self.items[i] for i in cyc)
+
+    def choice_probabilities(self) -> StochasticChoice:
+        """The population's binary choice probabilities: ``P(a over b)`` is the share of
+        voters (members weighted by their counts) that strictly prefer ``a`` to ``b``,
+        among those ranking both; ties give an "indifferent" share (ternary data), pairs no
+        member ranks are unobserved. Exact Fractions; O(m·n²) (one :meth:`tally`).
+        :func:`coherence.check` of the result asks whether *some* population of utility
+        maximisers could choose so; this committee is one (for complete ballots).
+
+        >>> c = Committee.from_rankings([["a", "b", "c"], ["c", "a", "b"]], counts=[3, 1])
+        >>> d = c.choice_probabilities()
+        >>> d.probability("a", "c"), d.forced
+        (Fraction(3, 4), True)
+        """
+        F = self.tally()
+        r = self.ranked.astype(np.int64)
+        both = (self.counts[:, None] * r).T @ r  # voters ranking both i and j
+        records = []
+        for i in range(self.n):
+            for j in range(i + 1, self.n):
+                total = int(both[i, j])
+                if total:
+                    pa, pb = Fraction(int(F[i, j]), total), Fraction(int(F[j, i]), total)
+                    records.append(PairRecord(i, j, pa, pb, 1 - pa - pb))
+        return StochasticChoice(self.items, records)
 
     def __len__(self) -> int:
         return self.m

@@ -61,8 +61,13 @@ class Tableau:
         p = T[r, c]
         row = T[r].copy()
         col = T[:, c].copy()
-        T = T * p
         nz = np.flatnonzero(col != 0)
+        if p == D and len(nz) == 1:  # already the unit column D·e_r: nothing to eliminate
+            if self.R is not None and self.R[c] != 0:
+                self.R = (self.R * D - self.R[c] * row[:-1]) // D
+            self.basis[r] = c
+            return
+        T = T * p
         if len(nz):
             T[nz] -= np.multiply.outer(col[nz], row)
         if D != 1:

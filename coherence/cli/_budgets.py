@@ -57,6 +57,8 @@ _COLUMNS = (
     ("mpi_min", "MPImin", "{:.4f}"),
 )
 _CHECKS = {"garp": check_garp, "sarp": check_sarp, "warp": check_warp}
+#: seconds Houtman–Maks may take per subject before it answers with bounds
+HM_TIME_LIMIT = 10.0
 #: the longest cycle the text table shows in full
 _SHOWN = 8
 
@@ -72,9 +74,11 @@ def _cycle(data: BudgetData, labels: tuple[str, ...], axiom: str, efficiency: An
 
 
 def subject_report(subject: str, data: BudgetData, efficiency: Any = 1, *,
-                   axiom: str = "garp", labels: tuple[str, ...] = ()) -> dict[str, Any]:
+                   axiom: str = "garp", labels: tuple[str, ...] = (),
+                   time_limit: float | None = HM_TIME_LIMIT) -> dict[str, Any]:
     """The per-subject JSON record of the CLI contract, with the cycle that violates
-    ``axiom`` (``None`` when it holds)."""
+    ``axiom`` (``None`` when it holds). Houtman–Maks stops after ``time_limit`` seconds with
+    the best removal found and a proved lower bound (``houtman_maks_exact`` false)."""
     counts = violation_counts(data, efficiency)
     try:
         lo, hi = mpi_bounds(data)
@@ -82,6 +86,7 @@ def subject_report(subject: str, data: BudgetData, efficiency: Any = 1, *,
         lo, hi = None, float(money_pump_index(data, "max"))
     labels = labels or tuple(str(t + 1) for t in range(data.T))
     cycle, cycle_mpi = _cycle(data, labels, axiom, efficiency) if counts[axiom] else (None, None)
+    hm = houtman_maks(data, efficiency, time_limit=time_limit)
     return {
         "subject": subject,
         "observations": data.T,
@@ -93,7 +98,9 @@ def subject_report(subject: str, data: BudgetData, efficiency: Any = 1, *,
         "warp": counts["warp"] == 0,
         "warp_violations": counts["warp"],
         "ccei": ccei(data),
-        "houtman_maks": houtman_maks(data, efficiency).index,
+        "houtman_maks": hm.index,
+        "houtman_maks_lower": hm.lower,
+        "houtman_maks_exact": hm.exact,
         "varian": varian_index(data),
         "mpi_max": hi,
         "mpi_min": lo,
@@ -134,9 +141,8 @@ def _table(rows: list[dict[str, Any]], summary: dict[str, Any]) -> str:
     axiom = summary["axiom"]
     cells = [[h for _, h, _ in _COLUMNS] + [f"{axiom} cycle"]]
     for r in rows:
-        cells.append(["—" if r[k] is None else fmt.format(r[k]) if not isinstance(r[k], bool)
-                      else ("yes" if r[k] else "NO")
-                      for k, _, fmt in _COLUMNS] + [_cycle_text(r["cycle"], "→", _SHOWN)])
+        cells.append([_cell(r, k, fmt) for k, _, fmt in _COLUMNS]
+                     + [_cycle_text(r["cycle"], "→", _SHOWN)])
     n = len(cells[0])
     widths = [max(len(row[c]) for row in cells) for c in range(n)]
     lines = ["  ".join(v.rjust(w) if 0 < c < n - 1 else v.ljust(w) for c, (v, w) in
@@ -152,17 +158,30 @@ def _table(rows: list[dict[str, Any]], summary: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def _cell(r: dict[str, Any], k: str, fmt: str) -> str:
+    v = r[k]
+    if v is None:
+        return "—"
+    if isinstance(v, bool):
+        return "yes" if v else "NO"
+    if k == "houtman_maks" and not r.get("houtman_maks_exact", True):
+        return f"≤{v} (≥{r['houtman_maks_lower']})"  # bounds: the time limit was reached
+    return fmt.format(v)
+
+
 def _csv(rows: list[dict[str, Any]]) -> str:
     out = io.StringIO()
     keys = [k for k, _, _ in _COLUMNS]
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow([*keys[:2], "goods", *keys[2:], "cycle", "cycle_mpi"])
+    writer.writerow([*keys[:2], "goods", *keys[2:], "cycle", "cycle_mpi", "houtman_maks_lower",
+                     "houtman_maks_exact"])
     for r in rows:
         vals = [r[k] for k in keys]
         writer.writerow([*(_csv_cell(v) for v in vals[:2]), " ".join(r["goods"]),
                          *(_csv_cell(v) for v in vals[2:]),
                          "" if not r["cycle"] else _cycle_text(r["cycle"], ">"),
-                         _csv_cell(r["cycle_mpi"])])
+                         _csv_cell(r["cycle_mpi"]), _csv_cell(r["houtman_maks_lower"]),
+                         _csv_cell(r["houtman_maks_exact"])])
     return out.getvalue()
 
 
@@ -198,7 +217,8 @@ def _read(args: argparse.Namespace) -> BudgetPanel:
 
 
 def _reports(panel: BudgetPanel, efficiency: Any, axiom: str,
-             progress: Progress | None = None) -> list[dict[str, Any]]:
+             progress: Progress | None = None,
+             time_limit: float | None = HM_TIME_LIMIT) -> list[dict[str, Any]]:
     rows = []
     subjects = list(panel.items())
     shown = progress.iterate("checking subjects (axioms, CCEI, Houtman-Maks, Varian, MPI)",
@@ -207,7 +227,8 @@ def _reports(panel: BudgetPanel, efficiency: Any, axiom: str,
         try:
             with np.errstate(over="raise", invalid="raise", divide="raise"):
                 rows.append(subject_report(key, data, efficiency, axiom=axiom,
-                                           labels=panel.observation_labels(key)))
+                                           labels=panel.observation_labels(key),
+                                           time_limit=time_limit))
         except FloatingPointError as exc:
             raise InputError(f"subject {key!r}: the numbers are too far apart for float "
                              f"arithmetic ({exc})") from None
@@ -219,7 +240,7 @@ def _run(args: argparse.Namespace) -> int:
     progress = progress_for(args)
     with progress.stage(f"reading {args.file}"):
         panel = _read(args)
-    rows = _reports(panel, e, args.axiom, progress)
+    rows = _reports(panel, e, args.axiom, progress, args.time_limit)
     summary = _summary(rows, e, args.axiom)
     fmt = "json" if args.json else args.format
     if fmt == "json":
@@ -239,6 +260,16 @@ def _efficiency(text: str) -> float:
         raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
     if not 0 < v <= 1:
         raise argparse.ArgumentTypeError(f"efficiency must be in (0, 1], got {text}")
+    return v
+
+
+def _seconds(text: str) -> float:
+    try:
+        v = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not (v > 0 and math.isfinite(v)):
+        raise argparse.ArgumentTypeError(f"must be a positive, finite number, got {text}")
     return v
 
 
@@ -286,6 +317,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--efficiency", metavar="E", type=_efficiency, default=1.0,
                    help="efficiency level e in (0, 1] for the axioms and Houtman-Maks "
                         "(default 1)")
+    p.add_argument("--time-limit", metavar="SECONDS", type=_seconds, default=HM_TIME_LIMIT,
+                   help="seconds Houtman-Maks may take per subject; past it the best removal "
+                        "found and a proved lower bound are reported, marked as bounds "
+                        f"(default {HM_TIME_LIMIT:g})")
     p.add_argument("--axiom", choices=tuple(_CHECKS), default="garp",
                    help="the axiom that decides the exit status and whose violation cycle "
                         "is reported (default: garp)")

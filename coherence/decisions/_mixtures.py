@@ -255,14 +255,16 @@ def dominance_system(Ue: np.ndarray, s: int, strict: bool) -> LinearSystem:
 
 
 def exact_mixture(
-    Ue: np.ndarray, s: int, sigma_f: np.ndarray | None, strict: bool
+    Ue: np.ndarray, s: int, sigma_f: np.ndarray | None, strict: bool,
+    *, exact_fallback: bool = True,
 ) -> Mixture | None:
     """An exactly verified mixture of the other rows dominating row ``s`` (strictly: in
     every column; weakly: ≥ everywhere and > somewhere), or ``None`` when there is none.
 
     Rounds the float mixture ``sigma_f`` first (O(rows · cols) per candidate), then solves
     :func:`dominance_system` exactly (:func:`coherence._exact.find_point`, which finds a point
-    whenever one exists), so ``None`` is a proof: row ``s`` is not dominated.
+    whenever one exists), so ``None`` is a proof: row ``s`` is not dominated. Without
+    ``exact_fallback`` only the roundings of ``sigma_f`` are tried (``None``: none verified).
 
     >>> U = np.array([[3, 0], [0, 3], [1, 1]], dtype=object)
     >>> exact_mixture(U, 2, np.array([0.5000001, 0.4999999, 0.0]), strict=True)
@@ -276,6 +278,8 @@ def exact_mixture(
         for cand in _support_candidates(sigma_f, exclude=s):
             if mixture_dominates(Ue, s, cand, strict):
                 return tuple(cand)
+    if not exact_fallback:
+        return None
     x = find_point(dominance_system(Ue, s, strict), hint=sigma_f)
     if x is not None and mixture_dominates(Ue, s, x, strict):
         return tuple(x)
@@ -319,13 +323,16 @@ def _best_response_system(Ue: np.ndarray, s: int, *, full_support: bool) -> Line
     )
 
 
-def exact_belief(Ue: np.ndarray, s: int, U: np.ndarray | None = None) -> Mixture | None:
+def exact_belief(
+    Ue: np.ndarray, s: int, U: np.ndarray | None = None, *, exact_fallback: bool = True
+) -> Mixture | None:
     """An exact belief over the columns to which row ``s`` is a best response, or ``None``
     when there is none (then row ``s`` is strictly dominated: Pearce 1984, Lemma 3).
 
     ``U`` is the float matrix for the LP hint (without it, the exact differences
     ``U − U_s`` scaled by a power of two). Cost: one HiGHS LP, then rounding or the exact solve of
-    :func:`coherence._exact.find_point` (which finds a belief whenever one exists).
+    :func:`coherence._exact.find_point` (which finds a belief whenever one exists). Without
+    ``exact_fallback`` only the roundings are tried (``None``: none verified).
 
     >>> exact_belief(np.array([[2, 0], [0, 2], [1, 1]], dtype=object), 2)
     (Fraction(1, 2), Fraction(1, 2))
@@ -339,6 +346,8 @@ def exact_belief(Ue: np.ndarray, s: int, U: np.ndarray | None = None) -> Mixture
         for cand in _support_candidates(y_f):
             if best_response(Ue, s, cand):
                 return tuple(cand)
+    if not exact_fallback:
+        return None
     x = find_point(_best_response_system(Ue, s, full_support=False), hint=y_f)
     return tuple(x) if x is not None and best_response(Ue, s, x) else None
 

@@ -243,12 +243,18 @@ class _Run:
     steps: list[EliminationStep] = field(default_factory=list)
     cleared: Cleared = field(default_factory=dict)
 
-    def eliminate(self, i: int, s: int, sigma_f: np.ndarray | None) -> bool:
+    def eliminate(
+        self, i: int, s: int, sigma_f: np.ndarray | None, *, rounding_only: bool = False
+    ) -> bool:
         """Remove ``s`` with an exactly verified dominating mixture (rounded from ``sigma_f``
         or solved exactly); ``False`` when none exists (then ``s`` is cleared: a belief is
-        found for it at the end)."""
+        found for it at the end). ``rounding_only``: only roundings of ``sigma_f`` are tried,
+        and ``False`` leaves ``s`` as it was."""
         Ue = self.game.player_matrix(i, self.alive, exact=True)
-        mix = exact_mixture(Ue, self.alive[i].index(s), sigma_f, strict=True)
+        mix = exact_mixture(Ue, self.alive[i].index(s), sigma_f, strict=True,
+                            exact_fallback=not rounding_only)
+        if mix is None and rounding_only:
+            return False
         if mix is None:
             self.cleared[(i, s)] = (tuple(self.game.opponent_profiles(i, self.alive)), False)
             return False
@@ -290,8 +296,10 @@ class _Run:
         return dominance_lp(U, si, strict=True)
 
     def remove_mixed(self, i: int) -> bool:
-        """Clear player ``i``'s strategies by cheap beliefs, then one margin LP for each
-        other: a positive margin eliminates (primal), else the duals clear it."""
+        """Clear player ``i``'s strategies by cheap beliefs (verified exactly), then one
+        margin LP for each other: a positive margin eliminates (primal); one within the float
+        tolerance (e.g. 10⁻⁹) eliminates when a rounding of its mixture dominates exactly;
+        else the duals clear it."""
         g, progressed = self.game, False
         profs = g.opponent_profiles(i, self.alive)
         live = set(profs)
@@ -299,11 +307,14 @@ class _Run:
         if not todo:
             return False
         U = g.lp_matrix(i, self.alive)
+        Ue = g.player_matrix(i, self.alive, exact=True)
         if U is None:  # regrets (each column less its best payoff): the same best replies
-            Ue = g.player_matrix(i, self.alive, exact=True)
             U = lp_floats(Ue - Ue.max(axis=0))
         for si, sup in candidate_beliefs(U, todo).items():
-            self.cleared[(i, self.alive[i][si])] = (tuple(profs[t] for t in sup), True)
+            # a float best reply within rounding of the best may lose exactly: checked here
+            # (integer column sums), so only beliefs that verify clear a strategy
+            if _uniform_best_reply(Ue, si, sup):
+                self.cleared[(i, self.alive[i][si])] = (tuple(profs[t] for t in sup), True)
         for s in [self.alive[i][si] for si in todo]:
             profs = g.opponent_profiles(i, self.alive)
             if (
@@ -315,6 +326,8 @@ class _Run:
             val, sigma, duals = self._lp(i, self.alive[i].index(s))
             if val > TOL:
                 progressed |= self.eliminate(i, s, sigma)
+            elif val > -TOL and self.eliminate(i, s, sigma, rounding_only=True):
+                progressed = True  # a margin within the float tolerance, rounded exactly
             else:
                 support = tuple(p for p, w in zip(profs, duals, strict=True) if w > 1e-12)
                 self.cleared[(i, s)] = (support, False)
@@ -330,6 +343,13 @@ class _Run:
             for i in range(self.game.n_players):
                 if len(self.alive[i]) >= 2:
                     progressed |= self.remove_mixed(i)
+
+
+def _uniform_best_reply(Ue: np.ndarray, si: int, sup: tuple[int, ...]) -> bool:
+    """Exact: is row ``si`` a best reply to the uniform belief on the columns ``sup``?
+    (integer column sums, O(rows · |sup|))"""
+    vals = Ue[:, list(sup)].sum(axis=1)
+    return bool(vals[si] >= max(vals))
 
 
 def _uniform_belief(
@@ -348,25 +368,77 @@ def _uniform_belief(
     return tuple(y)
 
 
+#: beliefs found so far, by (player, strategy): probability of each opponent profile
+Known = dict[tuple[int, int], dict[tuple[int, ...], Fraction]]
+
+
+def _known_belief(
+    Ue: np.ndarray, si: int, known: Mapping[tuple[int, ...], Fraction] | None,
+    pos: dict[tuple[int, ...], int],
+) -> tuple[Fraction, ...] | None:
+    """A belief found before, when its profiles all survive and it still verifies."""
+    if not known or not all(p in pos for p in known):
+        return None
+    y = [Fraction(0)] * len(pos)
+    for p, w in known.items():
+        y[pos[p]] = w
+    return tuple(y) if best_response(Ue, si, y) else None
+
+
+def _rounded_mixture(Ue: np.ndarray, U: np.ndarray | None, si: int) -> np.ndarray | None:
+    """The float margin LP's mixture against row ``si`` when one of its roundings dominates
+    row ``si`` exactly (cheap evidence of domination before any exact solve), else ``None``."""
+    if Ue.shape[0] < 2:
+        return None
+    _val, sigma, _ = dominance_lp(lp_floats(Ue - Ue[si]) if U is None else U, si, strict=True)
+    ok = exact_mixture(Ue, si, sigma, strict=True, exact_fallback=False)
+    return None if ok is None else sigma
+
+
+def _belief_for(
+    Ue: np.ndarray, U: np.ndarray | None, si: int, sup: tuple[tuple[int, ...], ...],
+    uniform: bool, known: Mapping[tuple[int, ...], Fraction] | None,
+    pos: dict[tuple[int, ...], int],
+) -> tuple[tuple[Fraction, ...] | None, np.ndarray | None]:
+    """``(belief, None)`` for row ``si``, or ``(None, σ)`` when it is strictly dominated
+    (``σ``: a float mixture whose rounding dominates it, or ``None`` when that is to be
+    solved exactly). Cheapest first: the cleared uniform belief, one found before, rounding
+    the belief LP, rounding the margin LP's mixture, and only then the exact solve."""
+    b = _uniform_belief(Ue, si, sup, pos) if uniform else None
+    if b is None:
+        b = _known_belief(Ue, si, known, pos)
+    if b is None:
+        b = exact_belief(Ue, si, U, exact_fallback=False)
+    if b is not None:
+        return b, None
+    sigma = _rounded_mixture(Ue, U, si)
+    if sigma is not None:
+        return None, sigma
+    return exact_belief(Ue, si, U), None
+
+
 def _rationalise(
-    game: Game, alive: Alive, cleared: Cleared
-) -> tuple[Rationalisation | None, tuple[int, int] | None]:
-    """Exact beliefs for every survivor: the cleared uniform one when it still verifies,
-    else one from the belief LP. When a survivor has none (it is strictly dominated after
-    all: Pearce's lemma), ``(None, (player, strategy))``."""
+    game: Game, alive: Alive, cleared: Cleared, known: Known | None = None
+) -> tuple[Rationalisation | None, tuple[int, int, np.ndarray | None] | None]:
+    """Exact beliefs for every survivor: the cleared uniform one or one found before (in
+    ``known``, which is updated) when it still verifies, else one from the belief LP. When a
+    survivor has none (it is strictly dominated after all: Pearce's lemma),
+    ``(None, (player, strategy, σ))`` with a float dominating mixture ``σ`` when one rounds
+    to a verified one (else ``None``: the mixture is solved exactly)."""
     beliefs: Beliefs = {}
+    known = {} if known is None else known
     for i in range(game.n_players):
         Ue = game.player_matrix(i, alive, exact=True)
         U = game.lp_matrix(i, alive)
-        pos = {p: t for t, p in enumerate(game.opponent_profiles(i, alive))}
+        profs = game.opponent_profiles(i, alive)
+        pos = {p: t for t, p in enumerate(profs)}
         for si, s in enumerate(alive[i]):
             sup, uniform = cleared.get((i, s), ((), False))
-            b = _uniform_belief(Ue, si, sup, pos) if uniform else None
+            b, sigma = _belief_for(Ue, U, si, sup, uniform, known.get((i, s)), pos)
             if b is None:
-                b = exact_belief(Ue, si, U)
-            if b is None:
-                return None, (i, s)
+                return None, (i, s, sigma)
             beliefs[(i, s)] = b
+            known[(i, s)] = {profs[t]: w for t, w in enumerate(b) if w}
     return Rationalisation(game, alive, beliefs), None
 
 
@@ -400,13 +472,14 @@ def eliminate_dominated(game: Game) -> Verdict:
     (False, {'s1': Fraction(1, 2), 's2': Fraction(1, 2)})
     """
     run = _Run(game, game.full())
+    known: Known = {}
     while True:
         run.settle()
-        survivors, pending = _rationalise(game, run.alive, run.cleared)
+        survivors, pending = _rationalise(game, run.alive, run.cleared, known)
         if survivors is not None:
             break
         assert pending is not None
-        if not run.eliminate(*pending, None):
+        if not run.eliminate(*pending):
             raise CertificationError(
                 "a surviving strategy has neither a belief nor a dominating mixture"
             )

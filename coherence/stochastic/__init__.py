@@ -1,6 +1,6 @@
 """Stochastic choice: binary choice frequencies, random-utility coherence with exact
-certificates either way (a mixture of orders, or a separating inequality), and the triad
-conditions at scale.
+certificates either way (a mixture of orders, or a separating inequality), likelihood-ratio
+tests on counts with bootstrap p-values, and the triad conditions at scale.
 
 >>> from coherence.stochastic import StochasticChoice, check_random_utility
 >>> d = StochasticChoice.from_probabilities({("a", "b"): 0.6, ("b", "c"): 0.6, ("a", "c"): 0.7})
@@ -14,15 +14,18 @@ from coherence.stochastic._certificates import RandomUtility, SeparatingInequali
 from coherence.stochastic._csv import stochastic_from_csv
 from coherence.stochastic._data import PairRecord, StochasticChoice
 from coherence.stochastic._random_utility import check_random_utility
+from coherence.stochastic._sampling import SampleTest, sample_test
 from coherence.stochastic._triads import TriadCheck, check_triads
 
 __all__ = [
     "PairRecord",
     "RandomUtility",
+    "SampleTest",
     "SeparatingInequality",
     "StochasticChoice",
     "TriadCheck",
     "check_random_utility",
     "check_triads",
+    "sample_test",
     "stochastic_from_csv",
 ]

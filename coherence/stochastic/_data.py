@@ -236,10 +236,35 @@ class StochasticChoice:
             out += [(r.a, r.b, r.p_a), (r.b, r.a, r.p_b)]
         return tuple(out)
 
+    def shares(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None:
+        """``(a, b, num_a, den)`` as int64 arrays: record ``k`` has P(a over b) =
+        ``num_a[k] / den[k]`` in lowest terms; ``None`` when a numerator or denominator
+        needs more than 62 bits. Computed once and kept. O(pairs).
+
+        >>> StochasticChoice.from_probabilities({("x", "y"): "2/3"}).shares()[2:]
+        (array([2]), array([3]))
+        """
+        cache = self.__dict__.get("_shares", False)
+        if cache is not False:
+            return cache
+        ratios = [(r.a, r.b, *r.p_a.as_integer_ratio()) for r in self.records]
+        out = None
+        if all(max(abs(x), d) < 2**62 for _, _, x, d in ratios):
+            arr = np.array(ratios, dtype=np.int64).reshape(-1, 4)
+            out = (arr[:, 0], arr[:, 1], arr[:, 2], arr[:, 3])
+        object.__setattr__(self, "_shares", out)
+        return out
+
     def matrix(self) -> np.ndarray:
         """``P[i, j]`` = P(i chosen over j) as floats (NaN where unobserved, and on the
         diagonal). O(n²)."""
         P = np.full((self.n, self.n), np.nan)
+        sh = self.shares() if self.forced else None
+        if sh is not None:
+            a, b, num, den = sh
+            P[a, b] = num / den
+            P[b, a] = (den - num) / den
+            return P
         for r in self.records:
             P[r.a, r.b], P[r.b, r.a] = float(r.p_a), float(r.p_b)
         return P

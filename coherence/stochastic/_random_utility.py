@@ -21,9 +21,11 @@ from fractions import Fraction
 import numpy as np
 
 from coherence._exact import LinearSystem, find_point, linprog
-from coherence._exact.linear_ordering import best_linear_order, best_weak_order
 from coherence.stochastic._certificates import Order, RandomUtility, SeparatingInequality
 from coherence.stochastic._data import StochasticChoice
+from coherence.stochastic._problem import Problem as _Problem
+from coherence.stochastic._problem import initial_orders as _initial_orders
+from coherence.stochastic._sampling import method, sample_test
 from coherence.verdict import Verdict
 
 __all__ = ["check_random_utility"]
@@ -32,60 +34,6 @@ __all__ = ["check_random_utility"]
 _TOL = 1e-9
 #: the most pricing rounds before the exact loop takes over
 _MAX_ROUNDS = 5000
-
-
-class _Problem:
-    """The coordinates (better, worse, p) a mixture must reproduce, and how orders map to
-    them. Forced choice keeps one direction per pair (the other is 1 minus it)."""
-
-    def __init__(self, data: StochasticChoice) -> None:
-        self.data = data
-        self.n = data.n
-        self.weak = not data.forced
-        triples = data.triples()
-        self.coords = triples if self.weak else triples[::2]
-        self.p = [p for _, _, p in self.coords]
-
-    def vector(self, order: Order) -> list[int]:
-        rank = [0] * self.n
-        for k, block in enumerate(order):
-            for v in block:
-                rank[v] = k
-        return [1 if rank[a] < rank[b] else 0 for a, b, _ in self.coords]
-
-    def weights(self, c: Sequence[Fraction | float]) -> list[list[Fraction | float]]:
-        W: list[list[Fraction | float]] = [[0] * self.n for _ in range(self.n)]
-        for (a, b, _), v in zip(self.coords, c, strict=True):
-            W[a][b] += v
-        return W
-
-    def price(self, c: Sequence[Fraction | float]) -> tuple[Fraction, Order]:
-        """The best order for coefficients ``c`` (exact when ``c`` is exact)."""
-        W = self.weights(c)
-        if self.weak:
-            return best_weak_order(W)
-        v, order = best_linear_order(W)
-        return v, tuple((x,) for x in order)
-
-    def price_float(self, y: np.ndarray) -> tuple[float, Order]:
-        """The best order for float duals ``y``, priced on ``y`` scaled to integers."""
-        top = float(np.max(np.abs(y))) if len(y) else 0.0
-        if top == 0:
-            return 0.0, self.price([0] * len(y))[1]
-        scale = 2.0 ** (40 - math.frexp(top)[1])
-        ints = [round(v * scale) for v in y]
-        _, order = self.price(ints)
-        return float(np.dot(y, self.vector(order))), order
-
-
-def _initial_orders(pb: _Problem) -> list[Order]:
-    """A Borda-like order (items by their mean share of wins) and its reverse."""
-    score = [Fraction(0)] * pb.n
-    for a, _, p in pb.data.triples():
-        score[a] += p
-    order = sorted(range(pb.n), key=lambda v: -score[v])
-    first = tuple((v,) for v in order)
-    return [first, first[::-1]] if pb.n > 1 else [first]
 
 
 def _master(pb: _Problem, cols: list[list[int]]) -> tuple[float, np.ndarray, np.ndarray]:
@@ -236,7 +184,8 @@ def random_utility_certificate(data: StochasticChoice) -> RandomUtility | Separa
     return _exact_loop(pb, orders)
 
 
-def check_random_utility(data: StochasticChoice) -> Verdict:
+def check_random_utility(data: StochasticChoice, *, bootstrap: int | None = 200,
+                         seed: int = 0) -> Verdict:
     """Could a population of utility maximisers choose with these frequencies?
 
     Returns a verdict holding a :class:`RandomUtility` certificate (a mixture of linear
@@ -245,6 +194,13 @@ def check_random_utility(data: StochasticChoice) -> Verdict:
     both verified exactly. Block & Marschak (1960); McFadden & Richter (1990); column
     generation priced by the exact linear-ordering dynamic programme, O(2ⁿn²) per round
     (O(3ⁿn) for ternary data), so practical to n ≈ 10 (n = 8 in well under a second).
+
+    Counts are checked as their frequencies; the certificate says whether the *frequencies*
+    violate. When every pair has counts, the quantities also say whether the violation is
+    *significant*: ``statistic`` (G²), ``p_value`` and ``test`` (the method in words) of the
+    likelihood-ratio test of random utility (:func:`~coherence.stochastic.sample_test`,
+    ``bootstrap`` samples, seed ``seed``; ``bootstrap=None`` leaves the test out; coherent
+    frequencies have p-value 1 without any draws).
 
     >>> from coherence.stochastic import StochasticChoice
     >>> cyc = StochasticChoice.from_probabilities({("a", "b"): 0.9, ("b", "c"): 0.9,
@@ -256,8 +212,19 @@ def check_random_utility(data: StochasticChoice) -> Verdict:
     Fraction(2, 1)
     >>> check_random_utility(StochasticChoice.from_probabilities({("a", "b"): 0.5})).coherent
     True
+    >>> few = StochasticChoice.from_counts([[0, 3, 1], [1, 0, 3], [3, 1, 0]])
+    >>> v = check_random_utility(few, bootstrap=50)
+    >>> v.coherent, v.quantities["p_value"] > 0.05   # violated, but not significantly
+    (False, True)
     """
     cert = random_utility_certificate(data)
     quantities: dict[str, object] = {"orders": len(cert.orders)} if isinstance(
         cert, RandomUtility) else {"violation": cert.data_value() - cert.bound}  # type: ignore[operator]
+    if bootstrap is not None and data.records and all(r.counts is not None for r in data.records):
+        if cert.exploit:
+            t = sample_test(data, bootstrap=bootstrap, seed=seed)
+            quantities.update(statistic=t.statistic, p_value=t.p_value, test=t.method)
+        else:
+            quantities.update(statistic=0.0, p_value=1.0,
+                              test=method("random_utility", bootstrap, seed))
     return Verdict.certify(cert, "stochastic choice (random utility)", **quantities)

@@ -14,7 +14,7 @@ from coherence.cli import main
 SAMPLE = Path(__file__).resolve().parents[2] / "examples" / "data" / "ckms2014_sample.csv"
 KEYS = {"subject", "observations", "goods", "garp", "garp_violations", "sarp", "sarp_violations",
         "warp", "warp_violations", "ccei", "houtman_maks", "varian", "mpi_max", "mpi_min", "cycle",
-        "cycle_mpi"}
+        "cycle_mpi", "houtman_maks_lower", "houtman_maks_exact"}
 
 # the console script installed beside this interpreter, not whatever PATH happens to hold
 CONSOLE_SCRIPT = str(Path(sys.executable).with_name("coherence"))
@@ -115,3 +115,25 @@ def test_console_script_on_the_shipped_sample(tmp_path):
     doc = json.loads(proc.stdout)
     assert doc["summary"]["subjects"] == 3 and doc["summary"]["observations"] == 75
     assert all(0 < s["ccei"] <= 1 for s in doc["subjects"])
+
+
+def test_houtman_maks_past_its_time_limit_is_reported_as_bounds(tmp_path, capsys):
+    """Far from rational data: past --time-limit the record says the index is a bound."""
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    T = 150
+    P, X = rng.random((T, 3)) + 0.1, rng.random((T, 3)) + 0.1
+    f = tmp_path / "random.csv"
+    rows = ["p_a,p_b,p_c,x_a,x_b,x_c"] + [",".join(f"{v:.3f}" for v in (*P[t], *X[t]))
+                                          for t in range(T)]
+    f.write_text("\n".join(rows) + "\n")
+    assert main(["budgets", str(f), "--json", "--time-limit", "0.01"]) == 1
+    s = json.loads(capsys.readouterr().out)["subjects"][0]
+    assert s["houtman_maks_lower"] <= s["houtman_maks"]
+    if not s["houtman_maks_exact"]:
+        assert s["houtman_maks_lower"] < s["houtman_maks"]
+        assert main(["budgets", str(f), "--time-limit", "0.01"]) == 1
+        assert "≤" in capsys.readouterr().out
+    assert main(["budgets", str(f), "--time-limit", "0"]) == 2
+    assert "positive" in capsys.readouterr().err

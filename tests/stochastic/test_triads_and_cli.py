@@ -64,6 +64,7 @@ def _cli(*args: str) -> subprocess.CompletedProcess[str]:
                           capture_output=True, text=True, check=False)
 
 
+@pytest.mark.slow
 @needs_data
 def test_cli_json_contract_on_tversky() -> None:
     r = _cli(str(TVERSKY), "--json")
@@ -80,6 +81,7 @@ def test_cli_json_contract_on_tversky() -> None:
     assert all(len(o) == 5 for o in good["orders"])
 
 
+@pytest.mark.slow
 def test_cli_exit_codes(tmp_path: Path) -> None:
     ok = tmp_path / "ok.csv"
     ok.write_text("item_a,item_b,p\na,b,0.6\nb,c,3/5\na,c,0.7\n")
@@ -91,3 +93,50 @@ def test_cli_exit_codes(tmp_path: Path) -> None:
     counts = tmp_path / "c.csv"
     counts.write_text("subject,item_a,item_b,n_a,n_b\ns,a,b,-1,3\n")
     assert _cli(str(counts)).returncode == 2
+
+
+@settings(max_examples=40, deadline=None, database=None)
+@given(st.integers(3, 7), st.sampled_from([4, 6, 20]), st.data())
+def test_uncounted_existence_matches_brute_force(n: int, K: int, data: st.DataObject) -> None:
+    m = n * (n - 1) // 2
+    vals = data.draw(st.lists(st.integers(0, K), min_size=m, max_size=m))
+    P = [[Fraction(0)] * n for _ in range(n)]
+    for (i, j), v in zip(itertools.combinations(range(n), 2), vals, strict=True):
+        P[i][j], P[j][i] = Fraction(v, K), 1 - Fraction(v, K)
+    d = StochasticChoice.from_matrix(P)
+    want = _brute(d)
+    for t in check_triads(d, count=False):
+        assert t.holds == (want[t.condition] == 0) and (t.witness is None) == t.holds
+        if t.condition != "weak_stochastic_transitivity":
+            assert t.violations is None
+
+
+def test_triangle_scan_without_a_grid() -> None:
+    # probabilities with a large common denominator take the scan, not the max-plus product
+    P = [[Fraction(0)] * 4 for _ in range(4)]
+    vals = [Fraction(97, 101), Fraction(96, 101), Fraction(1, 103), Fraction(50, 107),
+            Fraction(1, 2), Fraction(95, 101)]
+    for (i, j), v in zip(itertools.combinations(range(4), 2), vals, strict=True):
+        P[i][j], P[j][i] = v, 1 - v
+    d = StochasticChoice.from_matrix(P)
+    want = _brute(d)
+    for t in check_triads(d, count=False):
+        assert t.holds == (want[t.condition] == 0)
+
+
+@pytest.mark.parametrize("kind", ["mixture", "random", "fine"])
+def test_existence_agrees_with_counting_at_80_items(kind: str) -> None:
+    import numpy as np
+
+    n, rng = 80, np.random.default_rng(5)
+    if kind == "mixture":  # the triangle inequality holds; the max-plus product proves it
+        ranks = [np.argsort(rng.permutation(n)) for _ in range(4)]
+        N = sum(k * (r[:, None] < r[None, :]) for r, k in zip(ranks, (5, 7, 3, 5), strict=True))
+    else:
+        N = rng.integers(0, 21 if kind == "random" else 1000, size=(n, n))
+    d = StochasticChoice.from_counts(np.asarray(N).tolist())
+    full = check_triads(d, count=True)
+    fast = check_triads(d, count=False)
+    for a, b in zip(full, fast, strict=True):
+        assert a.holds == b.holds and (b.witness is None) == b.holds
+    assert full[3].holds == (kind == "mixture")

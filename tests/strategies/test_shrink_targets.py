@@ -4,7 +4,9 @@ several seeds (``hypothesis.find``, each seed derandomized on its own)."""
 from __future__ import annotations
 
 import random
+from fractions import Fraction
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, find, settings
 
@@ -13,13 +15,21 @@ from coherence import garp_holds
 from coherence.strategies import (
     budget_data,
     choice_data,
+    committees,
+    credences,
+    lottery_preferences,
     normal_form_games,
     policies,
     preference_relations,
+    willingness_to_pay,
 )
+from coherence.subagents import Majority
 
 SEEDS = range(5)
-SETTINGS = settings(database=None, max_examples=300, suppress_health_check=list(HealthCheck))
+# no deadline: a first check may load its solver, and a timing failure is not a shrink result
+SETTINGS = settings(
+    database=None, deadline=None, max_examples=300, suppress_health_check=list(HealthCheck)
+)
 
 
 def _find(strategy, condition, seed):
@@ -68,3 +78,45 @@ def test_dominated_policies_shrink_to_one_state_two_acts_and_a_loss_of_one(seed)
 def test_games_with_a_dominated_strategy_shrink_to_two_by_one(seed):
     g = _find(normal_form_games(dominated=True), lambda g: True, seed)
     assert sorted(len(s) for s in g.strategies) == [1, 2]
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_incoherent_committees_shrink_to_the_condorcet_profile(seed):
+    c = _find(committees(coherent=False), lambda c: True, seed)
+    assert (c.m, c.n, c.rule) == (3, 3, Majority()) and _exploitable(c)
+    assert [m.tiers for m in c.members] == [
+        ((2,), (1,), (0,)), ((0,), (2,), (1,)), ((1,), (0,), (2,))
+    ]
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_incoherent_credences_shrink_to_one_bet_on_the_impossible_event(seed):
+    c = _find(credences(coherent=False), lambda c: True, seed)
+    assert c.states == ("w0",) and c.bets == ((frozenset(), Fraction(1, 2)),)
+    assert _exploitable(c)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_free_credences_with_a_dutch_book_shrink_to_one_bet(seed):
+    c = _find(credences(), _exploitable, seed)
+    assert c.states == ("w0",) and len(c.bets) == 1
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_independence_reversals_shrink_to_three_lotteries(seed):
+    prefs = _find(lottery_preferences(expected_utility=False), lambda p: True, seed)
+    assert len(prefs.relation.items) == 3 and _exploitable(prefs)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", SEEDS[:3])
+def test_planted_payment_pumps_shrink_to_two_items_paying_one(seed):
+    w = _find(willingness_to_pay(coherent=False), lambda w: True, seed)
+    assert w.n == 2 and sorted(w.matrix[~np.eye(2, dtype=bool)].tolist()) == [0.0, 1.0]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", SEEDS[:3])
+def test_free_payment_pumps_shrink_to_two_items(seed):
+    w = _find(willingness_to_pay(), _exploitable, seed)
+    assert w.n == 2 and _exploitable(w)

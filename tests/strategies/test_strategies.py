@@ -80,6 +80,7 @@ def test_intransitivity_shrinks_to_three_items():
     assert rel.n == 3
 
 
+@pytest.mark.slow
 def test_cardinal_pump_shrinks_to_at_most_three_items():
     # the certificate is the cycle of greatest mean gain (the exact exploitability), which on
     # the shrunk example may be a triangle rather than the shortest pump

@@ -1,12 +1,22 @@
 """The committee strategies: argument validation and what examples look like."""
 
+from fractions import Fraction
+
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
+import coherence
 from coherence.strategies import committees, expected_utility_agents, profiles, rules
-from coherence.subagents import Committee, Election, ExpectedUtilityMember, Majority, Rule
+from coherence.subagents import (
+    Committee,
+    Election,
+    ExpectedUtilityMember,
+    Majority,
+    Rule,
+    Unanimity,
+)
 
 
 @pytest.mark.parametrize(
@@ -52,3 +62,57 @@ def test_expected_utility_agents_value_acts(agent, data):
     act = tuple(data.draw(st.sampled_from(["bad", "fair", "good"])) for _ in agent.prior)
     v = agent.value(act)
     assert min(agent.utility.values()) <= v <= max(agent.utility.values())
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: committees(coherent=False, rule=Unanimity()),
+        lambda: committees(coherent=False, rule=st.just(Majority())),
+        lambda: committees(coherent=False, max_items=2),
+        lambda: committees(coherent=False, max_members=2),
+        lambda: committees(coherent="yes"),
+    ],
+)
+def test_impossible_coherence_settings(make):
+    with pytest.raises(InvalidArgument):
+        make().example()
+
+
+@settings(max_examples=60)
+@given(committees(coherent=False, max_members=6, max_items=5, kind="weak", counts=True))
+def test_incoherent_committees_are_pumped(c):
+    assert c.rule == Majority() and 3 <= c.m <= 6 and 3 <= c.n <= 5
+    v = coherence.check(c)
+    assert v.status == "exploitable" and v.certificate.verify()
+
+
+@pytest.mark.parametrize("kind", ["linear", "weak", "utility"])
+@settings(max_examples=40)
+@given(data=st.data())
+def test_coherent_committees_are_certified(kind, data):
+    c = data.draw(committees(coherent=True, kind=kind, counts=True))
+    v = coherence.check(c)
+    assert v.coherent and v.certificate.verify()
+
+
+@given(committees(coherent=True, rule=Majority(Fraction(2, 3)), max_members=4))
+def test_coherent_majority_committees_have_identical_members(c):
+    assert len({m.tiers for m in c.members}) == 1
+
+
+@given(committees(coherent=False, min_members=4, max_members=6, min_items=4))
+def test_incoherent_committees_respect_sizes(c):
+    assert 4 <= c.m <= 6 and 4 <= c.n <= 5 and c.majority_cycle() is not None
+
+
+def test_either_kind_is_drawn_often_by_default():
+    statuses = []
+
+    @settings(max_examples=100, database=None)
+    @given(committees())
+    def draw(c):
+        statuses.append(coherence.check(c).status)
+
+    draw()
+    assert statuses.count("exploitable") >= 20 and statuses.count("coherent") >= 20
