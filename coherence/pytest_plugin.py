@@ -245,7 +245,8 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
         _ACTIVE[-1].receive(text)
 #: the rooms whose import means a test suite uses coherence (the plugin itself loads none)
 _IN_USE = ("coherence.relations", "coherence.budgets", "coherence.beliefs",
-           "coherence.decisions", "coherence.agents", "coherence.dispatch", "coherence.subagents")
+           "coherence.decisions", "coherence.agents", "coherence.dispatch", "coherence.subagents",
+           "coherence.stochastic", "coherence.strategies")
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:

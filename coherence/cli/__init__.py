@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 from coherence._exact import number_reading
+from coherence.cli._common import add_report_flag, gathering
 from coherence.errors import CommandError, InputError
 
 __all__ = ["CommandError", "main"]
@@ -62,11 +63,16 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name in COMMANDS:
         importlib.import_module(f"coherence.cli._{name}").register(sub)
-    for command in sub.choices.values():
+    for name, command in sub.choices.items():
         command.add_argument("--numbers", dest="numbers_here", choices=("decimal", "binary"),
                              default=None, help=_NUMBERS_HELP)
+        if name not in _OWN_REPORT:
+            add_report_flag(command)
     return parser
 
+
+#: commands that write their reports themselves (``report`` renders them)
+_OWN_REPORT = ("check", "demo", "report")
 
 _NUMBERS_HELP = ("how floats in the input are read: 'decimal' (default; 0.8 is 4/5, the "
                  "number typed) or 'binary' (the float's exact binary value)")
@@ -82,7 +88,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             parser.print_help()
             return 2
         reading = getattr(args, "numbers_here", None) or args.numbers
-        with number_reading("binary" if reading == "binary" else "decimal"):
+        report = None if args.command in _OWN_REPORT else getattr(args, "report", None)
+        inputs = [v for k in ("file", "items") if isinstance(v := getattr(args, k, None), str)]
+        with number_reading("binary" if reading == "binary" else "decimal"), \
+                gathering(report, inputs):
             return int(args.func(args))
     except CommandError as exc:
         print(f"coherence: error: {exc}", file=sys.stderr)

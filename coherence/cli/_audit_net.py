@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from coherence.cli._common import add_json_flag, emit
+from coherence.cli._common import add_json_flag, collect, emit
 from coherence.cli._progress import Progress, add_quiet_flag, progress_for
 from coherence.errors import InputError
 from coherence.validation import check_file, check_finite_array, check_mapping
@@ -127,6 +127,7 @@ def _run(args: argparse.Namespace) -> int:
         dtype = torch.float32
     items = torch.as_tensor(X, dtype=dtype, device=dev)
     report = _staged_audit(model, items, labels, dev, progress_for(args))
+    collect(report.verdict, args.target)
     if args.json:
         emit(report.to_json())
     else:

@@ -38,6 +38,7 @@ from coherence.budgets import (
     varian_index,
     violation_counts,
 )
+from coherence.cli._common import collect, wants_report
 from coherence.cli._progress import Progress, add_quiet_flag, progress_for
 from coherence.errors import CertificationError, InputError
 
@@ -229,6 +230,8 @@ def _reports(panel: BudgetPanel, efficiency: Any, axiom: str,
                 rows.append(subject_report(key, data, efficiency, axiom=axiom,
                                            labels=panel.observation_labels(key),
                                            time_limit=time_limit))
+                if wants_report():
+                    collect(_CHECKS[axiom](data, efficiency), f"subject {key}")
         except FloatingPointError as exc:
             raise InputError(f"subject {key!r}: the numbers are too far apart for float "
                              f"arithmetic ({exc})") from None

@@ -85,6 +85,9 @@ def check_seconds_option(value: float | None, flag: str) -> None:
     """``--timeout`` and ``--budget``: positive and finite (exit 2 otherwise)."""
     if value is not None and not (value > 0 and math.isfinite(value)):
         raise CommandError(f"{flag} must be a positive, finite number of seconds, got {value:g}")
+    if value is not None and value > 10**7:
+        raise CommandError(f"{flag} must be at most 10000000 seconds (about 115 days), "
+                           f"got {value:g}")
 
 
 def inputs_of(args: argparse.Namespace) -> list[str]:

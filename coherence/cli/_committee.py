@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from coherence.cli._common import add_json_flag, emit
+from coherence.cli._common import add_json_flag, collect, emit
 from coherence.dispatch import check
 
 
@@ -44,6 +44,7 @@ def analyse(path: str, rule_name: str, unranked: str) -> tuple[dict[str, Any], s
         [ids[i], ids[j]] for i, j in zip(*np.nonzero(np.triu(M == 0, 1)), strict=True)
     ]
     verdict = check(committee)
+    collect(verdict)
     winner = committee.condorcet_winner()
     cycle = _trade_order(committee.majority_cycle(), verdict.certificate.to_json().get("cycle"))
     doc: dict[str, Any] = {

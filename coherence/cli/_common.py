@@ -5,7 +5,10 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from pathlib import Path
 from typing import Any, TypeVar
 
 from coherence._csvio import read_csv_rows
@@ -15,24 +18,92 @@ from coherence.verdict import Verdict
 
 T = TypeVar("T")
 
-__all__ = ["add_json_flag", "emit", "emit_verdict", "read_csv_rows", "read_with"]
+__all__ = [
+    "add_json_flag",
+    "add_report_flag",
+    "collect",
+    "emit",
+    "emit_verdict",
+    "gathering",
+    "read_csv_rows",
+    "read_with",
+    "wants_report",
+]
+
+#: the verdicts a command hands to its ``--report`` (``None``: no report asked for)
+_FINDINGS: ContextVar[list[tuple[Verdict, str]] | None] = ContextVar(
+    "coherence_cli_findings", default=None)
 
 
 def add_json_flag(p: argparse.ArgumentParser) -> None:
     p.add_argument("--json", action="store_true", help="print one JSON document on stdout")
 
 
+def add_report_flag(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--report", metavar="PATH", default=None,
+                   help="also write the verdicts as a report: a self-contained HTML page with "
+                        "pictures for .html/.htm, else JSON (never over an input file)")
+
+
+def wants_report() -> bool:
+    """Whether the running command gathers verdicts for ``--report``. O(1)."""
+    return _FINDINGS.get() is not None
+
+
+def collect(verdict: Verdict, name: str = "") -> None:
+    """Hand a verdict to the running command's ``--report`` (nothing when none was asked
+    for). O(1)."""
+    found = _FINDINGS.get()
+    if found is not None:
+        found.append((verdict, name))
+
+
+@contextmanager
+def gathering(report: str | None, inputs: list[str]) -> Iterator[None]:
+    """Run a command body gathering its verdicts, then write them to ``report`` (checked
+    before the command runs: its folder exists and it is none of ``inputs``)."""
+    if report is None:
+        yield
+        return
+    from coherence.reporting import Finding, write_report
+
+    if not Path(report).parent.is_dir():
+        raise InputError(f"--report: folder {Path(report).parent} does not exist")
+    if any(Path(report).resolve() == Path(i).resolve() for i in inputs):
+        raise InputError(f"--report: {report} is an input of this command")
+    token = _FINDINGS.set([])
+    try:
+        yield
+        found = _FINDINGS.get() or []
+    finally:
+        _FINDINGS.reset(token)
+    write_report(report, [Finding.from_verdict(v, n) for v, n in found], inputs=inputs)
+
+
+def _out(text: str) -> None:
+    """Write to stdout; a reader that went away (``| head``) leaves the verdict standing."""
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        import os
+
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # nothing more reaches the closed pipe
+
+
 def emit(doc: dict[str, Any]) -> None:
     """Print one JSON document."""
-    sys.stdout.write(json.dumps(doc) + "\n")
+    _out(json.dumps(doc) + "\n")
 
 
 def emit_verdict(verdict: Verdict, as_json: bool) -> int:
-    """Print a verdict (JSON or text) and return its exit code."""
+    """Print a verdict (JSON or text), hand it to ``--report``, return its exit code."""
+    collect(verdict)
     if as_json:
         emit(verdict.to_json())
     else:
-        print(verdict.explain())
+        _out(verdict.explain() + "\n")
     return verdict.exit_code
 
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from coherence.cli._common import add_json_flag, emit, read_with
+from coherence.cli._common import add_json_flag, collect, emit, read_with
 from coherence.decisions import (
     Game,
     WeakDominance,
@@ -63,6 +63,7 @@ def _weak_json(game: Game) -> dict[str, Any]:
 def _run(args: argparse.Namespace) -> int:
     game = game_from_file(args.file)
     verdict = eliminate_dominated(game)
+    collect(verdict)
     if args.json:
         doc = verdict.to_json()
         if args.weak:

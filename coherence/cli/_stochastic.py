@@ -17,6 +17,7 @@ import json
 import sys
 from typing import Any
 
+from coherence.cli._common import collect
 from coherence.errors import InputError
 from coherence.stochastic import (
     RandomUtility,
@@ -56,6 +57,7 @@ def subject_report(subject: str, data: StochasticChoice, *, bootstrap: int = 200
     if bootstrap < 0:
         raise InputError(f"the bootstrap size must be a non-negative integer, got {bootstrap}")
     verdict = check_random_utility(data, bootstrap=bootstrap, seed=seed)
+    collect(verdict, f"subject {subject}" if subject != "" else "")
     return {
         "subject": subject,
         "coherent": verdict.coherent,

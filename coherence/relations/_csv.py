@@ -94,5 +94,8 @@ def wtp_from_csv(path: str) -> WillingnessToPay:
             raise InputError(f"{path}:{lineno}: pay must be a number, got {r['pay']!r}") from None
         if not math.isfinite(v):
             raise InputError(f"{path}:{lineno}: pay must be a finite number, got {r['pay'][:40]!r}")
+        if v == 0 and any(c in "123456789" for c in r["pay"].split("e")[0].split("E")[0]):
+            raise InputError(f"{path}:{lineno}: pay {r['pay'][:40]!r} is below the range of a "
+                             "float (it would read as 0)")
         W[labels[r["holding"]], labels[r["offered"]]] = v
     return WillingnessToPay(tuple(labels), W)

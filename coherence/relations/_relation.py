@@ -327,6 +327,10 @@ class PreferenceRelation:
     def __hash__(self) -> int:
         return hash((frozenset(self.items), self.n, int(self.weak.sum())))
 
+    def _repr_pretty_(self, p: Any, cycle: bool) -> None:
+        """Hypothesis's (and IPython's) pretty printer shows the same text as ``repr``."""
+        p.text(repr(self))
+
     def __repr__(self) -> str:
         """The items, the strict pairs and the indifferent ones (``a~b``: each at least as
         good as the other), at most 6 of each; O(n²)."""
