@@ -241,26 +241,58 @@ def _short_cycle(A: np.ndarray) -> list[int] | None:
     return shortest_cycle_through(A)
 
 
-def _varian_search(G: np.ndarray, r: np.ndarray) -> list[tuple[int, int]] | None:
+def _exact_ranks(G: np.ndarray, r: np.ndarray, ratio: Any, band: float) -> np.ndarray:
+    """Per row ``i``, the rank of each edge ``i → j`` of ``G`` in the exact order of the
+    ratios ``r_ij`` (equal ratios share a rank; non-edges rank above every edge). Rows are
+    sorted in floats; a row with two ratios within the relative error ``band`` of each
+    other is sorted again in exact rationals (``ratio(i, j)``), so a float tie never hides
+    an exact difference. O(n² log n) plus the exact sorts of near-tied rows."""
+    n = G.shape[0]
+    q = np.full((n, n), n + 1, dtype=np.int64)
+    for i in range(n):
+        js = np.flatnonzero(G[i])
+        if js.size == 0:
+            continue
+        vals = r[i, js]
+        order = np.argsort(vals, kind="stable")
+        sv = vals[order]
+        near = sv[1:] <= sv[:-1] * (1 + 2 * band)
+        if near.any():
+            keys = [ratio(i, int(j)) for j in js.tolist()]
+            order = np.array(sorted(range(js.size), key=keys.__getitem__), dtype=np.int64)
+            new_rank = np.r_[True, [keys[a] != keys[b] for a, b in zip(order[:-1], order[1:])]]
+        else:
+            new_rank = np.r_[True, sv[1:] != sv[:-1]]
+        q[i, js[order]] = np.cumsum(new_rank) - 1
+    return q
+
+
+def _varian_search(G: np.ndarray, r: np.ndarray, q: np.ndarray
+                   ) -> list[tuple[int, int]] | None:
     """The cuts of :func:`_varian_cuts` by branch and bound, or ``None`` past
     :data:`_VARIAN_NODES` search nodes. Some edge of every cycle is cut, and cutting
-    ``i → j`` lowers ``v_i`` to ``r_ij`` (all of ``i``'s edges with larger ratios go too), so
+    ``i → j`` lowers ``v_i`` to ``r_ij`` (all of ``i``'s edges with ratios as large go too), so
     branch on the edges of a shortest remaining cycle; ``Σ v`` only falls along a branch, so
-    it bounds the branch. No solver set-up: fast on the small components of panel data."""
+    it bounds the branch. Which edges remain is decided on the exact ranks ``q`` of
+    :func:`_exact_ranks`, never on float ratios, so the cuts are right in exact arithmetic;
+    the floats ``r`` only steer and bound the search. No solver set-up: fast on the small
+    components of panel data."""
     n = G.shape[0]
     best_val = -1.0
     best: list[tuple[int, int]] = []
-    stack: list[tuple[np.ndarray, tuple[tuple[int, int], ...]]] = [(np.ones(n), ())]
+    top = np.full(n, n + 1, dtype=np.int64)  # no cut: every edge of G remains
+    stack: list[tuple[np.ndarray, np.ndarray, tuple[tuple[int, int], ...]]] = [
+        (np.ones(n), top, ())]
     visited = 0
     while stack:
-        v, cuts = stack.pop()
+        v, cap, cuts = stack.pop()
         visited += 1
         if visited > _VARIAN_NODES:
             return None
         total = float(v.sum())
         if total <= best_val + 1e-12:
             continue
-        cyc = _short_cycle(G & (r < v[:, None]))
+        cyc = _short_cycle(G & (q < cap[:, None]))
         if cyc is None:
             best_val, best = total, list(cuts)
             continue
@@ -268,9 +300,11 @@ def _varian_search(G: np.ndarray, r: np.ndarray) -> list[tuple[int, int]] | None
         steps.sort(key=lambda e: v[e[0]] - r[e])  # the cheapest cut is searched first
         for i, j in reversed(steps):
             w = v.copy()
-            w[i] = r[i, j]
+            w[i] = min(w[i], r[i, j])
+            c = cap.copy()
+            c[i] = q[i, j]
             if float(w.sum()) > best_val + 1e-12:
-                stack.append((w, (*[c for c in cuts if c[0] != i], (i, j))))
+                stack.append((w, c, (*[e for e in cuts if e[0] != i], (i, j))))
     return best
 
 
@@ -299,7 +333,9 @@ def varian_vector(data: BudgetData, *, time_limit: float | None = None) -> tuple
         if nodes.size < 2:
             continue
         G, rr = P1[np.ix_(nodes, nodes)], r[np.ix_(nodes, nodes)]
-        cuts = _varian_search(G, rr)
+        q = _exact_ranks(G, rr, lambda i, j: ex.ratio(int(nodes[i]), int(nodes[j])),
+                         3 * _tol(data.K))
+        cuts = _varian_search(G, rr, q)
         for i, j in cuts if cuts is not None else _varian_cuts(G, rr, time_limit):
             a, b = int(nodes[i]), int(nodes[j])
             v[a] = min(v[a], ex.ratio(a, b))

@@ -121,3 +121,28 @@ def test_mpi_kind_validation():
     with pytest.raises(InputError):
         money_pump_index(d, "median")  # type: ignore[arg-type]
     assert money_pump_index(d) == pytest.approx(0.2)
+
+
+def test_varian_on_ratios_that_tie_in_floats():
+    # p_1·x_3 / p_1·x_1 is 1 − 2⁻⁵⁵ or so exactly but 1.0 in floats: the cut must still be
+    # found (the search once saw no cycle and the exact check refused its vector)
+    from coherence.numbers import number_reading
+
+    with number_reading("binary"):
+        d = BudgetData([[6e8, 4e8], [1e8, 3e8], [7e8, 1e8]],
+                       [[5e-10, 9e-10], [9e-10, 2e-10], [7e-10, 6e-10]])
+    v = varian_vector(d)
+    assert sum(v, Fraction(0)) == _brute.varian_vector_sum(d)
+    assert v[0] < 1 and v[1] == v[2] == 1
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.one_of(budget_data(max_observations=4, goods=2), float_budgets(max_t=4)),
+       st.sampled_from([1e-9, 1e-3, 1e5, 1e9]), st.sampled_from([1e-10, 1e-2, 1e7]))
+def test_varian_vector_is_optimal_at_extreme_magnitudes(d, ps, qs):
+    from coherence.numbers import number_reading
+
+    with number_reading("binary"):
+        e = BudgetData(np.asarray(d.prices) * ps, np.asarray(d.quantities) * qs)
+    v = varian_vector(e)
+    assert sum(v, Fraction(0)) == _brute.varian_vector_sum(e)
