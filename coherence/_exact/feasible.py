@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from coherence._exact.face import face_points
 from coherence._exact.numbers import rational_candidates
 from coherence._exact.rational_lp import exact_point, float_model
 from coherence._exact.solvers import linprog
@@ -104,6 +105,13 @@ def _rounded(system: LinearSystem, h: np.ndarray) -> list[Fraction] | None:
     return None
 
 
+def _on_face(system: LinearSystem, h: np.ndarray) -> list[Fraction] | None:
+    for cand in face_points(system, h):
+        if plausible(system, cand) and system.satisfied(cand):
+            return cand
+    return None
+
+
 def find_point(
     system: LinearSystem,
     *,
@@ -115,6 +123,8 @@ def find_point(
 
     Tries, in order: rounding the float ``hint`` at increasing precision; rounding a HiGHS
     solution (minimising ``objective`` when given, or maximising the strict-row margin); the
+    exact solution of the face HiGHS's point (or the hint) lies on
+    (:func:`~coherence._exact.face.face_points`: its tight rows solved in rationals); the
     exact solve from HiGHS's basis (:func:`~coherence._exact.rational_lp.exact_point`). Every
     candidate is checked with :meth:`LinearSystem.satisfied`. With ``exact_fallback`` (the
     default) ``None`` is a proof that the system has no solution; without it, it only means
@@ -141,6 +151,10 @@ def find_point(
             h = x
             if not system.strict.any() or res.x[-1] > 0:
                 got = _rounded(system, x)
+    for start in () if got is not None else (h, hint):
+        got = None if start is None else _on_face(system, np.asarray(start, dtype=float))
+        if got is not None:
+            break
     if got is None and exact_fallback:
         start = h if h is not None else None if hint is None else np.asarray(hint, dtype=float)
         cand = exact_point(system, start)

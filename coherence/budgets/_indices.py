@@ -16,6 +16,7 @@ The money pump index is in :mod:`coherence.budgets._money_pump`, Houtman–Maks 
 from __future__ import annotations
 
 from fractions import Fraction
+from itertools import pairwise
 from typing import Any
 
 import numpy as np
@@ -260,7 +261,7 @@ def _exact_ranks(G: np.ndarray, r: np.ndarray, ratio: Any, band: float) -> np.nd
         if near.any():
             keys = [ratio(i, int(j)) for j in js.tolist()]
             order = np.array(sorted(range(js.size), key=keys.__getitem__), dtype=np.int64)
-            new_rank = np.r_[True, [keys[a] != keys[b] for a, b in zip(order[:-1], order[1:])]]
+            new_rank = np.r_[True, [keys[a] != keys[b] for a, b in pairwise(order)]]
         else:
             new_rank = np.r_[True, sv[1:] != sv[:-1]]
         q[i, js[order]] = np.cumsum(new_rank) - 1
@@ -333,7 +334,7 @@ def varian_vector(data: BudgetData, *, time_limit: float | None = None) -> tuple
         if nodes.size < 2:
             continue
         G, rr = P1[np.ix_(nodes, nodes)], r[np.ix_(nodes, nodes)]
-        q = _exact_ranks(G, rr, lambda i, j: ex.ratio(int(nodes[i]), int(nodes[j])),
+        q = _exact_ranks(G, rr, lambda i, j, nd=nodes: ex.ratio(int(nd[i]), int(nd[j])),
                          3 * _tol(data.K))
         cuts = _varian_search(G, rr, q)
         for i, j in cuts if cuts is not None else _varian_cuts(G, rr, time_limit):

@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 from functools import cached_property
 from itertools import product
 from typing import Any
@@ -176,15 +177,29 @@ class Game:
         return float_array(self.payoffs)
 
     @cached_property
-    def _ints(self) -> np.ndarray:
-        """Payoffs times their common denominator, as Python ints (object array)."""
-        flat = self.payoffs.reshape(-1)
+    def _common_denominator(self) -> int:
+        """The least common denominator of the payoffs."""
         den = 1
-        for v in flat:
-            if v.denominator != 1:
-                den = den * v.denominator // math.gcd(den, v.denominator)
+        for v in self.payoffs.reshape(-1).tolist():
+            d = v.denominator
+            if d != 1 and den % d:
+                den = den * d // math.gcd(den, d)
+        return den
+
+    @cached_property
+    def _ints(self) -> np.ndarray:
+        """The payoffs as exact numbers for exact checks (object array): times their common
+        denominator, as Python ints, when that denominator is below 2¹²⁸; else the payoffs
+        themselves as Fractions (full-precision floats read as rationals have large, mostly
+        coprime denominators, and their common multiple would make every entry thousands of
+        digits long)."""
+        flat = self.payoffs.reshape(-1)
+        den = self._common_denominator
         out = np.empty(flat.shape, dtype=object)
-        out[:] = [int(v * den) for v in flat] if den != 1 else [int(v) for v in flat]
+        if den >= 2**128:
+            out[:] = [Fraction(v) for v in flat.tolist()]
+        else:
+            out[:] = [int(v * den) for v in flat] if den != 1 else [int(v) for v in flat]
         return out.reshape(self.payoffs.shape)
 
     @cached_property
@@ -195,6 +210,8 @@ class Game:
         in floats too, by far more than their rounding."""
         top = float(np.abs(self._floats).max()) if self._floats.size else 0.0
         if top and not 2.0**-20 <= top <= 2.0**20:
+            return False
+        if self._common_denominator >= 2**40:
             return False
         return max((abs(int(v)) for v in self._ints.reshape(-1).tolist()), default=0) < 2**40
 
@@ -215,9 +232,10 @@ class Game:
         """Player ``i``'s payoffs as a matrix: rows its surviving strategies, columns the
         surviving opponent profiles (in ``itertools.product`` order).
 
-        Floats by default; with ``exact=True`` Python ints equal to the payoffs times the
-        game's common denominator (a positive scaling: dominance and best responses are
-        unchanged)."""
+        Floats by default; with ``exact=True`` exact numbers: Python ints equal to the
+        payoffs times the game's common denominator (a positive scaling: dominance and best
+        responses are unchanged), or the payoffs as Fractions when that denominator is
+        huge."""
         src = self._ints if exact else self._floats
         sub = src[..., i][np.ix_(*[list(a) for a in alive])]
         sub = np.moveaxis(sub, i, 0)

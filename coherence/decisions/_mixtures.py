@@ -59,15 +59,16 @@ def common_den(xs: Iterable[Fraction]) -> int:
 
 
 def lp_floats(Ue: np.ndarray) -> np.ndarray:
-    """A float copy of the integer matrix ``Ue`` for a float LP: as it is when its largest
-    entry is below 2¹⁶, else scaled by a power of two to largest entry of order one (a
-    positive scaling: dominance and best responses are unchanged). O(size).
+    """A float copy of the exact matrix ``Ue`` (ints or Fractions) for a float LP: as it is
+    when its largest entry is below 2¹⁶, else scaled by a power of two to largest entry of
+    order one (a positive scaling: dominance and best responses are unchanged). O(size).
 
     >>> lp_floats(np.array([[2**400, 0], [1, 2]], dtype=object))[0].tolist()
     [1.0, 0.0]
     """
-    top = max((abs(int(v)) for v in Ue.reshape(-1).tolist()), default=0)
-    e = top.bit_length() - 1
+    top = max((abs(v) for v in Ue.reshape(-1).tolist()), default=0)
+    e = (top.numerator.bit_length() - top.denominator.bit_length() if isinstance(top, Fraction)
+         else int(top).bit_length() - 1)
     if e <= 16:
         return float_array(Ue)
     if e < 1000:

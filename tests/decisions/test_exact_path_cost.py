@@ -8,7 +8,7 @@ import pytest
 
 from coherence import Game, check
 from coherence._exact import tableau
-from coherence.decisions import _strict
+from coherence.decisions import _strict, eliminate_weakly_dominated
 
 
 def planted_game(n: int = 30, margin: float = 1e-9, seed: int = 0) -> Game:
@@ -74,3 +74,17 @@ def test_rationalise_returns_a_rounded_mixture() -> None:
     assert beliefs is None and pending is not None
     i, s, sigma = pending
     assert (i, s >= 21) == (0, True) and sigma is not None
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_weak_dominance_on_full_precision_floats_needs_no_exact_simplex(
+    seed: int, pivots: list[int]
+) -> None:
+    # random floats read as rationals have coprime 50-bit denominators: a common multiple
+    # made every entry thousands of digits long, and the exact simplex took 80 s; the face of
+    # HiGHS's point, solved in rationals, settles every tight column
+    rng = np.random.default_rng(seed)
+    g = Game.bimatrix(rng.uniform(0, 1, (20, 20)), rng.uniform(0, 1, (20, 20)))
+    v = eliminate_weakly_dominated(g)
+    assert not v.coherent and v.verify()
+    assert pivots[0] == 0
