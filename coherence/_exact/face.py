@@ -48,16 +48,17 @@ def _at_bounds(system: LinearSystem, x: np.ndarray) -> list[Fraction | None]:
 
 
 def _tight_rows(system: LinearSystem, x: np.ndarray) -> list[tuple[list[Fraction], Fraction]]:
-    """The equations and the non-strict ``≤`` rows that ``x`` meets with equality (floats,
-    relative to the row's own scale), as exact rows."""
+    """The equations and the non-strict ``≤`` rows that ``x`` meets with equality or
+    violates (floats, relative to the row's own scale; a solver's point may overshoot a row
+    of small coefficients by its absolute tolerance), as exact rows."""
     A_ub, b_ub, _, _ = system.floats
     rows = [([_frac(v) for v in r], _frac(b))
             for r, b in zip(system.A_eq.tolist(), system.b_eq.tolist(), strict=True)]
     if len(b_ub):
         with np.errstate(all="ignore"):
-            gap = np.abs(A_ub @ x - b_ub)
+            gap = A_ub @ x - b_ub
             scale = np.abs(A_ub) @ np.abs(x) + np.abs(b_ub)
-        tight = np.flatnonzero((gap <= TIGHT * scale) & ~system.strict)
+        tight = np.flatnonzero((gap >= -TIGHT * scale) & ~system.strict)
         rows += [([_frac(v) for v in system.A_ub[i].tolist()], _frac(system.b_ub[i]))
                  for i in tight.tolist()]
     return rows

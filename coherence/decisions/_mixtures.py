@@ -77,11 +77,36 @@ def lp_floats(Ue: np.ndarray) -> np.ndarray:
     return np.array([[v / shift for v in row] for row in Ue.tolist()], dtype=float)
 
 
+#: unit roundoff of float64
+_U = 2.0**-53
+
+
+def _float_products(M: np.ndarray, w: Sequence[Fraction]) -> tuple[np.ndarray, np.ndarray] | None:
+    """``M @ w`` in floats with a rigorous bound on each entry's error (the float copies are
+    correctly rounded; a dot product of length n adds at most ``n·u`` relative to
+    ``|M|·|w|``; underflow adds at most ``2⁻¹⁰⁷⁴`` per term), or ``None`` when a float copy
+    is not finite. O(size)."""
+    Mf = float_array(M)
+    wf = np.array([float(v) for v in w])
+    if not (np.isfinite(Mf).all() and np.isfinite(wf).all()):
+        return None
+    n = len(wf)
+    with np.errstate(all="ignore"):
+        vals = Mf @ wf
+        err = (n + 4) * _U * 1.01 * (np.abs(Mf) @ np.abs(wf)) + (n + 1) * 2.0**-1073
+    if not (np.isfinite(vals).all() and np.isfinite(err).all()):
+        return None
+    return vals, err
+
+
 def mixture_dominates(U: np.ndarray, s: int, sigma: Sequence[Fraction], strict: bool) -> bool:
     """Exact: does ``σ`` (over U's rows, ``σ_s = 0``) dominate row ``s``? (strict: in every
-    column; weak: ≥ everywhere and > somewhere). ``U`` holds exact numbers (ints).
+    column; weak: ≥ everywhere and > somewhere). ``U`` holds exact numbers (ints or
+    Fractions).
 
-    O(rows · columns) integer operations.
+    A filtered predicate: every column is compared in floats with a rigorous error bound,
+    and only the columns inside it are decided in exact arithmetic. O(rows · columns) float
+    operations plus O(rows) exact ones per undecided column.
 
     >>> U = np.array([[3, 0], [0, 3], [1, 1]], dtype=object)
     >>> mixture_dominates(U, 2, (Fraction(1, 2), Fraction(1, 2), Fraction(0)), strict=True)
@@ -93,27 +118,60 @@ def mixture_dominates(U: np.ndarray, s: int, sigma: Sequence[Fraction], strict: 
     vals = [Fraction(sigma[j]) for j in sup]
     if any(v < 0 for v in vals) or sum(vals) != 1:
         return False
-    D = common_den(vals)
-    lhs = sum((int(v * D) * U[j] for j, v in zip(sup, vals, strict=True)),
-              np.zeros(U.shape[1], dtype=object))
-    rhs = U[s] * D
-    if strict:
-        return bool(all(lhs > rhs))
-    return bool(all(lhs >= rhs) and any(lhs > rhs))
+    cols = np.arange(U.shape[1])
+    gt_some = False
+    fl = _float_products(U[sup].T, vals)
+    rf = _float_products(U[s][:, None], [Fraction(1)])
+    if fl is not None and rf is not None:
+        (lf, le), (sf, se) = fl, rf
+        if (lf + le < sf - se).any():
+            return False  # a column where σ surely pays less
+        above = lf - le > sf + se
+        if strict:
+            cols = cols[~above]
+        else:
+            gt_some = bool(above.any())
+            cols = cols[~above]
+    if cols.size:
+        D = common_den(vals)
+        lhs = sum((int(v * D) * U[j, cols] for j, v in zip(sup, vals, strict=True)),
+                  np.zeros(cols.size, dtype=object))
+        rhs = U[s, cols] * D
+        if strict:
+            return bool(all(lhs > rhs))
+        if not all(lhs >= rhs):
+            return False
+        gt_some = gt_some or bool(any(lhs > rhs))
+    return gt_some or strict
 
 
 def best_response(U: np.ndarray, s: int, y: Sequence[Fraction]) -> bool:
     """Exact: is row ``s`` a best response to the belief ``y`` over U's columns?
+
+    A filtered predicate: the expected payoffs are compared in floats with a rigorous error
+    bound, and only the rows inside it are computed exactly. O(rows · columns) float
+    operations plus O(columns) exact ones per undecided row.
 
     >>> best_response(np.array([[1, 0], [0, 1]], dtype=object), 1, (Fraction(0), Fraction(1)))
     True
     """
     if len(y) != U.shape[1] or any(v < 0 for v in y) or sum(y) != 1:
         return False
-    D = common_den(y)
+    rows = np.arange(U.shape[0])
     sup = [t for t, v in enumerate(y) if v != 0]
-    vals = U[:, sup].dot(np.array([int(y[t] * D) for t in sup], dtype=object))
-    return bool(vals[s] >= max(vals))
+    fl = _float_products(U[:, sup], [y[t] for t in sup])
+    if fl is not None:
+        vf, ve = fl
+        if (vf - ve > vf[s] + ve[s]).any():
+            return False  # a row surely pays more
+        rows = rows[~(vf + ve < vf[s] - ve[s])]
+        if rows.size <= 1:  # only row s itself is left
+            return True
+    D = common_den(y)
+    w = np.array([int(y[t] * D) for t in sup], dtype=object)
+    vals = U[np.ix_(rows, sup)].dot(w)
+    own = U[s, sup].dot(w)
+    return bool(own >= max(vals))
 
 
 def _unsolved(r: int, c: int) -> tuple[float, np.ndarray, np.ndarray]:
