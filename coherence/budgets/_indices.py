@@ -23,11 +23,14 @@ import numpy as np
 from scipy.sparse import coo_matrix, csr_matrix
 from scipy.sparse.csgraph import connected_components
 
+from coherence.budgets._axioms import garp_holds
 from coherence.budgets._data import BudgetData
 from coherence.budgets._kernel import (
     _ExactCosts,
     _tol,
     direct_relations,
+    float_view,
+    row_blocks,
 )
 from coherence.errors import CertificationError
 from coherence.graphs import shortest_cycle_through, strongly_connected_components
@@ -53,17 +56,53 @@ def _has_cycle_edges(n: int, src: np.ndarray, dst: np.ndarray) -> bool:
     return k < n
 
 
-def _below(data: BudgetData, r: np.ndarray, b: Fraction, ex: _ExactCosts) -> np.ndarray:
-    """Exact ``{(i, j): p_i·x_j < b·p_i·x_i, i ≠ j}`` from float ratios ``r`` plus a band."""
-    band = 3 * _tol(data.K)
+def _ratio_rows(P: np.ndarray, X: np.ndarray, own: np.ndarray, a: int, b: int) -> np.ndarray:
+    """Float cost ratios ``r[i, j] = p_i·x_j / p_i·x_i`` for rows ``a ≤ i < b`` (diagonal
+    ``inf``), from the power-of-two scaled :func:`float_view`."""
+    R = (P[a:b] @ X.T) / own[a:b, None]
+    R[np.arange(b - a), np.arange(a, b)] = np.inf
+    return R
+
+
+def _two_cycle_bound(P: np.ndarray, X: np.ndarray, own: np.ndarray) -> float:
+    """``min_{i ≠ j} max(r_ij, r_ji)`` in floats: the best two-cycle's bottleneck, block by
+    block (rows ``r[a:b, :]`` and columns ``r[:, a:b]`` from two matrix products, so no
+    ``T × T`` matrix is held or transposed). O(T²K)."""
+    T = own.size
+    best = np.inf
+    for a, b in row_blocks(T):
+        R = _ratio_rows(P, X, own, a, b)
+        C = (X[a:b] @ P.T) / own[None, :]  # C[k, j] = r[j, a + k]
+        best = min(best, float(np.maximum(R, C).min()))
+    return best
+
+
+def _candidate_edges(P: np.ndarray, X: np.ndarray, own: np.ndarray, lim: float
+                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The edges ``i → j`` with float ratio ``r_ij ≤ lim``, and their ratios, block by block."""
+    T = own.size
+    src, dst, w = [], [], []
+    for a, b in row_blocks(T):
+        R = _ratio_rows(P, X, own, a, b)
+        ii, jj = np.nonzero(np.less_equal(R, lim))
+        src.append(ii + a)
+        dst.append(jj)
+        w.append(R[ii, jj])
+    return np.concatenate(src), np.concatenate(dst), np.concatenate(w)
+
+
+def _below(edges: tuple[np.ndarray, np.ndarray, np.ndarray], b: Fraction, band: float,
+           ex: _ExactCosts) -> tuple[np.ndarray, np.ndarray]:
+    """Exact ``{(i, j): p_i·x_j < b·p_i·x_i, i ≠ j}`` as edge arrays, from candidate edges
+    holding every pair whose float ratio is below ``b·(1 + band)``: the sure ones from the
+    floats, those in the rounding band in Fractions."""
+    src, dst, w = edges
     bf = float(b)
-    H = r < bf * (1 - band)
-    unsure = (r >= bf * (1 - band)) & (r <= bf * (1 + band))
-    np.fill_diagonal(unsure, False)
-    for i, j in np.argwhere(unsure).tolist():
-        H[i, j] = ex.ratio(i, j) < b
-    np.fill_diagonal(H, False)
-    return H
+    keep = w < bf * (1 - band)
+    for k in np.flatnonzero(~keep & (w <= bf * (1 + band))).tolist():
+        keep[k] = ex.ratio(int(src[k]), int(dst[k])) < b
+    keep &= src != dst
+    return src[keep], dst[keep]
 
 
 def _bottleneck(ex: _ExactCosts, cyc: list[int]) -> Fraction:
@@ -71,15 +110,12 @@ def _bottleneck(ex: _ExactCosts, cyc: list[int]) -> Fraction:
     return max(ex.ratio(cyc[s], cyc[(s + 1) % len(cyc)]) for s in range(len(cyc)))
 
 
-def _candidate_cycle(T: int, r: np.ndarray, band: float) -> list[int] | None:
-    """A cycle whose largest float ratio is the smallest possible (≤ 1 up to the band), or
+def _candidate_cycle(T: int, edges: tuple[np.ndarray, np.ndarray, np.ndarray]
+                     ) -> list[int] | None:
+    """A cycle of the candidate edges whose largest float ratio is the smallest possible, or
     ``None``: binary search over the sorted candidate ratios, each step an O(m) strongly
-    connected components test, after pruning to ratios no larger than the best two-cycle."""
-    two = np.maximum(r, r.T)
-    hi = min(1.0, float(two.min())) * (1 + band)
-    src, dst = np.nonzero(r <= hi)
-    w = r[src, dst]
-    # keep edges inside strongly connected components of the candidate graph
+    connected components test, after keeping only edges inside a component."""
+    src, dst, w = edges
     if src.size:
         G = csr_matrix((np.ones(src.size, dtype=np.int8), (src, dst)), shape=(T, T))
         _, lab = connected_components(G, directed=True, connection="strong")
@@ -108,21 +144,32 @@ def _candidate_cycle(T: int, r: np.ndarray, band: float) -> list[int] | None:
 def _ccei_with_cycle(data: BudgetData) -> tuple[Fraction, tuple[int, ...] | None]:
     """The CCEI ``c`` exactly and, when ``c < 1``, a critical cycle: every step has cost
     ratio ``p_t·x_{t+1} / p_t·x_t ≤ c`` and the largest is ``c``, so the cycle violates
-    GARP at every efficiency above ``c`` and is no revealed preference cycle below it."""
+    GARP at every efficiency above ``c`` and is no revealed preference cycle below it.
+
+    GARP(1) holding (the exact, early-exit test) gives 1 at once, GARP(e) being monotone in
+    ``e``. Otherwise the critical cycle's bottleneck is at most 1 and at most the best
+    two-cycle's, so only edges with ratios up to that bound are kept (found block by block,
+    never a ``T × T`` float matrix)."""
     T = data.T
-    if T < 2:
+    if T < 2 or garp_holds(data):
         return Fraction(1), None
     ex = _ExactCosts(data)
-    r = data.expenditure() / data.own_expenditure()[:, None]
-    np.fill_diagonal(r, np.inf)
-    cyc = _candidate_cycle(T, r, 3 * _tol(data.K))
+    band = 3 * _tol(data.K)
+    P, X, own = float_view(data)
+    hi = min(1.0, _two_cycle_bound(P, X, own)) * (1 + band)
+    edges = _candidate_edges(P, X, own, hi * (1 + band) ** 2)
+    cyc = _candidate_cycle(T, edges)
     b = Fraction(1) if cyc is None else min(_bottleneck(ex, cyc), Fraction(1))
     crit = cyc if cyc is not None and b < 1 else None
     # exact confirmation: no cycle uses only ratios < b; tighten b if floats misled us
     for _ in range(T * T + 1):
-        cyc = shortest_cycle_through(_below(data, r, b, ex))
-        if cyc is None:
+        src, dst = _below(edges, b, band, ex)
+        if not _has_cycle_edges(T, src, dst):
             return b, (None if crit is None else tuple(int(t) for t in crit))
+        H = np.zeros((T, T), dtype=bool)
+        H[src, dst] = True
+        cyc = shortest_cycle_through(H)
+        assert cyc is not None
         b, crit = _bottleneck(ex, cyc), cyc
     raise CertificationError("CCEI confirmation did not terminate")  # pragma: no cover
 
@@ -142,7 +189,10 @@ def ccei(data: BudgetData) -> float:
     Exact: the value is a cost ratio ``p_i·x_j / p_i·x_i`` (or 1), found by binary search
     over the sorted candidate ratios (each step an O(m) strongly-connected-components test on
     the candidate edges, after pruning to ratios no larger than the best two-cycle) and
-    confirmed with Fractions. O(T²K + m log m). Returned as the nearest float.
+    confirmed with Fractions. Data satisfying GARP answer 1 from the GARP test alone.
+    O(T²K + m log m) time; the float ratios are formed in blocks of rows, so memory is
+    O(m) for the ``m`` candidate edges plus one ``T × T`` boolean graph. Returned as the
+    nearest float.
 
     >>> ccei(BudgetData([[1, 2], [2, 1]], [[1, 2], [2, 1]]))
     0.8

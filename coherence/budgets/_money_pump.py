@@ -86,28 +86,36 @@ def _max_ratio_cycle(mask: np.ndarray, a: np.ndarray, b: np.ndarray, *,
     nodes = np.flatnonzero(sizes[lab] > 1)
     if nodes.size == 0:
         return None
-    sub = np.ix_(nodes, nodes)
-    AM = np.where(mask[sub] & (lab[nodes][:, None] == lab[nodes][None, :]), a[sub], -np.inf)
+    if nodes.size == mask.shape[0] and k == 1:  # one component: no copies, no masks
+        AM = np.where(mask, a, -np.inf)
+    else:
+        sub = np.ix_(nodes, nodes)
+        AM = np.where(mask[sub] & (lab[nodes][:, None] == lab[nodes][None, :]), a[sub], -np.inf)
     B = np.asarray(b, dtype=np.float64)[nodes]
-    Mneg = np.where(np.isfinite(AM), 0.0, -np.inf)
-    amax = float(np.abs(AM[np.isfinite(AM)]).max())
+    finite = np.isfinite(AM)
+    amax = float(np.abs(AM[finite]).max())
     n = nodes.size
     rtol = 1e-12 * n * max(amax / float(B[B > 0].min()), 1e-300)
+    rows = np.arange(n)
     pi = np.argmax(AM, axis=1)  # initial policy: the best edge out of each node
     for _ in range(max_iter):
         ratios, cycles, eta, x = _policy_values(AM, B, pi)
-        eta_succ = Mneg + eta[None, :]
-        up = eta_succ.max(axis=1) > eta + rtol
-        if up.any():
-            pi = np.where(up, np.argmax(eta_succ, axis=1), pi)
-            continue
+        spread = np.ptp(eta) > rtol
+        if spread:  # some successor may lead to a better cycle (else none can)
+            eta_succ = np.where(finite, eta[None, :], -np.inf)
+            to = np.argmax(eta_succ, axis=1)
+            up = eta_succ[rows, to] > eta + rtol
+            if up.any():
+                pi = np.where(up, to, pi)
+                continue
         val = AM + x[None, :]
-        if np.ptp(eta) > rtol:  # restrict to successors in the same ratio class
-            val[np.abs(eta_succ - eta[:, None]) > rtol] = -np.inf
-        best = val.max(axis=1) - eta * B
+        if spread:  # restrict to successors in the same ratio class (none is above it)
+            val = np.where(eta_succ >= (eta - rtol)[:, None], val, -np.inf)
+        arg = np.argmax(val, axis=1)
+        best = val[rows, arg] - eta * B
         vtol = 1e-12 * n * (amax + float(B.max()) * float(np.abs(eta).max()) + np.abs(x))
         better = best > x + vtol
-        new = np.where(better, np.argmax(val, axis=1), pi)
+        new = np.where(better, arg, pi)
         if not better.any() or np.array_equal(new, pi):
             top = int(np.argmax(ratios))
             return float(ratios[top]), [int(nodes[c]) for c in cycles[top]]
