@@ -27,13 +27,14 @@ few values out of that range to the scalar rule. 10⁶ values take a fraction of
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
 from fractions import Fraction
 from typing import Literal
 
 import numpy as np
 
-__all__ = ["NumberReading", "binary_parts", "rational_parts", "simplest_rational"]
+__all__ = ["NumberReading", "binary_parts", "rational_parts", "rational_sum", "simplest_rational"]
 
 NumberReading = Literal["decimal", "binary"]
 
@@ -262,3 +263,27 @@ def rational_parts(a: np.ndarray, numbers: NumberReading = "decimal"
             num_o[i], den_o[i] = q.numerator, q.denominator
         return num_o.reshape(x.shape), den_o.reshape(x.shape)
     return num.reshape(x.shape), den.reshape(x.shape)
+
+
+def rational_sum(values: Iterable[Fraction | int]) -> Fraction:
+    """The exact sum of rationals by pairwise (tree) summation of unreduced numerator and
+    denominator pairs, reduced once at the end: O(M(N) log n) for ``n`` terms whose
+    denominators total ``N`` bits (``M`` the cost of a multiplication), where adding them
+    one by one with :class:`~fractions.Fraction` pays a gcd of the growing sum per term
+    (quadratic in ``n`` for distinct denominators: 12 s for 5,000 cost ratios).
+
+    >>> rational_sum([Fraction(1, 3), Fraction(1, 6), 2])
+    Fraction(5, 2)
+    """
+    pairs = [(int(v.numerator), int(v.denominator)) for v in (Fraction(x) for x in values)]
+    if not pairs:
+        return Fraction(0)
+    while len(pairs) > 1:
+        nxt = []
+        for k in range(0, len(pairs) - 1, 2):
+            (a, b), (c, d) = pairs[k], pairs[k + 1]
+            nxt.append((a * d + c * b, b * d) if b != d else (a + c, b))
+        if len(pairs) % 2:
+            nxt.append(pairs[-1])
+        pairs = nxt
+    return Fraction(*pairs[0])

@@ -63,9 +63,10 @@ from coherence.budgets._fit import (
     check_varian,
 )
 from coherence.budgets._houtman_maks import HoutmanMaks, houtman_maks, houtman_maks_bounds
-from coherence.budgets._indices import ccei, ccei_fraction, varian_index, varian_vector
+from coherence.budgets._indices import ccei, ccei_fraction
 from coherence.budgets._kernel import direct_relations, efficiency_fraction
 from coherence.budgets._money_pump import money_pump_index, mpi_bounds
+from coherence.budgets._varian import VarianBounds, varian_bounds, varian_index, varian_vector
 from coherence.graphs import transitive_closure
 
 __all__ = [
@@ -86,6 +87,7 @@ __all__ = [
     "PairwiseConsistency",
     "RationalisingOrder",
     "RevealedCycle",
+    "VarianBounds",
     "ZeroExpenditureError",
     "afriat_certificate",
     "afriat_utility",
@@ -116,6 +118,7 @@ __all__ = [
     "mpi_bounds",
     "sarp_violations",
     "transitive_closure",
+    "varian_bounds",
     "varian_index",
     "varian_vector",
     "violation_counts",

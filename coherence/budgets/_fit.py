@@ -12,15 +12,15 @@ carries the index as an exact number together with what attains it:
 
 from __future__ import annotations
 
-from fractions import Fraction
 from typing import Any
 
 from coherence.budgets._axioms import RevealedCycle, _garp_certificate
 from coherence.budgets._data import BudgetData
 from coherence.budgets._houtman_maks import DEFAULT_TIME_LIMIT, houtman_maks
-from coherence.budgets._indices import _ccei_with_cycle, varian_vector
+from coherence.budgets._indices import _ccei_with_cycle
 from coherence.budgets._kernel import efficiency_fraction
 from coherence.budgets._money_pump import _mpi_witnesses
+from coherence.budgets._varian import varian_bounds
 from coherence.verdict import Verdict
 
 __all__ = ["check_ccei", "check_houtman_maks", "check_money_pump_index", "check_varian"]
@@ -75,19 +75,21 @@ def check_houtman_maks(data: BudgetData, efficiency: Any = 1, *,
 def check_varian(data: BudgetData, *, time_limit: float | None = None) -> Verdict:
     """GARP with Varian's index (the mean efficiency, a Fraction) and his efficiency vector.
 
-    Quantities: ``varian`` (exact mean of the vector) and ``vector`` (one efficiency per
-    observation; with them no cycle of steps ``p_t·x_{t+1} < v_t·p_t·x_t`` remains). Costs as
-    :func:`varian_vector` (NP-hard in general).
+    Quantities: ``varian`` (exact mean of the vector), ``vector`` (one efficiency per
+    observation; with them no cycle of steps ``p_t·x_{t+1} < v_t·p_t·x_t`` remains),
+    ``varian_upper`` (a proved upper bound on the optimal mean) and ``varian_exact``
+    (whether the vector is optimal). Costs as :func:`varian_bounds` under ``time_limit``
+    (``None``: exact, NP-hard in general).
 
     >>> v = check_varian(BudgetData([[1, 2], [2, 1]], [[2, 4], [4, 1]]))
     >>> v.quantities["varian"], v.quantities["vector"]
     (Fraction(17, 18), (Fraction(1, 1), Fraction(8, 9)))
     """
     cert = _garp_certificate(data, efficiency_fraction(1))
-    vector = varian_vector(data, time_limit=time_limit)
-    mean = sum(vector, Fraction(0)) / len(vector)
-    return Verdict.certify(cert, "budget data (Varian)", observations=data.T, varian=mean,
-                           vector=vector)
+    vb = varian_bounds(data, time_limit=time_limit)
+    return Verdict.certify(cert, "budget data (Varian)", observations=data.T,
+                           varian=vb.index_fraction, vector=vb.vector,
+                           varian_upper=vb.upper_fraction, varian_exact=vb.exact)
 
 
 def check_money_pump_index(data: BudgetData) -> Verdict:

@@ -169,7 +169,7 @@ def best_response(U: np.ndarray, s: int, y: Sequence[Fraction]) -> bool:
             return True
     D = common_den(y)
     w = np.array([int(y[t] * D) for t in sup], dtype=object)
-    vals = U[np.ix_(rows, sup)].dot(w)
+    vals = U[np.ix_(rows, np.asarray(sup, dtype=np.int64))].dot(w)
     own = U[s, sup].dot(w)
     return bool(own >= max(vals))
 

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from coherence import BudgetData, garp_holds, houtman_maks, varian_vector
-from coherence.budgets import _indices, check_houtman_maks
+from coherence.budgets import _varian, check_houtman_maks
 from coherence.strategies import budget_data
 from tests.budgets import _brute
 from tests.budgets.test_revealed import float_budgets
@@ -77,10 +77,10 @@ def test_medium_random_data_are_solved_exactly():
 @given(st.one_of(budget_data(max_observations=9, goods=2), float_budgets(max_t=9)))
 def test_varian_search_equals_the_milp(d):
     ours = varian_vector(d)
-    saved = _indices._VARIAN_NODES
-    _indices._VARIAN_NODES = 0
+    saved = _varian._VARIAN_NODES
+    _varian._VARIAN_NODES = 0
     try:
         milp = varian_vector(d)
     finally:
-        _indices._VARIAN_NODES = saved
+        _varian._VARIAN_NODES = saved
     assert sum(ours) == pytest.approx(sum(milp), abs=1e-9)
