@@ -73,7 +73,11 @@ class VarianBounds:
 
     @property
     def index(self) -> float:
-        """The mean of ``vector`` as a float (correctly rounded sum). O(T)."""
+        """The mean of ``vector`` as a float: the exact mean rounded for up to a thousand
+        observations, else a correctly rounded float sum over ``T`` (within two rounding
+        steps). O(T)."""
+        if len(self.vector) <= 1000:
+            return float(self.index_fraction)
         return math.fsum(float(x) for x in self.vector) / len(self.vector)
 
     @cached_property

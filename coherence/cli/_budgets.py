@@ -35,7 +35,7 @@ from coherence.budgets import (
     houtman_maks,
     money_pump_index,
     mpi_bounds,
-    varian_index,
+    varian_bounds,
     violation_counts,
 )
 from coherence.cli._common import collect, wants_report
@@ -58,7 +58,7 @@ _COLUMNS = (
     ("mpi_min", "MPImin", "{:.4f}"),
 )
 _CHECKS = {"garp": check_garp, "sarp": check_sarp, "warp": check_warp}
-#: seconds Houtman–Maks may take per subject before it answers with bounds
+#: seconds Houtman–Maks and Varian may each take per subject before answering with bounds
 HM_TIME_LIMIT = 10.0
 #: the longest cycle the text table shows in full
 _SHOWN = 8
@@ -78,8 +78,10 @@ def subject_report(subject: str, data: BudgetData, efficiency: Any = 1, *,
                    axiom: str = "garp", labels: tuple[str, ...] = (),
                    time_limit: float | None = HM_TIME_LIMIT) -> dict[str, Any]:
     """The per-subject JSON record of the CLI contract, with the cycle that violates
-    ``axiom`` (``None`` when it holds). Houtman–Maks stops after ``time_limit`` seconds with
-    the best removal found and a proved lower bound (``houtman_maks_exact`` false)."""
+    ``axiom`` (``None`` when it holds). Houtman–Maks and Varian each stop after
+    ``time_limit`` seconds: Houtman–Maks with the best removal found and a proved lower bound
+    (``houtman_maks_exact`` false), Varian with the best efficiency vector found and a proved
+    upper bound (``varian_exact`` false)."""
     counts = violation_counts(data, efficiency)
     try:
         lo, hi = mpi_bounds(data)
@@ -88,6 +90,7 @@ def subject_report(subject: str, data: BudgetData, efficiency: Any = 1, *,
     labels = labels or tuple(str(t + 1) for t in range(data.T))
     cycle, cycle_mpi = _cycle(data, labels, axiom, efficiency) if counts[axiom] else (None, None)
     hm = houtman_maks(data, efficiency, time_limit=time_limit)
+    vb = varian_bounds(data, time_limit=time_limit)
     return {
         "subject": subject,
         "observations": data.T,
@@ -102,7 +105,9 @@ def subject_report(subject: str, data: BudgetData, efficiency: Any = 1, *,
         "houtman_maks": hm.index,
         "houtman_maks_lower": hm.lower,
         "houtman_maks_exact": hm.exact,
-        "varian": varian_index(data),
+        "varian": vb.index,
+        "varian_upper": vb.upper,
+        "varian_exact": vb.exact,
         "mpi_max": hi,
         "mpi_min": lo,
         "cycle": cycle,
@@ -167,6 +172,8 @@ def _cell(r: dict[str, Any], k: str, fmt: str) -> str:
         return "yes" if v else "NO"
     if k == "houtman_maks" and not r.get("houtman_maks_exact", True):
         return f"≤{v} (≥{r['houtman_maks_lower']})"  # bounds: the time limit was reached
+    if k == "varian" and not r.get("varian_exact", True):
+        return f"≥{fmt.format(v)} (≤{fmt.format(r['varian_upper'])})"
     return fmt.format(v)
 
 
@@ -175,14 +182,15 @@ def _csv(rows: list[dict[str, Any]]) -> str:
     keys = [k for k, _, _ in _COLUMNS]
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow([*keys[:2], "goods", *keys[2:], "cycle", "cycle_mpi", "houtman_maks_lower",
-                     "houtman_maks_exact"])
+                     "houtman_maks_exact", "varian_upper", "varian_exact"])
     for r in rows:
         vals = [r[k] for k in keys]
         writer.writerow([*(_csv_cell(v) for v in vals[:2]), " ".join(r["goods"]),
                          *(_csv_cell(v) for v in vals[2:]),
                          "" if not r["cycle"] else _cycle_text(r["cycle"], ">"),
                          _csv_cell(r["cycle_mpi"]), _csv_cell(r["houtman_maks_lower"]),
-                         _csv_cell(r["houtman_maks_exact"])])
+                         _csv_cell(r["houtman_maks_exact"]), _csv_cell(r["varian_upper"]),
+                         _csv_cell(r["varian_exact"])])
     return out.getvalue()
 
 
@@ -321,9 +329,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="efficiency level e in (0, 1] for the axioms and Houtman-Maks "
                         "(default 1)")
     p.add_argument("--time-limit", metavar="SECONDS", type=_seconds, default=HM_TIME_LIMIT,
-                   help="seconds Houtman-Maks may take per subject; past it the best removal "
-                        "found and a proved lower bound are reported, marked as bounds "
-                        f"(default {HM_TIME_LIMIT:g})")
+                   help="seconds Houtman-Maks and Varian may each take per subject; past it "
+                        "the best answer found and a proved bound are reported, marked as "
+                        f"bounds (default {HM_TIME_LIMIT:g})")
     p.add_argument("--axiom", choices=tuple(_CHECKS), default="garp",
                    help="the axiom that decides the exit status and whose violation cycle "
                         "is reported (default: garp)")

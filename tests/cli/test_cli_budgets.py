@@ -14,7 +14,8 @@ from coherence.cli import main
 SAMPLE = Path(__file__).resolve().parents[2] / "examples" / "data" / "ckms2014_sample.csv"
 KEYS = {"subject", "observations", "goods", "garp", "garp_violations", "sarp", "sarp_violations",
         "warp", "warp_violations", "ccei", "houtman_maks", "varian", "mpi_max", "mpi_min", "cycle",
-        "cycle_mpi", "houtman_maks_lower", "houtman_maks_exact"}
+        "cycle_mpi", "houtman_maks_lower", "houtman_maks_exact", "varian_upper",
+        "varian_exact"}
 
 # the console script installed beside this interpreter, not whatever PATH happens to hold
 CONSOLE_SCRIPT = str(Path(sys.executable).with_name("coherence"))
@@ -118,8 +119,8 @@ def test_console_script_on_the_shipped_sample(tmp_path):
 
 
 def test_houtman_maks_past_its_time_limit_is_reported_as_bounds(tmp_path, capsys):
-    """Far from rational data: past --time-limit the record says the index is a bound (a
-    small panel: Varian, which has no time limit, must stay quick)."""
+    """Far from rational data: past --time-limit the record says the index is a bound, for
+    Houtman–Maks and for Varian."""
     import numpy as np
 
     rng = np.random.default_rng(0)
@@ -136,5 +137,9 @@ def test_houtman_maks_past_its_time_limit_is_reported_as_bounds(tmp_path, capsys
         assert s["houtman_maks_lower"] < s["houtman_maks"]
         assert main(["budgets", str(f), "--time-limit", "0.000001"]) == 1
         assert "≤" in capsys.readouterr().out
+    assert s["varian"] <= s["varian_upper"] <= 1
+    if not s["varian_exact"]:
+        assert main(["budgets", str(f), "--time-limit", "0.000001"]) == 1
+        assert "≥0." in capsys.readouterr().out
     assert main(["budgets", str(f), "--time-limit", "0"]) == 2
     assert "positive" in capsys.readouterr().err
