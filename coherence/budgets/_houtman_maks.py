@@ -168,9 +168,11 @@ def _closes_violation(r: np.ndarray, p: np.ndarray, keep: np.ndarray, v: int) ->
     return bool(comp.sum() > 1 and p[np.ix_(comp, comp)].any())
 
 
-def _removal(r: np.ndarray, p: np.ndarray, start: np.ndarray | None = None) -> np.ndarray:
+def _removal(r: np.ndarray, p: np.ndarray, start: np.ndarray | None = None,
+             deadline: float = math.inf) -> np.ndarray:
     """A removal mask that leaves GARP (greedy, then observations put back when they close
-    no violation), starting from the removals in ``start``: an upper bound. O(n³) worst."""
+    no violation, until ``deadline``), starting from the removals in ``start``: an upper
+    bound. O(n³) worst."""
     n = r.shape[0]
     removed = np.zeros(n, dtype=bool) if start is None else start.copy()
     C = _two_cycles(r, p) & ~removed[None, :] & ~removed[:, None]
@@ -188,6 +190,8 @@ def _removal(r: np.ndarray, p: np.ndarray, start: np.ndarray | None = None) -> n
         hits = np.bincount(np.concatenate(cycles), minlength=n)
         removed[int(np.argmax(hits))] = True
     for v in np.flatnonzero(removed).tolist():
+        if time.monotonic() > deadline:
+            break  # every put-back so far kept GARP: the mask is still a valid removal
         if not _closes_violation(r, p, ~removed, v):
             removed[v] = False
     return removed
@@ -226,7 +230,7 @@ def _component(r: np.ndarray, p: np.ndarray, deadline: float) -> tuple[np.ndarra
     """``(removal mask, lower bound)`` for one component's relations ``r``/``p``."""
     n = r.shape[0]
     packing = _packing(r, p)
-    best = _removal(r, p)
+    best = _removal(r, p, deadline=deadline)
     lower = len(packing)
     if lower >= best.sum():
         return best, int(best.sum())
@@ -239,7 +243,7 @@ def _component(r: np.ndarray, p: np.ndarray, deadline: float) -> tuple[np.ndarra
             new = _cycles_many(r, p, ~chosen)
             if optimal and not new:
                 return chosen, int(chosen.sum())  # optimal for a relaxation, and feasible
-            fixed = chosen if not new else _removal(r, p, chosen)
+            fixed = chosen if not new else _removal(r, p, chosen, deadline)
             if fixed.sum() < best.sum():
                 best = fixed
             cycles.extend(new)
