@@ -1,8 +1,8 @@
 """Budget-data indices at scale: Houtman–Maks, CCEI, MPI and the CKMS panel with all indices.
 
 Run ``python benchmarks/budget_indices.py`` (PrefGraph is optional: ``pip install prefgraph``).
-Rows: the public entry points (``houtman_maks`` with its default time limit, ``ccei``,
-``mpi_bounds``, every index per subject of the CKMS 2014 panel) beside PrefGraph's batch engine
+Rows: the public entry points (``houtman_maks`` and ``varian_bounds`` with their default time
+limits, ``ccei``, ``money_pump_index``, every index per subject of the CKMS 2014 panel) beside PrefGraph's batch engine
 and a numpy floor (one pass forming ``E = P Xᵀ``), with peak traced memory.
 """
 
@@ -25,6 +25,7 @@ from coherence.budgets import (
     houtman_maks,
     money_pump_index,
     mpi_bounds,
+    varian_bounds,
     varian_index,
     violation_counts,
 )
@@ -33,13 +34,19 @@ CKMS = Path(__file__).resolve().parents[2] / "shared" / "data" / "ckms2014" / "c
 
 
 def measure(fn):
-    tracemalloc.start()
+    """Seconds (a plain run), peak traced MiB (a second run under tracemalloc, which slows
+    allocation-heavy code by a large factor; only when the plain run took under 3 s, else
+    NaN) and the result."""
     t = time.perf_counter()
     out = fn()
     dt = time.perf_counter() - t
-    peak = tracemalloc.get_traced_memory()[1]
-    tracemalloc.stop()
-    return dt, peak / 2**20, out
+    peak = float("nan")
+    if dt < 3:
+        tracemalloc.start()
+        fn()
+        peak = tracemalloc.get_traced_memory()[1] / 2**20
+        tracemalloc.stop()
+    return dt, peak, out
 
 
 def floor(d):
@@ -56,14 +63,19 @@ def prefgraph(arrays, metrics):
 
 def row(name, dt, mb, result, peer, fl):
     peer_s = "—" if peer is None else f"{peer:.2f}"
-    print(f"| {name} | {dt:.2f} | {mb:.0f} | {result} | {peer_s} | {fl:.3f} |", flush=True)
+    mb_s = "—" if mb != mb else f"{mb:.0f}"
+    print(f"| {name} | {dt:.2f} | {mb_s} | {result} | {peer_s} | {fl:.3f} |", flush=True)
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--hm", type=int, nargs="*", default=[300, 1000])
-    ap.add_argument("--ccei", type=int, default=10_000)
+    ap.add_argument("--ccei", type=int, nargs="*", default=[3_000, 10_000])
+    ap.add_argument("--peer-max", type=int, default=3_000,
+                    help="largest T at which PrefGraph's CCEI runs (it grows like T³: "
+                         "25 s at 3,000, about 15 minutes at 10,000)")
     ap.add_argument("--mpi", type=int, default=3_000)
+    ap.add_argument("--varian", type=int, nargs="*", default=[300, 10_000])
     ap.add_argument("--no-panel", action="store_true")
     a = ap.parse_args()
     print("| entry point | s | peak MiB | result | PrefGraph s | floor s |")
@@ -74,14 +86,21 @@ def main() -> None:
         row(f"`houtman_maks` random T={T}", dt, mb,
             f"{hm.index} removed, lower {hm.lower}, exact {hm.exact}",
             None, floor(d))  # PrefGraph's greedy HM: 857 removals in 2 s at T=1,000
-    d = random_data(a.ccei)
-    dt, mb, c = measure(lambda: ccei(d))
-    row(f"`ccei` random T={a.ccei}", dt, mb, f"{c:.4f}",
-        prefgraph([(d.prices, d.quantities)], ["garp", "ccei"]), floor(d))
+    for T in a.ccei:
+        d = random_data(T)
+        dt, mb, c = measure(lambda d=d: ccei(d))
+        peer = (prefgraph([(d.prices, d.quantities)], ["garp", "ccei"])
+                if T <= a.peer_max else None)
+        row(f"`ccei` random T={T}", dt, mb, f"{c:.4f}", peer, floor(d))
     d = random_data(a.mpi)
     dt, mb, m = measure(lambda: money_pump_index(d, "max"))
     row(f"`money_pump_index(max)` random T={a.mpi}", dt, mb, f"{float(m):.4f}",
         prefgraph([(d.prices, d.quantities)], ["garp", "mpi"]), floor(d))
+    for T in a.varian:
+        d = random_data(T)
+        dt, mb, vb = measure(lambda d=d: varian_bounds(d))
+        row(f"`varian_bounds` random T={T}", dt, mb,
+            f"{vb.index:.4f} ≤ optimum ≤ {vb.upper:.4f}, exact {vb.exact}", None, floor(d))
     if a.no_panel or not CKMS.exists():
         return
     panel = budgets_from_csv(CKMS, subject="id_member", observation="round",

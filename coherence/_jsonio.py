@@ -12,6 +12,7 @@ list are numbers that :func:`coherence._exact.as_fraction` reads exactly;
 from __future__ import annotations
 
 import json
+import math
 import os
 import sys
 from collections.abc import Collection, Hashable, Mapping, Sequence
@@ -50,9 +51,29 @@ def _parse_int(digits: str) -> int:
     return int(digits)
 
 
+def _parse_float(text: str) -> float:
+    """A JSON number with a fraction or exponent, as a float; one the float range cannot hold
+    (``1e-400`` would become 0, ``1e400`` infinity) is refused rather than changed."""
+    value = float(text)
+    mantissa = text.lower().partition("e")[0]
+    if value == 0 and mantissa.strip("-+0.") != "":
+        raise InputError(f"invalid JSON: the number {text} is below the float range; write it "
+                         f'as a string ("{text}") to keep it exact')
+    if math.isinf(value):
+        raise InputError(f"invalid JSON: the number {text} is beyond the float range; write it "
+                         f'as a string ("{text}") to keep it exact')
+    return value
+
+
 def _parse(text: str | bytes | bytearray) -> Any:
+    # a byte-order mark (what some editors and Excel write first) is not part of the JSON
+    if isinstance(text, str):
+        text = text.removeprefix("\ufeff")
+    elif text[:3] == b"\xef\xbb\xbf":
+        text = text[3:]
     try:
-        return json.loads(text, parse_constant=_refuse_constant, parse_int=_parse_int)
+        return json.loads(text, parse_constant=_refuse_constant, parse_int=_parse_int,
+                          parse_float=_parse_float)
     except json.JSONDecodeError as exc:
         raise InputError(
             f"invalid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"

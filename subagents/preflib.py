@@ -193,6 +193,7 @@ def parse_preflib(text: str, *, source: str = "<text>", data_type: str | None = 
     >>> e.alternatives, e.voters, e.committee().condorcet_winner()
     ({1: '1', 2: '2', 3: '3'}, 3, 1)
     """
+    text = text.removeprefix("\ufeff")  # a byte-order mark is not part of the first line
     meta: dict[str, str] = {}
     names: dict[int, str] = {}
     raw: list[tuple[int, str, str]] = []

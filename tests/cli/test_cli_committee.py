@@ -157,3 +157,10 @@ def test_real_preflib_files(capsys, unranked):
         run(capsys, "committee", str(burl), "--json")
         code, out, _ = run(capsys, "committee", str(burl), "--json")
         assert json.loads(out)["condorcet_winner"] == 2
+
+
+def test_a_byte_order_mark_is_read_past(tmp_path, capsys):
+    f = tmp_path / "bom.soc"
+    f.write_bytes(b"\xef\xbb\xbf" + CYCLE.encode())
+    code, out, _ = run(capsys, "committee", str(f), "--json")
+    assert code == 1 and json.loads(out)["alternatives"]["1"] == "Ann"

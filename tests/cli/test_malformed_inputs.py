@@ -213,3 +213,23 @@ def test_mutated_files_keep_the_exit_contract(
         assert_contract(run_cli(tmp, command, content, as_json=as_json))
 
     run()
+
+
+def test_json_with_a_byte_order_mark_is_read(tmp_path):
+    from coherence._jsonio import load_json
+
+    f = tmp_path / "doc.json"
+    f.write_bytes(b'\xef\xbb\xbf{"a": 1}')
+    assert load_json(f) == {"a": 1}
+    assert load_json('\ufeff{"a": 1}') == {"a": 1}
+
+
+def test_json_numbers_beyond_the_float_range_are_refused_not_changed():
+    from coherence._jsonio import load_json
+    from coherence.errors import InputError
+
+    for text in ('{"p": 1e-400}', '{"p": -2.5e400}'):
+        with pytest.raises(InputError, match="float range"):
+            load_json(text)
+    assert load_json('{"p": 0.0, "q": -0e5, "r": 1e-300}') == {"p": 0.0, "q": 0.0, "r": 1e-300}
+    assert load_json('{"p": "1e-400"}') == {"p": "1e-400"}
