@@ -2,8 +2,9 @@
 
 Run ``python benchmarks/budget_indices.py`` (PrefGraph is optional: ``pip install prefgraph``).
 Rows: the public entry points (``houtman_maks`` and ``varian_bounds`` with their default time
-limits, ``ccei``, ``money_pump_index``, every index per subject of the CKMS 2014 panel) beside PrefGraph's batch engine
-and a numpy floor (one pass forming ``E = P Xᵀ``), with peak traced memory.
+limits, ``ccei``, ``money_pump_index``, every index per subject of the CKMS 2014 panel)
+beside PrefGraph's batch engine and a numpy floor (one pass forming ``E = P Xᵀ``), with peak
+traced memory.
 """
 
 from __future__ import annotations
@@ -90,7 +91,7 @@ def main() -> None:
         d = random_data(T)
         dt, mb, c = measure(lambda d=d: ccei(d))
         peer = (prefgraph([(d.prices, d.quantities)], ["garp", "ccei"])
-                if T <= a.peer_max else None)
+                if a.peer_max >= T else None)
         row(f"`ccei` random T={T}", dt, mb, f"{c:.4f}", peer, floor(d))
     d = random_data(a.mpi)
     dt, mb, m = measure(lambda: money_pump_index(d, "max"))

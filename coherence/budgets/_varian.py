@@ -35,7 +35,7 @@ from scipy.sparse import coo_matrix
 from coherence._exact.rationals import rational_sum
 from coherence.budgets._data import BudgetData
 from coherence.budgets._indices import ccei_fraction
-from coherence.budgets._kernel import _ExactCosts, _tol, direct_relations
+from coherence.budgets._kernel import _TINY, _ExactCosts, _tol, direct_relations, float_view
 from coherence.errors import CertificationError
 from coherence.graphs import shortest_cycle_through, strongly_connected_components
 
@@ -110,12 +110,16 @@ class VarianBounds:
         return self.upper - self.index
 
 
-def _edge_cycles(kept: np.ndarray, eid: np.ndarray) -> list[list[int]]:
+def _edge_cycles(kept: np.ndarray, eid: np.ndarray, deadline: float | None = None
+                 ) -> list[list[int]]:
     """Edge-id lists of cycles of ``kept``, found greedily (shortest first, then dropping the
-    last edge of each cycle found so the next search finds another)."""
+    last edge of each cycle found so the next search finds another), until ``deadline``
+    (``time.monotonic()``; at least one cycle is always looked for)."""
     out: list[list[int]] = []
     A = kept.copy()
     for _ in range(4 * A.shape[0]):
+        if out and deadline is not None and time.monotonic() > deadline:
+            break
         cyc = shortest_cycle_through(A)
         if cyc is None:
             break
@@ -150,7 +154,7 @@ def _varian_cuts(G: np.ndarray, r: np.ndarray, deadline: float | None
     integ = np.zeros(n + m)
     integ[n:] = 1
     opts: dict[str, Any] = {"mip_rel_gap": 0.0}
-    cycles = _edge_cycles(G, eid)
+    cycles = _edge_cycles(G, eid, deadline)
     two = np.flatnonzero(G[ej, ei] & (ei < ej))
     cycles += [[int(e), int(eid[ej[e], ei[e]])] for e in two]
     while True:
@@ -177,7 +181,7 @@ def _varian_cuts(G: np.ndarray, r: np.ndarray, deadline: float | None
         cut = res.x[n:] > 0.5
         kept = G.copy()
         kept[ei[cut], ej[cut]] = False
-        new = _edge_cycles(kept, eid)
+        new = _edge_cycles(kept, eid, deadline)
         if not new:
             return [(int(ei[e]), int(ej[e])) for e in np.flatnonzero(cut)]
         cycles.extend(new)
@@ -201,7 +205,8 @@ def _short_cycle(A: np.ndarray) -> list[int] | None:
     return shortest_cycle_through(A)
 
 
-def _exact_ranks(G: np.ndarray, r: np.ndarray, ratio: Any, band: float) -> np.ndarray:
+def _exact_ranks(G: np.ndarray, r: np.ndarray, ratio: Any, band: float,
+                 absb: np.ndarray | None = None) -> np.ndarray:
     """Per row ``i``, the rank of each edge ``i → j`` of ``G`` in the exact order of the
     ratios ``r_ij`` (equal ratios share a rank; non-edges rank above every edge). Rows are
     sorted in floats; a row with two ratios within the relative error ``band`` of each
@@ -216,7 +221,9 @@ def _exact_ranks(G: np.ndarray, r: np.ndarray, ratio: Any, band: float) -> np.nd
         vals = r[i, js]
         order = np.argsort(vals, kind="stable")
         sv = vals[order]
-        near = sv[1:] <= sv[:-1] * (1 + 2 * band)
+        slack = 0.0 if absb is None else 2 * float(absb[i])
+        with np.errstate(invalid="ignore"):
+            near = ~(sv[1:] > sv[:-1] * (1 + 2 * band) + slack)
         if near.any():
             keys = [ratio(i, int(j)) for j in js.tolist()]
             order = np.array(sorted(range(js.size), key=keys.__getitem__), dtype=np.int64)
@@ -270,7 +277,8 @@ def _varian_search(G: np.ndarray, r: np.ndarray, q: np.ndarray,
     return best
 
 
-def _greedy_order_cuts(G: np.ndarray, r: np.ndarray, band: float) -> list[tuple[int, int]]:
+def _greedy_order_cuts(G: np.ndarray, r: np.ndarray, band: float,
+                       absb: np.ndarray) -> list[tuple[int, int]]:
     """Cuts of a feasible vector from a greedy order: repeatedly append the observation whose
     smallest ratio to those already placed is largest (it loses least), and cut its edges
     back to them (every placed ``j`` whose float ratio is within the rounding ``band`` of
@@ -285,7 +293,7 @@ def _greedy_order_cuts(G: np.ndarray, r: np.ndarray, band: float) -> list[tuple[
     for _ in range(n):
         i = int(np.argmax(np.where(placed, -np.inf, np.minimum(low, 1.0))))
         if low[i] < 1.0:
-            near = placed & (R[i] <= low[i] * (1 + 2 * band))
+            near = placed & (R[i] <= low[i] * (1 + 2 * band) + 2 * absb[i])
             cuts += [(i, int(j)) for j in np.flatnonzero(near).tolist()]
         placed[i] = True
         np.minimum(low, RT[i], out=low)
@@ -334,30 +342,35 @@ def varian_bounds(data: BudgetData, *, time_limit: float | None = DEFAULT_TIME_L
     up_const = T  # the optimal Σ v is at most up_const + Σ up_terms
     up_terms: list[Fraction] = []
     exact = True
-    own = data.own_expenditure()
-    r = data.expenditure() / own[:, None] if T <= _EXACT_MAX else None
-    band = 3 * _tol(data.K)
+    P, X, own = float_view(data)  # exact power-of-two scalings: the ratios are unchanged
+    band, absb = _bands(own, data.K)
+    r = _ratios(P, X, own) if T <= _EXACT_MAX else None
     for c in range(k):
         nodes = np.flatnonzero(lab == c)
         if nodes.size < 2:
             continue
         G = P1[np.ix_(nodes, nodes)]
-        rr = (r[np.ix_(nodes, nodes)] if r is not None
-              else data.prices[nodes] @ data.quantities[nodes].T / own[nodes, None])
 
         def ratio(i: int, j: int, nd: np.ndarray = nodes) -> Fraction:
             return ex.ratio(int(nd[i]), int(nd[j]))
 
+        rr = r[np.ix_(nodes, nodes)] if r is not None else _ratios(P, X, own, nodes)
+        ab = absb[nodes]
+        for i in np.flatnonzero(~np.isfinite(ab)).tolist():  # floats say nothing: exact ones
+            js = np.flatnonzero(G[i])
+            rr[i] = 2.0
+            rr[i, js] = [float(ratio(i, int(j))) for j in js.tolist()]
+
         cuts: list[tuple[int, int]] | None = None
         if deadline is None or (nodes.size <= _EXACT_MAX and time.monotonic() < deadline):
             if nodes.size <= _SEARCH_MAX:
-                cuts = _varian_search(G, rr, _exact_ranks(G, rr, ratio, band), deadline)
+                cuts = _varian_search(G, rr, _exact_ranks(G, rr, ratio, band, ab), deadline)
             if cuts is None:
                 cuts = _varian_cuts(G, rr, deadline)
         vc: dict[int, Fraction] = {}
         if cuts is None:  # bounds: the better of two feasible vectors
             exact = False
-            greedy = _apply(_greedy_order_cuts(G, rr, band), ratio)
+            greedy = _apply(_greedy_order_cuts(G, rr, band, ab), ratio)
             g_sum = nodes.size - len(greedy) + math.fsum(float(w) for w in greedy.values())
             e = ccei_fraction(data.subset([int(t) for t in nodes]))
             vc = greedy if g_sum >= float(e) * nodes.size else dict.fromkeys(range(nodes.size), e)
@@ -371,7 +384,7 @@ def varian_bounds(data: BudgetData, *, time_limit: float | None = DEFAULT_TIME_L
         for i, w in vc.items():
             a = int(nodes[i])
             v[a] = min(v[a], w)
-    _verify_vector(data, ex, v)
+    _verify_vector(ex, v, P1, P, X, own, band, absb)
     return VarianBounds(tuple(v), exact, up_const, tuple(up_terms))
 
 
@@ -384,24 +397,47 @@ def _apply(cuts: list[tuple[int, int]], ratio: Any) -> dict[int, Fraction]:
     return out
 
 
-def _verify_vector(data: BudgetData, ex: _ExactCosts, v: list[Fraction]) -> None:
-    """Exactly: the graph of edges ``i → j`` with ratio ``< v_i`` is acyclic, row by row
-    (floats with a band, Fractions inside it)."""
-    T = data.T
-    own = data.own_expenditure()
-    band = 3 * _tol(data.K)
+def _verify_vector(ex: _ExactCosts, v: list[Fraction], P1: np.ndarray, P: np.ndarray,
+                   X: np.ndarray, own: np.ndarray, band: float, absb: np.ndarray) -> None:
+    """Exactly: the graph of edges ``i → j`` with ratio ``< v_i`` is acyclic. Only edges of
+    ``P1`` (ratio ``< 1``) can count, as ``v_i ≤ 1``; row by row, floats with a band
+    (relative ``band``, absolute ``absb[i]``), Fractions inside it."""
+    T = own.size
     H = np.zeros((T, T), dtype=bool)
-    vf = np.array([float(x) for x in v])
     for i in range(T):
-        ri = data.prices[i] @ data.quantities.T / own[i]
-        row = ri < vf[i] * (1 - band)
-        for j in np.flatnonzero((ri >= vf[i] * (1 - band)) & (ri <= vf[i] * (1 + band))).tolist():
-            if j != i:
-                row[j] = ex.ratio(i, j) < v[i]
-        row[i] = False
-        H[i] = row
+        js = np.flatnonzero(P1[i])
+        if js.size == 0:
+            continue
+        vf = float(v[i])
+        ri = (X[js] @ P[i]) / own[i]
+        with np.errstate(invalid="ignore"):
+            sure = ri < vf * (1 - band) - absb[i]
+            unsure = ~sure & ~(ri > vf * (1 + band) + absb[i])
+        H[i, js[sure]] = True
+        for j in js[unsure].tolist():
+            H[i, j] = ex.ratio(i, j) < v[i]
+    np.fill_diagonal(H, False)
     if shortest_cycle_through(H) is not None:
         raise CertificationError("Varian efficiency vector leaves a violation")
+
+
+def _bands(own: np.ndarray, K: int) -> tuple[float, np.ndarray]:
+    """The rounding band of the float ratios ``P_i·X_j / own_i`` of :func:`float_view`: a
+    relative part, and per row an absolute part for products in the subnormal range (``inf``
+    where ``own_i`` itself is below the normal range: the row's floats prove nothing)."""
+    with np.errstate(divide="ignore"):
+        absb = np.where(own < 2.0**-1000, np.inf, (K + 2) * _TINY / own)
+    return 3 * _tol(K), absb
+
+
+def _ratios(P: np.ndarray, X: np.ndarray, own: np.ndarray,
+            nodes: np.ndarray | None = None) -> np.ndarray:
+    """Float ratios ``P_i·X_j / own_i`` (for ``nodes`` only when given; NaN and ``inf`` where
+    a row's spending underflowed, which :func:`_bands` marks as unsure)."""
+    with np.errstate(all="ignore"):
+        if nodes is None:
+            return (P @ X.T) / own[:, None]
+        return (P[nodes] @ X[nodes].T) / own[nodes, None]
 
 
 def varian_vector(data: BudgetData, *, time_limit: float | None = None) -> tuple[Fraction, ...]:

@@ -82,18 +82,24 @@ _U = 2.0**-53
 
 
 def _float_products(M: np.ndarray, w: Sequence[Fraction]) -> tuple[np.ndarray, np.ndarray] | None:
-    """``M @ w`` in floats with a rigorous bound on each entry's error (the float copies are
-    correctly rounded; a dot product of length n adds at most ``n·u`` relative to
-    ``|M|·|w|``; underflow adds at most ``2⁻¹⁰⁷⁴`` per term), or ``None`` when a float copy
-    is not finite. O(size)."""
+    """``M @ w`` in floats with a rigorous bound on each entry's error, or ``None`` when the
+    floats cannot be trusted: a float copy is not finite, or a non-zero weight falls below
+    the normal range (its conversion error is then absolute, and a large entry of ``M``
+    would magnify it). Normal conversions are correctly rounded (relative error ``u``); an
+    entry of ``M`` in the subnormal range is off by at most ``2⁻¹⁰⁷⁴`` absolutely; a dot
+    product of length ``n`` adds at most ``n·u`` relative to ``|M|·|w|`` and ``2⁻¹⁰⁷⁴`` per
+    term on underflow. O(size)."""
     Mf = float_array(M)
     wf = np.array([float(v) for v in w])
     if not (np.isfinite(Mf).all() and np.isfinite(wf).all()):
         return None
+    if any(v != 0 and abs(f) < 2.0**-1022 for v, f in zip(w, wf.tolist(), strict=True)):
+        return None
     n = len(wf)
+    scale = max(1.0, float(np.abs(wf).max(initial=0.0)))
     with np.errstate(all="ignore"):
         vals = Mf @ wf
-        err = (n + 4) * _U * 1.01 * (np.abs(Mf) @ np.abs(wf)) + (n + 1) * 2.0**-1073
+        err = (n + 4) * _U * 1.01 * (np.abs(Mf) @ np.abs(wf)) + 2 * (n + 1) * scale * 2.0**-1074
     if not (np.isfinite(vals).all() and np.isfinite(err).all()):
         return None
     return vals, err
@@ -124,9 +130,10 @@ def mixture_dominates(U: np.ndarray, s: int, sigma: Sequence[Fraction], strict: 
     rf = _float_products(U[s][:, None], [Fraction(1)])
     if fl is not None and rf is not None:
         (lf, le), (sf, se) = fl, rf
-        if (lf + le < sf - se).any():
-            return False  # a column where σ surely pays less
-        above = lf - le > sf + se
+        with np.errstate(over="ignore"):  # an overflowed bound is only less sure
+            if (lf + le < sf - se).any():
+                return False  # a column where σ surely pays less
+            above = lf - le > sf + se
         if strict:
             cols = cols[~above]
         else:
@@ -162,9 +169,10 @@ def best_response(U: np.ndarray, s: int, y: Sequence[Fraction]) -> bool:
     fl = _float_products(U[:, sup], [y[t] for t in sup])
     if fl is not None:
         vf, ve = fl
-        if (vf - ve > vf[s] + ve[s]).any():
-            return False  # a row surely pays more
-        rows = rows[~(vf + ve < vf[s] - ve[s])]
+        with np.errstate(over="ignore"):  # an overflowed bound is only less sure
+            if (vf - ve > vf[s] + ve[s]).any():
+                return False  # a row surely pays more
+            rows = rows[~(vf + ve < vf[s] - ve[s])]
         if rows.size <= 1:  # only row s itself is left
             return True
     D = common_den(y)

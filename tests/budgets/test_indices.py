@@ -179,3 +179,19 @@ def test_varian_at_scale_answers_with_bounds_in_time():
     q = v.quantities
     assert not q["varian_exact"] and q["varian"] < q["varian_upper"] <= 1
     assert q["varian"] >= ccei_fraction(d)  # never worse than the uniform vector at the CCEI
+
+
+def test_varian_where_products_overflow_or_fall_subnormal():
+    # the raw float products overflowed (1e300 · 1e10) or fell into the subnormal range, so
+    # edges vanished from the float graph: a wrong optimum called exact, or a refused vector
+    from coherence.budgets import varian_bounds
+
+    d = BudgetData([[1e300, 2e300], [2e300, 1e300]], [[2e10, 4e10], [4e10, 1e10]])
+    for limit in (None, 0):
+        b = varian_bounds(d, time_limit=limit)
+        assert b.vector == (1, Fraction(8, 9)) and b.index_fraction == Fraction(17, 18)
+    d = BudgetData([[1e-155, 5.542796459926768e-157], [4.3064963470053056e-157, 1e-155],
+                    [3e-155, 2e-155]],
+                   [[1e-158, 0.0], [0.0, 2e-158], [0.0, 6.343597181877633e-159]])
+    b = varian_bounds(d, time_limit=None)
+    assert b.exact and b.index_fraction == _brute.varian_vector_sum(d) / 3

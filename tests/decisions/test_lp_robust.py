@@ -243,3 +243,17 @@ def test_magnitudes_to_the_float_range(M, k):
     A = [[float(scale * v) for v in row] for row in M]
     v = check(Game.bimatrix(A, [[0, 0]] * 3))
     assert v.verify()
+
+
+def test_subnormal_and_huge_payoffs_together():
+    # a belief weight below the normal float range once made the filtered best-response test
+    # trust a float product off by 10⁻¹⁵ (the survivors then had "neither a belief nor a
+    # dominating mixture")
+    from coherence.decisions import eliminate_dominated, eliminate_weakly_dominated
+
+    Z = [[0, 0, 0], [0, 0, 0]]
+    v = eliminate_dominated(Game.bimatrix(Z, [[0, 1, -1e300], [5e-324, 0, 1e-300]]))
+    assert v.verify()
+    g = Game.bimatrix([[1e-300, 1e-300, 5e-324], [0, -1e300, 1e300]],
+                      [[0, 5e-324, 1.7976931348623157e308], [1.7976931348623157e308, 1e-300, 0]])
+    assert eliminate_weakly_dominated(g).verify()
