@@ -57,11 +57,10 @@ def _parse_float(text: str) -> float:
     value = float(text)
     mantissa = text.lower().partition("e")[0]
     if value == 0 and mantissa.strip("-+0.") != "":
-        raise InputError(f"invalid JSON: the number {text} is below the float range; write it "
-                         f'as a string ("{text}") to keep it exact')
+        raise InputError(f"invalid JSON: the number {text} is below the float range, which "
+                         "would read it as 0")
     if math.isinf(value):
-        raise InputError(f"invalid JSON: the number {text} is beyond the float range; write it "
-                         f'as a string ("{text}") to keep it exact')
+        raise InputError(f"invalid JSON: the number {text} is beyond the float range")
     return value
 
 
