@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from coherence.cli._common import add_json_flag, collect, emit
+from coherence.cli._common import _out, add_json_flag, collect, emit
 from coherence.cli._progress import Progress, add_quiet_flag, progress_for
 from coherence.errors import InputError
 from coherence.validation import check_file, check_finite_array, check_mapping
@@ -131,7 +131,7 @@ def _run(args: argparse.Namespace) -> int:
     if args.json:
         emit(report.to_json())
     else:
-        print(report.explain())
+        _out(report.explain() + "\n")
     return report.verdict.exit_code
 
 

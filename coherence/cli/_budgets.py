@@ -17,7 +17,6 @@ import io
 import json
 import math
 import statistics
-import sys
 from typing import Any
 
 import numpy as np
@@ -38,7 +37,7 @@ from coherence.budgets import (
     varian_bounds,
     violation_counts,
 )
-from coherence.cli._common import collect, wants_report
+from coherence.cli._common import _out, collect, wants_report
 from coherence.cli._progress import Progress, add_quiet_flag, progress_for
 from coherence.errors import CertificationError, InputError
 
@@ -256,11 +255,11 @@ def _run(args: argparse.Namespace) -> int:
     fmt = "json" if args.json else args.format
     if fmt == "json":
         doc = _strict_json({"subjects": rows, "summary": summary})
-        sys.stdout.write(json.dumps(doc, allow_nan=False) + "\n")
+        _out(json.dumps(doc, allow_nan=False) + "\n")
     elif fmt == "csv":
-        sys.stdout.write(_csv(rows))
+        _out(_csv(rows))
     else:
-        print(_table(rows, summary))
+        _out(_table(rows, summary) + "\n")
     return 1 if summary["violators"] else 0
 
 

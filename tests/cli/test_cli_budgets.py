@@ -143,3 +143,24 @@ def test_houtman_maks_past_its_time_limit_is_reported_as_bounds(tmp_path, capsys
         assert "≥0." in capsys.readouterr().out
     assert main(["budgets", str(f), "--time-limit", "0"]) == 2
     assert "positive" in capsys.readouterr().err
+
+
+def test_a_reader_that_stops_early_leaves_the_exit_status(tmp_path):
+    # `coherence budgets … | head -1`: the closed pipe is no error, the verdict stands
+    import numpy as np
+
+    rng = np.random.default_rng(2)
+    T = 6000  # 3,000 subjects: far more output than a pipe buffers
+    f = tmp_path / "random.csv"
+    rows = ["s,p_a,p_b,x_a,x_b"] + [
+        f"{t // 2}," + ",".join(f"{v:.3f}" for v in (*rng.random(2) + 0.1, *rng.random(2) + 0.1))
+        for t in range(T)]
+    f.write_text("\n".join(rows) + "\n")
+    proc = subprocess.Popen([sys.executable, "-m", "coherence", "budgets", str(f),
+                             "--subject", "s", "--quiet", "--time-limit", "0.01"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.readline()
+    proc.stdout.close()  # the reader goes away after one line
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=120) == 1 and err == ""
