@@ -66,6 +66,7 @@ from coherence.budgets._houtman_maks import HoutmanMaks, houtman_maks, houtman_m
 from coherence.budgets._indices import ccei, ccei_fraction
 from coherence.budgets._kernel import direct_relations, efficiency_fraction
 from coherence.budgets._money_pump import money_pump_index, mpi_bounds
+from coherence.budgets._screen import Screen, screen_panel
 from coherence.budgets._varian import VarianBounds, varian_bounds, varian_index, varian_vector
 from coherence.graphs import transitive_closure
 
@@ -87,6 +88,7 @@ __all__ = [
     "PairwiseConsistency",
     "RationalisingOrder",
     "RevealedCycle",
+    "Screen",
     "VarianBounds",
     "ZeroExpenditureError",
     "afriat_certificate",
@@ -117,6 +119,7 @@ __all__ = [
     "money_pump_index",
     "mpi_bounds",
     "sarp_violations",
+    "screen_panel",
     "transitive_closure",
     "varian_bounds",
     "varian_index",

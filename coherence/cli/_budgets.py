@@ -25,8 +25,8 @@ from coherence.budgets import (
     BudgetData,
     BudgetPanel,
     RevealedCycle,
+    Screen,
     budgets_from_csv,
-    ccei,
     check_garp,
     check_sarp,
     check_warp,
@@ -34,8 +34,8 @@ from coherence.budgets import (
     houtman_maks,
     money_pump_index,
     mpi_bounds,
+    screen_panel,
     varian_bounds,
-    violation_counts,
 )
 from coherence.cli._common import _out, collect, wants_report
 from coherence.cli._progress import Progress, add_quiet_flag, progress_for
@@ -61,6 +61,8 @@ _CHECKS = {"garp": check_garp, "sarp": check_sarp, "warp": check_warp}
 HM_TIME_LIMIT = 10.0
 #: the longest cycle the text table shows in full
 _SHOWN = 8
+#: the indices ``--indices`` may select (the axiom counts are always computed)
+INDICES = ("ccei", "houtman_maks", "varian", "mpi")
 
 
 def _cycle(data: BudgetData, labels: tuple[str, ...], axiom: str, efficiency: Any
@@ -75,21 +77,29 @@ def _cycle(data: BudgetData, labels: tuple[str, ...], axiom: str, efficiency: An
 
 def subject_report(subject: str, data: BudgetData, efficiency: Any = 1, *,
                    axiom: str = "garp", labels: tuple[str, ...] = (),
-                   time_limit: float | None = HM_TIME_LIMIT) -> dict[str, Any]:
+                   time_limit: float | None = HM_TIME_LIMIT,
+                   indices: tuple[str, ...] = INDICES,
+                   screen: Screen | None = None) -> dict[str, Any]:
     """The per-subject JSON record of the CLI contract, with the cycle that violates
     ``axiom`` (``None`` when it holds). Houtman–Maks and Varian each stop after
     ``time_limit`` seconds: Houtman–Maks with the best removal found and a proved lower bound
     (``houtman_maks_exact`` false), Varian with the best efficiency vector found and a proved
-    upper bound (``varian_exact`` false)."""
-    counts = violation_counts(data, efficiency)
-    try:
-        lo, hi = mpi_bounds(data)
-    except InputError:  # the minimum over simple cycles of large tie groups: not computed
-        lo, hi = None, float(money_pump_index(data, "max"))
+    upper bound (``varian_exact`` false). Indices left out of ``indices`` are ``None``;
+    ``screen`` passes the subject's counts and CCEI from :func:`screen_panel`."""
+    if screen is None:
+        screen = screen_panel({subject: data}, efficiency)[subject]
+    counts = screen.counts
+    lo = hi = None
+    if "mpi" in indices:
+        try:
+            lo, hi = mpi_bounds(data)
+        except InputError:  # the minimum over simple cycles of large tie groups: not computed
+            lo, hi = None, float(money_pump_index(data, "max"))
     labels = labels or tuple(str(t + 1) for t in range(data.T))
     cycle, cycle_mpi = _cycle(data, labels, axiom, efficiency) if counts[axiom] else (None, None)
-    hm = houtman_maks(data, efficiency, time_limit=time_limit)
-    vb = varian_bounds(data, time_limit=time_limit)
+    hm = houtman_maks(data, efficiency, time_limit=time_limit) if "houtman_maks" in indices \
+        else None
+    vb = varian_bounds(data, time_limit=time_limit) if "varian" in indices else None
     return {
         "subject": subject,
         "observations": data.T,
@@ -100,13 +110,13 @@ def subject_report(subject: str, data: BudgetData, efficiency: Any = 1, *,
         "sarp_violations": counts["sarp"],
         "warp": counts["warp"] == 0,
         "warp_violations": counts["warp"],
-        "ccei": ccei(data),
-        "houtman_maks": hm.index,
-        "houtman_maks_lower": hm.lower,
-        "houtman_maks_exact": hm.exact,
-        "varian": vb.index,
-        "varian_upper": vb.upper,
-        "varian_exact": vb.exact,
+        "ccei": screen.ccei if "ccei" in indices else None,
+        "houtman_maks": None if hm is None else hm.index,
+        "houtman_maks_lower": None if hm is None else hm.lower,
+        "houtman_maks_exact": None if hm is None else hm.exact,
+        "varian": None if vb is None else vb.index,
+        "varian_upper": None if vb is None else vb.upper,
+        "varian_exact": None if vb is None else vb.exact,
         "mpi_max": hi,
         "mpi_min": lo,
         "cycle": cycle,
@@ -114,8 +124,13 @@ def subject_report(subject: str, data: BudgetData, efficiency: Any = 1, *,
     }
 
 
+def _mean(rows: list[dict[str, Any]], key: str) -> float | None:
+    vals = [r[key] for r in rows if r[key] is not None]
+    return statistics.fmean(vals) if vals else None
+
+
 def _summary(rows: list[dict[str, Any]], efficiency: Any, axiom: str) -> dict[str, Any]:
-    cc = [r["ccei"] for r in rows]
+    cc = [r["ccei"] for r in rows if r["ccei"] is not None]
     return {
         "subjects": len(rows),
         "observations": sum(r["observations"] for r in rows),
@@ -127,11 +142,11 @@ def _summary(rows: list[dict[str, Any]], efficiency: Any, axiom: str) -> dict[st
         "garp_violators": sum(not r["garp"] for r in rows),
         "sarp_consistent": sum(r["sarp"] for r in rows),
         "warp_consistent": sum(r["warp"] for r in rows),
-        "mean_ccei": statistics.fmean(cc),
-        "median_ccei": statistics.median(cc),
-        "mean_houtman_maks": statistics.fmean(r["houtman_maks"] for r in rows),
-        "mean_varian": statistics.fmean(r["varian"] for r in rows),
-        "mean_mpi_max": statistics.fmean(r["mpi_max"] for r in rows),
+        "mean_ccei": statistics.fmean(cc) if cc else None,
+        "median_ccei": statistics.median(cc) if cc else None,
+        "mean_houtman_maks": _mean(rows, "houtman_maks"),
+        "mean_varian": _mean(rows, "varian"),
+        "mean_mpi_max": _mean(rows, "mpi_max"),
     }
 
 
@@ -155,10 +170,12 @@ def _table(rows: list[dict[str, Any]], summary: dict[str, Any]) -> str:
     lines.insert(1, "  ".join("-" * w for w in widths))
     s = summary
     lines.append("")
+    tail = "" if s["mean_ccei"] is None else (
+        f"; mean CCEI {s['mean_ccei']:.4f}, median {s['median_ccei']:.4f}")
     lines.append(
         f"{s['subjects']} subject(s), {s['observations']} observations at efficiency "
         f"{s['efficiency']:g}: {s['consistent']} satisfy {axiom}, {s['violators']} "
-        f"violate it; mean CCEI {s['mean_ccei']:.4f}, median {s['median_ccei']:.4f}"
+        f"violate it{tail}"
     )
     return "\n".join(lines)
 
@@ -224,19 +241,35 @@ def _read(args: argparse.Namespace) -> BudgetPanel:
     return panel
 
 
+_NAMES = {"ccei": "CCEI", "houtman_maks": "Houtman-Maks", "varian": "Varian", "mpi": "MPI"}
+
+
 def _reports(panel: BudgetPanel, efficiency: Any, axiom: str,
              progress: Progress | None = None,
-             time_limit: float | None = HM_TIME_LIMIT) -> list[dict[str, Any]]:
+             time_limit: float | None = HM_TIME_LIMIT,
+             indices: tuple[str, ...] = INDICES) -> list[dict[str, Any]]:
     rows = []
     subjects = list(panel.items())
-    shown = progress.iterate("checking subjects (axioms, CCEI, Houtman-Maks, Varian, MPI)",
-                             subjects, note=lambda kd: f"subject {kd[0]}") if progress else subjects
+    try:
+        with np.errstate(over="raise", invalid="raise", divide="raise"):
+            if progress:
+                with progress.stage(f"screening {len(subjects)} subject(s) (axioms, CCEI)"):
+                    screens = screen_panel(panel, efficiency)
+            else:
+                screens = screen_panel(panel, efficiency)
+    except FloatingPointError as exc:
+        raise InputError(f"the numbers are too far apart for float arithmetic ({exc})"
+                         ) from None
+    what = ", ".join(["axioms", *(_NAMES[k] for k in indices)])
+    shown = progress.iterate(f"checking subjects ({what})", subjects,
+                             note=lambda kd: f"subject {kd[0]}") if progress else subjects
     for key, data in shown:
         try:
             with np.errstate(over="raise", invalid="raise", divide="raise"):
                 rows.append(subject_report(key, data, efficiency, axiom=axiom,
                                            labels=panel.observation_labels(key),
-                                           time_limit=time_limit))
+                                           time_limit=time_limit, indices=indices,
+                                           screen=screens[key]))
                 if wants_report():
                     collect(_CHECKS[axiom](data, efficiency), f"subject {key}")
         except FloatingPointError as exc:
@@ -250,7 +283,7 @@ def _run(args: argparse.Namespace) -> int:
     progress = progress_for(args)
     with progress.stage(f"reading {args.file}"):
         panel = _read(args)
-    rows = _reports(panel, e, args.axiom, progress, args.time_limit)
+    rows = _reports(panel, e, args.axiom, progress, args.time_limit, args.indices)
     summary = _summary(rows, e, args.axiom)
     fmt = "json" if args.json else args.format
     if fmt == "json":
@@ -271,6 +304,18 @@ def _efficiency(text: str) -> float:
     if not 0 < v <= 1:
         raise argparse.ArgumentTypeError(f"efficiency must be in (0, 1], got {text}")
     return v
+
+
+def _indices(text: str) -> tuple[str, ...]:
+    names = [t.strip().replace("-", "_") for t in text.split(",") if t.strip()]
+    if names == ["all"]:
+        return INDICES
+    bad = [n for n in names if n not in INDICES]
+    if bad or not names:
+        raise argparse.ArgumentTypeError(
+            f"unknown index {', '.join(map(repr, bad)) or repr(text)}: choose from "
+            f"{', '.join(INDICES)} (comma-separated) or all")
+    return tuple(k for k in INDICES if k in names)
 
 
 def _seconds(text: str) -> float:
@@ -331,6 +376,11 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="seconds Houtman-Maks and Varian may each take per subject; past it "
                         "the best answer found and a proved bound are reported, marked as "
                         f"bounds (default {HM_TIME_LIMIT:g})")
+    p.add_argument("--indices", metavar="LIST", type=_indices, default=INDICES,
+                   help="the indices to compute besides the axiom counts: a comma-separated "
+                        f"list of {', '.join(INDICES)}, or all (default); the others are "
+                        "null in JSON and empty in CSV. The counts and the CCEI of all "
+                        "subjects come from one vectorised pass")
     p.add_argument("--axiom", choices=tuple(_CHECKS), default="garp",
                    help="the axiom that decides the exit status and whose violation cycle "
                         "is reported (default: garp)")
