@@ -343,7 +343,9 @@ class BudgetData:
 
 def _budget_data(part: SubjectParts, numbers: str | None, where: str) -> BudgetData:
     try:
-        return BudgetData(part.prices, part.quantities, part.goods, numbers=numbers)
+        parts = None if part.exact is None else _Parts(*part.exact)
+        return BudgetData(part.prices, part.quantities, part.goods, numbers=numbers,
+                          _parts=parts)
     except BudgetDataError as exc:
         raise type(exc)(one_line(f"{where}: subject {part.key}: {exc}")) from None
 

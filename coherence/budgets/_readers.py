@@ -33,7 +33,7 @@ from typing import Any, TypedDict
 
 import numpy as np
 
-from coherence._exact import as_fraction
+from coherence._exact import as_fraction, rational_parts, reading_of
 from coherence.budgets._tables import Table, cell, is_missing, matrix, one_line, show, text_of
 from coherence.errors import BudgetShapeError, InputError, NonFiniteError, ZeroExpenditureError
 
@@ -122,6 +122,10 @@ class SubjectParts:
     quantities: np.ndarray
     goods: tuple[str, ...]
     labels: tuple[str, ...]
+    #: the exact numbers when the reader computed them for the whole table at once: rows of
+    #: price numerators, price denominators, quantity numerators and denominators, and
+    #: whether they were given exactly (not a reading of the float arrays)
+    exact: tuple[Any, ...] | None = None
 
 
 # -------------------------------------------------------------------------- columns
@@ -300,14 +304,80 @@ def _wide_subject(table: Table, key: str, rows: list[int], cols: tuple[list[str]
     return P, X, keep
 
 
+def _plain_column(col: list[Any], positive: bool) -> np.ndarray | None:
+    """The column as float64 when every cell is plain: all text or all floats, each one the
+    cell rules accept (finite, a positive price or a non-negative quantity, no digits that
+    underflow to 0); ``None`` sends the table through the cell-by-cell reading, which names
+    any bad cell. O(rows)."""
+    kinds = {type(v) for v in col}
+    if kinds not in ({str}, {float}):
+        return None
+    if str in kinds and any(not v or "_" in v for v in col):
+        return None
+    try:
+        a = np.array(col, dtype=np.float64)
+    except (TypeError, ValueError, OverflowError):
+        return None
+    if not (np.isfinite(a).all() and ((a > 0).all() if positive else (a >= 0).all())):
+        return None
+    if str in kinds:
+        for i in np.flatnonzero(a == 0).tolist():
+            if any(ch in "123456789" for ch in col[i].lower().split("e")[0]):
+                return None
+    return a
+
+
+def _read_wide_plain(table: Table, pcols: list[str], xcols: list[str], goods: list[str],
+                     groups: dict[str, list[int]], intercepts: bool, numbers: str | None,
+                     labels: Any) -> list[SubjectParts] | None:
+    """The whole table at once when every price and quantity cell is plain: one vectorised
+    parse per column and one vectorised rational reading (:func:`rational_parts`) of all
+    cells, so that each subject's exact numbers come with it. ``None`` when some cell is not
+    plain (the cell-by-cell reading then decides, with its messages). O(rows × goods)."""
+    cols = [_plain_column(table.column(c), True) for c in pcols]
+    cols += [_plain_column(table.column(c), False) for c in xcols]
+    if any(c is None for c in cols):
+        return None
+    Pin = np.column_stack(cols[:len(pcols)])
+    X = np.column_stack(cols[len(pcols):])
+    if not (X > 0).any(axis=1).all():
+        return None  # a subject buys nothing: the cell-by-cell reading names it
+    mode = reading_of(numbers)
+    pn, pd = rational_parts(Pin, mode)
+    xn, xd = rational_parts(X, mode)
+    if intercepts:  # price = 1/intercept exactly: the parts swap
+        if pn.dtype == object or pd.dtype == object or max(int(pn.max()), int(pd.max())) >= 2**53:
+            return None
+        pn, pd = pd, pn
+        P = pd.astype(np.float64)
+        P = pn.astype(np.float64) / P  # both exact floats: the quotient is correctly rounded
+    else:
+        P = Pin
+    lists = [m.tolist() for m in (pn, pd, xn, xd)]
+    out = []
+    K = len(goods)
+    for key, rows in groups.items():
+        Ps, Xs = P[rows], X[rows]
+        origin = _Origin([[i] * K for i in rows], list(pcols), list(xcols))
+        _check_range(table, key, Ps, Xs, origin)
+        exact = (*([m[i] for i in rows] for m in lists), intercepts)
+        out.append(SubjectParts(key, Ps, Xs, tuple(goods), labels(key, rows), exact))
+    return out
+
+
 def _read_wide(table: Table, layout: Layout, mode: str, keys: list[str],
                numbers: str | None) -> list[SubjectParts]:
     pcols, xcols, goods = _wide_columns(table, layout, mode)
     obs_col = _single(table, layout.observation, "observation", layout)
     obs = table.column(obs_col) if obs_col else None
+    groups = _groups(keys)
+    plain = _read_wide_plain(table, pcols, xcols, goods, groups, mode == "intercepts", numbers,
+                             lambda key, rows: _labels(table, rows, obs, obs_col, key))
+    if plain is not None:
+        return plain
     cells = ([table.column(c) for c in pcols], [table.column(c) for c in xcols])
     out = []
-    for key, rows in _groups(keys).items():
+    for key, rows in groups.items():
         P, X, keep = _wide_subject(table, key, rows, (pcols, xcols), cells, goods,
                                    mode == "intercepts", numbers)
         labels = _labels(table, rows, obs, obs_col, key)
