@@ -2,14 +2,16 @@
 
 Run ``python benchmarks/budget_indices.py`` (PrefGraph is optional: ``pip install prefgraph``).
 Rows: the public entry points (``houtman_maks`` and ``varian_bounds`` with their default time
-limits, ``ccei``, ``money_pump_index``, every index per subject of the CKMS 2014 panel)
-beside PrefGraph's batch engine and a numpy floor (one pass forming ``E = P Xᵀ``), with peak
-traced memory.
+limits, ``ccei``, ``money_pump_index``; on the CKMS 2014 panel the reader, ``screen_panel``,
+each index and the CLI end to end) beside PrefGraph's batch engine on the same indices
+(``--peer-all`` adds its engine with every index the CLI computes, about 5 minutes) and a
+numpy floor (one pass forming ``E = P Xᵀ``), with peak traced memory.
 """
 
 from __future__ import annotations
 
 import argparse
+import subprocess
 import sys
 import time
 import tracemalloc
@@ -26,9 +28,9 @@ from coherence.budgets import (
     houtman_maks,
     money_pump_index,
     mpi_bounds,
+    screen_panel,
     varian_bounds,
     varian_index,
-    violation_counts,
 )
 
 CKMS = Path(__file__).resolve().parents[2] / "shared" / "data" / "ckms2014" / "ckms2014_long.csv"
@@ -78,6 +80,9 @@ def main() -> None:
     ap.add_argument("--mpi", type=int, default=3_000)
     ap.add_argument("--varian", type=int, nargs="*", default=[300, 10_000])
     ap.add_argument("--no-panel", action="store_true")
+    ap.add_argument("--peer-all", action="store_true",
+                    help="also run PrefGraph's engine with every index the CLI computes "
+                         "(GARP, CCEI, MPI, HM, VEI) on the CKMS panel: about 5 minutes")
     a = ap.parse_args()
     print("| entry point | s | peak MiB | result | PrefGraph s | floor s |")
     print("|---|---|---|---|---|---|")
@@ -104,27 +109,60 @@ def main() -> None:
             f"{vb.index:.4f} ≤ optimum ≤ {vb.upper:.4f}, exact {vb.exact}", None, floor(d))
     if a.no_panel or not CKMS.exists():
         return
+    panel_rows(a.peer_all)
+
+
+def cli_seconds(*extra: str) -> float:
+    """Wall seconds of ``coherence budgets`` on the CKMS file in a fresh interpreter (start-up,
+    reading, every selected index, CSV written), best of two."""
+    cmd = [sys.executable, "-m", "coherence", "budgets", str(CKMS), "--subject", "id_member",
+           "--observation", "round", "--intercepts", "x_intercept,y_intercept",
+           "--quantities", "x_choice,y_choice", "--format", "csv", *extra]
+    best = np.inf
+    for _ in range(2):
+        t = time.perf_counter()
+        subprocess.run(cmd, capture_output=True, check=False)
+        best = min(best, time.perf_counter() - t)
+    return best
+
+
+def panel_rows(peer_all: bool) -> None:
     panel = budgets_from_csv(CKMS, subject="id_member", observation="round",
                              intercepts="x_intercept,y_intercept", quantities="x_choice,y_choice")
     items = list(panel.items())
     arr = [(dd.prices, dd.quantities) for _, dd in items]
+    fl = sum(floor(dd) for _, dd in items)
+    n = len(items)
+    dt, mb, _ = measure(lambda: budgets_from_csv(
+        CKMS, subject="id_member", observation="round", intercepts="x_intercept,y_intercept",
+        quantities="x_choice,y_choice"))
+    row(f"CKMS panel ({n} subjects), reading the file", dt, mb, "—", None, fl)
+    dt, mb, _ = measure(lambda: screen_panel(panel))
+    row("CKMS panel, `screen_panel` (GARP/SARP/WARP counts, exact CCEI)", dt, mb, "—",
+        prefgraph(arr, ["garp", "ccei"]), fl)
+    dt, mb, _ = measure(lambda: [money_pump_index(dd, "max") for _, dd in items])
+    row("CKMS panel, MPI max (one subject at a time)", dt, mb, "—",
+        prefgraph(arr, ["garp", "mpi"]), fl)
 
     def every_index():
+        screen_panel(panel)
         for _, dd in items:
-            violation_counts(dd)
-            ccei(dd)
             houtman_maks(dd)
             varian_index(dd)
             mpi_bounds(dd)
 
+    same = ["garp", "ccei", "mpi", "hm", "vei"]
     dt, mb, _ = measure(every_index)
-    fl = sum(floor(dd) for _, dd in items)
-    row(f"CKMS panel ({len(items)} subjects), every index", dt, mb, "—",
-        prefgraph(arr, ["garp", "ccei", "mpi"]), fl)
-    for name, fn in (("CCEI", ccei), ("Houtman–Maks", houtman_maks), ("Varian", varian_index),
-                     ("MPI", mpi_bounds)):
+    row("CKMS panel, every index (exact Houtman–Maks and Varian)", dt, mb, "—",
+        prefgraph(arr, same) if peer_all else None, fl)
+    for name, fn in (("Houtman–Maks", houtman_maks), ("Varian", varian_index),
+                     ("MPI min and max", mpi_bounds)):
         dt, mb, _ = measure(lambda fn=fn: [fn(dd) for _, dd in items])
         row(f"CKMS panel, {name} only", dt, mb, "—", None, fl)
+    for extra in ((), ("--indices", "ccei"), ("--indices", "ccei,mpi")):
+        label = " ".join(extra) or "every index"
+        row(f"CLI `coherence budgets` on the CKMS file, {label}", cli_seconds(*extra),
+            float("nan"), "—", None, fl)
 
 
 if __name__ == "__main__":

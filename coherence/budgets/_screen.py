@@ -65,7 +65,7 @@ class Screen:
 
 def screen_panel(panel: Mapping[str, BudgetData], efficiency: Any = 1
                  ) -> dict[str, Screen]:
-    """The GARP, SARP, WARP and WGARP violation counts at efficiency ``e`` and the exact CCEI
+    """The GARP, SARP, WARP and WGARP violation counts at ``efficiency`` and the exact CCEI
     of every subject of ``panel`` (a :class:`~coherence.budgets.BudgetPanel` or any mapping of
     names to :class:`~coherence.budgets.BudgetData`), in the panel's order.
 

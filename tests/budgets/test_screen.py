@@ -127,3 +127,23 @@ def test_cli_on_the_ckms_file_with_ccei_only():
     assert code == 1 and not err
     assert out.rstrip().endswith("231 satisfy GARP, 951 violate it; mean CCEI 0.8808, "
                                  "median 0.9303")
+
+
+def test_cli_indices_names_all_none_and_case():
+    _, every, _ = run(SAMPLE, "--format", "json")
+    _, mixed, _ = run(SAMPLE, "--format", "json", "--indices", "CCEI,all")
+    assert json.loads(mixed) == json.loads(every)
+    _, none, err = run(SAMPLE, "--format", "json", "--indices", "none")
+    rows = json.loads(none)["subjects"]
+    assert not err and all(r["ccei"] is None and r["mpi_max"] is None for r in rows)
+    assert [r["garp_violations"] for r in rows] == [
+        r["garp_violations"] for r in json.loads(every)["subjects"]]
+    _, out, _ = run(SAMPLE, "--indices", "none")
+    assert "mean CCEI" not in out.splitlines()[-1]
+
+
+@pytest.mark.parametrize("value", ["", ",", " , "])
+def test_cli_indices_refuses_an_empty_list(value, capsys):
+    code, out, err = run(SAMPLE, "--indices", value)
+    lines = (err + capsys.readouterr().err).strip().splitlines()
+    assert code == 2 and not out and len(lines) == 1 and "at least one index" in lines[0]
