@@ -191,10 +191,11 @@ def _varian_cuts(G: np.ndarray, r: np.ndarray, deadline: float | None
 _VARIAN_NODES = 4000
 
 
-def _short_cycle(A: np.ndarray) -> list[int] | None:
+def _short_cycle(A: np.ndarray, both: np.ndarray | None = None) -> list[int] | None:
     """A cycle of a small graph: a two- or three-cycle from matrix products when there is one
-    (the common case), else a shortest cycle. O(n³) for the product."""
-    two = np.argwhere(A & A.T)
+    (the common case), else a shortest cycle. ``both`` may pass ``A & Aᵀ``. O(n³) for the
+    product."""
+    two = np.argwhere(A & A.T if both is None else both)
     if two.size:
         return [int(two[0, 0]), int(two[0, 1])]
     Ai = A.astype(np.int32)
@@ -203,6 +204,30 @@ def _short_cycle(A: np.ndarray) -> list[int] | None:
         i, j = int(three[0, 0]), int(three[0, 1])
         return [i, int(np.argmax(A[i] & A[:, j])), j]
     return shortest_cycle_through(A)
+
+
+def _disjoint_two_cycle_loss(both: np.ndarray, v: np.ndarray, r: np.ndarray) -> float:
+    """A lower bound on what breaking every cycle of a graph costs ``Σ v``, from its
+    two-cycles ``both = A & Aᵀ``: over node-disjoint two-cycles ``i ⇄ j`` (chosen greedily,
+    dearest first), the cheaper of the two cuts, ``min(v_i − r_ij, v_j − r_ji)``; each such
+    cycle needs a cut at one of its own nodes, and cuts at different nodes cost
+    independently. O(n²) plus the pairs."""
+    i, j = np.nonzero(both)
+    keep = i < j
+    if not keep.any():
+        return 0.0
+    i, j = i[keep], j[keep]
+    loss = np.maximum(np.minimum(v[i] - r[i, j], v[j] - r[j, i]), 0.0)
+    if loss.size == 1:
+        return float(loss[0])
+    used: set[int] = set()
+    total = 0.0
+    for w, a, b in sorted(zip(loss.tolist(), i.tolist(), j.tolist(), strict=True),
+                          reverse=True):
+        if a not in used and b not in used:
+            used.update((a, b))
+            total += w
+    return total
 
 
 def _exact_ranks(G: np.ndarray, r: np.ndarray, ratio: Any, band: float,
@@ -235,7 +260,8 @@ def _exact_ranks(G: np.ndarray, r: np.ndarray, ratio: Any, band: float,
 
 
 def _varian_search(G: np.ndarray, r: np.ndarray, q: np.ndarray,
-                   deadline: float | None = None) -> list[tuple[int, int]] | None:
+                   deadline: float | None = None, floor: float = -1.0
+                   ) -> list[tuple[int, int]] | None:
     """The cuts of :func:`_varian_cuts` by branch and bound, or ``None`` past
     :data:`_VARIAN_NODES` search nodes or past ``deadline`` (``time.monotonic()``). Some edge
     of every cycle is cut, and cutting
@@ -243,17 +269,25 @@ def _varian_search(G: np.ndarray, r: np.ndarray, q: np.ndarray,
     branch on the edges of a shortest remaining cycle; ``Σ v`` only falls along a branch, so
     it bounds the branch. Which edges remain is decided on the exact ranks ``q`` of
     :func:`_exact_ranks`, never on float ratios, so the cuts are right in exact arithmetic;
-    the floats ``r`` only steer and bound the search. No solver set-up: fast on the small
-    components of panel data."""
+    the floats ``r`` only steer and bound the search. ``floor``, a value just below that of
+    a known feasible vector, prunes from the start (the optimum, at least as good, is still
+    reached); a branch is also pruned when the loss its node-disjoint two-cycles force
+    (:func:`_disjoint_two_cycle_loss`) takes it below the best. No solver set-up: fast on the
+    small components of panel data."""
     n = G.shape[0]
-    best_val = -1.0
-    best: list[tuple[int, int]] = []
+    best_val = floor
+    best: list[tuple[int, int]] | None = None
     top = np.full(n, n + 1, dtype=np.int64)  # no cut: every edge of G remains
     stack: list[tuple[np.ndarray, np.ndarray, tuple[tuple[int, int], ...]]] = [
         (np.ones(n), top, ())]
     visited = 0
+    seen: set[bytes] = set()  # cut states reached before (cutting a then b = b then a)
     while stack:
         v, cap, cuts = stack.pop()
+        key = cap.tobytes()
+        if key in seen:
+            continue
+        seen.add(key)
         visited += 1
         if visited > _VARIAN_NODES or (
                 deadline is not None and visited % 16 == 0 and time.monotonic() > deadline):
@@ -261,7 +295,11 @@ def _varian_search(G: np.ndarray, r: np.ndarray, q: np.ndarray,
         total = float(v.sum())
         if total <= best_val + 1e-12:
             continue
-        cyc = _short_cycle(G & (q < cap[:, None]))
+        A = G & (q < cap[:, None])
+        both = A & A.T
+        if total - _disjoint_two_cycle_loss(both, v, r) <= best_val + 1e-12:
+            continue
+        cyc = _short_cycle(A, both)
         if cyc is None:
             best_val, best = total, list(cuts)
             continue
@@ -274,7 +312,15 @@ def _varian_search(G: np.ndarray, r: np.ndarray, q: np.ndarray,
             c[i] = q[i, j]
             if float(w.sum()) > best_val + 1e-12:
                 stack.append((w, c, (*[e for e in cuts if e[0] != i], (i, j))))
-    return best
+    return best  # None: nothing above ``floor`` (not reached when ``floor`` is feasible)
+
+
+def _cuts_value(n: int, cuts: list[tuple[int, int]], r: np.ndarray) -> float:
+    """``Σ v`` in floats for the vector that ``cuts`` imply (``v_i`` the least cut ratio)."""
+    v = np.ones(n)
+    for i, j in cuts:
+        v[i] = min(v[i], r[i, j])
+    return float(v.sum())
 
 
 def _greedy_order_cuts(G: np.ndarray, r: np.ndarray, band: float,
@@ -364,7 +410,9 @@ def varian_bounds(data: BudgetData, *, time_limit: float | None = DEFAULT_TIME_L
         cuts: list[tuple[int, int]] | None = None
         if deadline is None or (nodes.size <= _EXACT_MAX and time.monotonic() < deadline):
             if nodes.size <= _SEARCH_MAX:
-                cuts = _varian_search(G, rr, _exact_ranks(G, rr, ratio, band, ab), deadline)
+                seed = _cuts_value(nodes.size, _greedy_order_cuts(G, rr, band, ab), rr)
+                cuts = _varian_search(G, rr, _exact_ranks(G, rr, ratio, band, ab), deadline,
+                                      floor=seed - 1e-9)
             if cuts is None:
                 cuts = _varian_cuts(G, rr, deadline)
         vc: dict[int, Fraction] = {}

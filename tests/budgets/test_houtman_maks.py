@@ -84,3 +84,18 @@ def test_varian_search_equals_the_milp(d):
     finally:
         _varian._VARIAN_NODES = saved
     assert sum(ours) == pytest.approx(sum(milp), abs=1e-9)
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.integers(12, 25))
+def test_varian_search_equals_the_milp_on_panel_sized_subjects(seed, T):
+    rng = np.random.default_rng(seed)  # budget lines crossing as in the CKMS experiment
+    d = BudgetData(1 / rng.uniform(20, 100, (T, 2)), rng.uniform(0, 1, (T, 2)) * 40)
+    ours = varian_vector(d)
+    saved = _varian._VARIAN_NODES
+    _varian._VARIAN_NODES = 0
+    try:
+        milp = varian_vector(d)
+    finally:
+        _varian._VARIAN_NODES = saved
+    assert sum(ours) == pytest.approx(sum(milp), abs=1e-9)
