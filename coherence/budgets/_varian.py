@@ -260,8 +260,8 @@ def _exact_ranks(G: np.ndarray, r: np.ndarray, ratio: Any, band: float,
 
 
 def _varian_search(G: np.ndarray, r: np.ndarray, q: np.ndarray,
-                   deadline: float | None = None, floor: float = -1.0
-                   ) -> list[tuple[int, int]] | None:
+                   deadline: float | None = None, floor: float = -1.0,
+                   ratio: Any = None) -> list[tuple[int, int]] | None:
     """The cuts of :func:`_varian_cuts` by branch and bound, or ``None`` past
     :data:`_VARIAN_NODES` search nodes or past ``deadline`` (``time.monotonic()``). Some edge
     of every cycle is cut, and cutting
@@ -269,14 +269,32 @@ def _varian_search(G: np.ndarray, r: np.ndarray, q: np.ndarray,
     branch on the edges of a shortest remaining cycle; ``Σ v`` only falls along a branch, so
     it bounds the branch. Which edges remain is decided on the exact ranks ``q`` of
     :func:`_exact_ranks`, never on float ratios, so the cuts are right in exact arithmetic;
-    the floats ``r`` only steer and bound the search. ``floor``, a value just below that of
-    a known feasible vector, prunes from the start (the optimum, at least as good, is still
-    reached); a branch is also pruned when the loss its node-disjoint two-cycles force
-    (:func:`_disjoint_two_cycle_loss`) takes it below the best. No solver set-up: fast on the
-    small components of panel data."""
+    the floats ``r`` steer and bound the search, and where a float sum is within
+    :data:`_SUM_TOL` of the best one the two are compared exactly (``ratio(i, j)``, the
+    exact ratio). ``floor``, a value just below that of a known feasible vector, prunes from
+    the start (the optimum, at least as good, is still reached); a branch is also pruned when
+    the loss its node-disjoint two-cycles force (:func:`_disjoint_two_cycle_loss`) takes it
+    certainly below the best. No solver set-up: fast on the small components of panel
+    data."""
     n = G.shape[0]
     best_val = floor
-    best: list[tuple[int, int]] | None = None
+    best: tuple[tuple[int, int], ...] | None = None
+    best_exact: Fraction | None = None
+
+    def exact_sum(cuts: tuple[tuple[int, int], ...]) -> Fraction:
+        return n - len(cuts) + sum((ratio(i, j) for i, j in cuts), Fraction(0))
+
+    def beats(total: float, cuts: tuple[tuple[int, int], ...]) -> bool:
+        """Whether ``Σ v`` of ``cuts`` (float ``total``) may exceed the best (exactly)."""
+        nonlocal best_exact
+        if total > best_val + _SUM_TOL or best is None:
+            return total > best_val + _SUM_TOL or (best is None and total > best_val)
+        if total < best_val - _SUM_TOL or ratio is None:
+            return False
+        if best_exact is None:
+            best_exact = exact_sum(best)
+        return exact_sum(cuts) > best_exact
+
     top = np.full(n, n + 1, dtype=np.int64)  # no cut: every edge of G remains
     stack: list[tuple[np.ndarray, np.ndarray, tuple[tuple[int, int], ...]]] = [
         (np.ones(n), top, ())]
@@ -293,15 +311,15 @@ def _varian_search(G: np.ndarray, r: np.ndarray, q: np.ndarray,
                 deadline is not None and visited % 16 == 0 and time.monotonic() > deadline):
             return None
         total = float(v.sum())
-        if total <= best_val + 1e-12:
+        if not beats(total, cuts):
             continue
         A = G & (q < cap[:, None])
         both = A & A.T
-        if total - _disjoint_two_cycle_loss(both, v, r) <= best_val + 1e-12:
+        if total - _disjoint_two_cycle_loss(both, v, r) < best_val - _SUM_TOL:
             continue
         cyc = _short_cycle(A, both)
         if cyc is None:
-            best_val, best = total, list(cuts)
+            best_val, best, best_exact = total, cuts, None
             continue
         steps = [(cyc[s], cyc[(s + 1) % len(cyc)]) for s in range(len(cyc))]
         steps.sort(key=lambda e: v[e[0]] - r[e])  # the cheapest cut is searched first
@@ -310,9 +328,14 @@ def _varian_search(G: np.ndarray, r: np.ndarray, q: np.ndarray,
             w[i] = min(w[i], r[i, j])
             c = cap.copy()
             c[i] = q[i, j]
-            if float(w.sum()) > best_val + 1e-12:
+            if float(w.sum()) >= best_val - _SUM_TOL:
                 stack.append((w, c, (*[e for e in cuts if e[0] != i], (i, j))))
-    return best  # None: nothing above ``floor`` (not reached when ``floor`` is feasible)
+    return None if best is None else list(best)  # None: nothing above ``floor``
+
+
+#: float sums of efficiencies closer than this are compared exactly (far above the rounding
+#: error of a sum of ratios, far below any difference the floats decide)
+_SUM_TOL = 1e-9
 
 
 def _cuts_value(n: int, cuts: list[tuple[int, int]], r: np.ndarray) -> float:
@@ -412,7 +435,7 @@ def varian_bounds(data: BudgetData, *, time_limit: float | None = DEFAULT_TIME_L
             if nodes.size <= _SEARCH_MAX:
                 seed = _cuts_value(nodes.size, _greedy_order_cuts(G, rr, band, ab), rr)
                 cuts = _varian_search(G, rr, _exact_ranks(G, rr, ratio, band, ab), deadline,
-                                      floor=seed - 1e-9)
+                                      floor=seed - 1e-6, ratio=ratio)
             if cuts is None:
                 cuts = _varian_cuts(G, rr, deadline)
         vc: dict[int, Fraction] = {}

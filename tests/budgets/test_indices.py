@@ -195,3 +195,15 @@ def test_varian_where_products_overflow_or_fall_subnormal():
                    [[1e-158, 0.0], [0.0, 2e-158], [0.0, 6.343597181877633e-159]])
     b = varian_bounds(d, time_limit=None)
     assert b.exact and b.index_fraction == _brute.varian_vector_sum(d) / 3
+
+
+def test_varian_search_tells_apart_sums_closer_than_the_float_tolerance():
+    # cutting at observation 0 costs 4e-17 here: a float sum cannot see it, the exact one does
+    from coherence.numbers import number_reading
+
+    with number_reading("binary"):
+        d = BudgetData(np.array([[1, 1], [1, 2], [2, 1]]) * 1e-9,
+                       np.array([[1, 8], [0, 9], [4, 5]]) * 1e-10)
+    v = varian_vector(d)
+    assert sum(v, Fraction(0)) == _brute.varian_vector_sum(d)
+    assert v[0] == 1
