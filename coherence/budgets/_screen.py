@@ -22,7 +22,9 @@ critical one is certain, and the closure compares values without arithmetic). A 
 critical ratio, and data whose scaled costs reach the subnormal range, go to the exact
 single-subject functions, so the answers are those of
 :func:`~coherence.budgets.violation_counts` and :func:`~coherence.budgets.ccei_fraction`,
-always. Cost: O(S·T³) elementwise work in O(T) numpy passes per shape, O(S·T²) memory.
+always. Cost: O(S·T³) elementwise work in O(T) numpy passes per shape and O(S·T²·K)
+memory, in stacks of about 64 MiB; subjects above 64 observations or goods take the
+single-subject functions, which are faster there.
 """
 
 from __future__ import annotations
@@ -34,15 +36,21 @@ from typing import Any
 
 import numpy as np
 
+from coherence._exact import NumberReading, rational_parts
 from coherence.budgets._axioms import violation_counts
-from coherence.budgets._data import BudgetData
+from coherence.budgets._data import BudgetData, _Parts
 from coherence.budgets._indices import ccei_fraction
 from coherence.budgets._kernel import _band, _tol, efficiency_fraction, float_view
+from coherence.errors import InputError
 
 __all__ = ["Screen", "screen_panel"]
 
-#: subjects stacked per pass (bounds the (S, T, T) arrays to about 64 MiB of float64)
+#: subjects stacked per pass (bounds the (S, T, T) and (S, T, T, K) arrays to about 64 MiB)
 _STACK_ENTRIES = 1 << 23
+#: subjects with more observations (or goods) than this take the single-subject functions,
+#: whose O(T²) early-exit passes beat the batch's O(T³) closures there
+_MAX_T = 64
+_MAX_K = 64
 #: below this, scaled expenditures may carry absolute (subnormal) rounding: decided exactly
 _SMALL = 2.0**-900
 
@@ -69,7 +77,8 @@ def screen_panel(panel: Mapping[str, BudgetData], efficiency: Any = 1
     of every subject of ``panel`` (a :class:`~coherence.budgets.BudgetPanel` or any mapping of
     names to :class:`~coherence.budgets.BudgetData`), in the panel's order.
 
-    Subjects of equal shape are decided together in vectorised passes; the answers equal
+    Subjects of equal shape with up to 64 observations and goods are decided together in
+    vectorised passes (larger ones by the single-subject functions); the answers equal
     :func:`~coherence.budgets.violation_counts` and :func:`~coherence.budgets.ccei_fraction`
     subject by subject (see the module notes for the proof and the fallback). O(S·T³) work in
     O(T) numpy passes per shape for ``S`` subjects of ``T`` observations.
@@ -81,18 +90,43 @@ def screen_panel(panel: Mapping[str, BudgetData], efficiency: Any = 1
     (2, Fraction(4, 5), 0, 1.0)
     """
     e = efficiency_fraction(efficiency)
+    if not isinstance(panel, Mapping):
+        raise InputError(f"screen_panel takes a mapping of subjects to BudgetData, got "
+                         f"{type(panel).__name__}")
     names = list(panel)
     groups: dict[tuple[int, int], list[str]] = {}
     for name in names:
         d = panel[name]
+        if not isinstance(d, BudgetData):
+            raise InputError(f"subject {name!r}: expected BudgetData, got {type(d).__name__}")
         groups.setdefault((d.T, d.K), []).append(name)
     out: dict[str, Screen] = {}
     for (T, K), members in groups.items():
-        step = max(1, _STACK_ENTRIES // max(T * T, 1))
+        if T > _MAX_T or K > _MAX_K:
+            out.update((n, _exact_screen(panel[n], e)) for n in members)
+            continue
+        step = max(1, _STACK_ENTRIES // (T * T * K))
         for a in range(0, len(members), step):
             chunk = members[a:a + step]
             out.update(_screen_stack([panel[n] for n in chunk], chunk, e, T, K))
     return {n: out[n] for n in names}
+
+
+def _read_exactly(datas: list[BudgetData]) -> None:
+    """Give the subjects that hold only floats their exact numbers (the number policy's
+    reading, :func:`rational_parts`) in one vectorised pass per reading, instead of one
+    small pass per subject when the CCEI's critical ratio is first computed exactly."""
+    todo: dict[str, list[BudgetData]] = {}
+    for d in datas:
+        if d._parts is None:
+            todo.setdefault(str(d.numbers), []).append(d)
+    for reading, ds in todo.items():
+        mode: NumberReading = "binary" if reading == "binary" else "decimal"
+        pn, pd = rational_parts(np.stack([d.prices for d in ds]), mode)
+        xn, xd = rational_parts(np.stack([d.quantities for d in ds]), mode)
+        rows = [m.tolist() for m in (pn, pd, xn, xd)]
+        for s, d in enumerate(ds):
+            object.__setattr__(d, "_parts", _Parts(*(m[s] for m in rows), given=False))
 
 
 def _exact_screen(d: BudgetData, e: Fraction) -> Screen:
@@ -147,6 +181,7 @@ def _decide_stack(datas: list[BudgetData], names: list[str], e: Fraction, T: int
     rb = (1 + 3 * _tol(K)) ** 2
     window = (r >= (b / rb)[:, None, None]) & (r <= (b * rb)[:, None, None])
     in_window = window.sum(axis=(1, 2))
+    _read_exactly([d for d, t in zip(datas, tiny.tolist(), strict=True) if not t])
     out: dict[str, Screen] = {}
     for s, (name, d) in enumerate(zip(names, datas, strict=True)):
         if tiny[s]:

@@ -174,7 +174,7 @@ def _table(rows: list[dict[str, Any]], summary: dict[str, Any]) -> str:
         f"; mean CCEI {s['mean_ccei']:.4f}, median {s['median_ccei']:.4f}")
     lines.append(
         f"{s['subjects']} subject(s), {s['observations']} observations at efficiency "
-        f"{s['efficiency']:g}: {s['consistent']} satisfy {axiom}, {s['violators']} "
+        f"{s['efficiency']:.12g}: {s['consistent']} satisfy {axiom}, {s['violators']} "
         f"violate it{tail}"
     )
     return "\n".join(lines)
@@ -311,15 +311,16 @@ def _indices(text: str) -> tuple[str, ...]:
     if not names:
         raise argparse.ArgumentTypeError(
             f"name at least one index ({', '.join(INDICES)}), or all, or none")
+    bad = [n for n in names if n not in (*INDICES, "all", "none")]
+    if bad or ("none" in names and len(names) > 1):
+        what = (f"unknown index {', '.join(map(repr, bad))}" if bad
+                else "'none' cannot be combined with other names")
+        raise argparse.ArgumentTypeError(
+            f"{what}: choose from {', '.join(INDICES)} (comma-separated), all or none")
     if "all" in names:
         return INDICES
     if names == ["none"]:
         return ()
-    bad = [n for n in names if n not in INDICES]
-    if bad:
-        raise argparse.ArgumentTypeError(
-            f"unknown index {', '.join(map(repr, bad))}: choose from {', '.join(INDICES)} "
-            "(comma-separated), all or none")
     return tuple(k for k in INDICES if k in names)
 
 

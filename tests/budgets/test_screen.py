@@ -147,3 +147,23 @@ def test_cli_indices_refuses_an_empty_list(value, capsys):
     code, out, err = run(SAMPLE, "--indices", value)
     lines = (err + capsys.readouterr().err).strip().splitlines()
     assert code == 2 and not out and len(lines) == 1 and "at least one index" in lines[0]
+
+
+@pytest.mark.parametrize("value", ["all,bogus", "none,ccei", "all,none"])
+def test_cli_indices_refuses_unknown_names_beside_all_or_none(value, capsys):
+    code, out, err = run(SAMPLE, "--indices", value)
+    lines = (err + capsys.readouterr().err).strip().splitlines()
+    assert code == 2 and not out and len(lines) == 1
+
+
+def test_large_subjects_and_bad_values():
+    rng = np.random.default_rng(1)
+    big = BudgetData(rng.uniform(0.5, 2, (80, 2)), rng.uniform(0, 1, (80, 2)))
+    screens = assert_exact({"big": big, "small": BudgetData([[1, 2], [3, 1]], [[1, 3], [3, 1]])})
+    assert not screens["big"].batched and screens["small"].batched
+    from coherence.errors import InputError
+
+    with pytest.raises(InputError, match="expected BudgetData"):
+        screen_panel({"a": [[1, 2]]})
+    with pytest.raises(InputError, match="mapping"):
+        screen_panel([big])
