@@ -145,8 +145,12 @@ def _ccei_with_cycle(data: BudgetData) -> tuple[Fraction, tuple[int, ...] | None
     ex = _ExactCosts(data)
     band = 3 * _tol(data.K)
     P, X, own = float_view(data)
+    if not (own >= _TINY_COST).all():  # an own cost near underflow: floats say nothing
+        return _ccei_in_fractions(data, ex)
     hi = min(1.0, _two_cycle_bound(P, X, own)) * (1 + band)
     edges = _candidate_edges(P, X, own, hi * (1 + band) ** 2)
+    if (edges[2] * own[edges[0]] < _TINY_COST).any():  # a cost near underflow: likewise
+        return _ccei_in_fractions(data, ex)
     cyc = _candidate_cycle(T, edges)
     b = Fraction(1) if cyc is None else min(_bottleneck(ex, cyc), Fraction(1))
     crit = cyc if cyc is not None and b < 1 else None
@@ -161,6 +165,45 @@ def _ccei_with_cycle(data: BudgetData) -> tuple[Fraction, tuple[int, ...] | None
         assert cyc is not None
         b, crit = _bottleneck(ex, cyc), cyc
     raise CertificationError("CCEI confirmation did not terminate")  # pragma: no cover
+
+
+#: scaled costs below this may have lost their relative precision (subnormal products)
+_TINY_COST = 2.0**-900
+
+
+def _ccei_in_fractions(data: BudgetData, ex: _ExactCosts
+                       ) -> tuple[Fraction, tuple[int, ...] | None]:
+    """The CCEI and a critical cycle from the exact ratios alone: binary search over the
+    sorted distinct ratios, each step a components test on the edges at most the candidate.
+    For data whose magnitudes are so far apart that scaled float costs underflow. O(T²)
+    Fractions plus O(T² log T) for the search."""
+    T = data.T
+    pairs = [(i, j) for i in range(T) for j in range(T) if i != j]
+    ratios = [ex.ratio(i, j) for i, j in pairs]
+    src = np.array([i for i, _ in pairs], dtype=np.int64)
+    dst = np.array([j for _, j in pairs], dtype=np.int64)
+    cand = sorted(set(ratios))
+    rank = {c: k for k, c in enumerate(cand)}
+    rk = np.array([rank[q] for q in ratios], dtype=np.int64)
+    lo, hi = 0, len(cand) - 1
+    if not _has_cycle_edges(T, src, dst):  # pragma: no cover - GARP failed, so a cycle is there
+        return Fraction(1), None
+    while lo < hi:
+        mid = (lo + hi) // 2
+        sel = rk <= mid
+        if _has_cycle_edges(T, src[sel], dst[sel]):
+            hi = mid
+        else:
+            lo = mid + 1
+    b = cand[lo]
+    if b >= 1:
+        return Fraction(1), None
+    A = np.zeros((T, T), dtype=bool)
+    sel = rk <= lo
+    A[src[sel], dst[sel]] = True
+    cyc = shortest_cycle_through(A)
+    assert cyc is not None
+    return b, tuple(int(t) for t in cyc)
 
 
 def ccei_fraction(data: BudgetData) -> Fraction:

@@ -207,3 +207,22 @@ def test_varian_search_tells_apart_sums_closer_than_the_float_tolerance():
     v = varian_vector(d)
     assert sum(v, Fraction(0)) == _brute.varian_vector_sum(d)
     assert v[0] == 1
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from([1.0, 1e-150, 1e211, 3.0]),
+                          st.sampled_from([1.0, 1e-131, 1e175, 0.0, 2.0])),
+                min_size=4, max_size=8).filter(lambda v: len(v) % 2 == 0))
+def test_ccei_where_scaled_costs_underflow(vals):
+    # prices and quantities 300+ orders of magnitude apart within one observation
+    T = len(vals) // 2
+    P = [[vals[2 * t][0], vals[2 * t + 1][0]] for t in range(T)]
+    X = [[vals[2 * t][1], vals[2 * t + 1][1] or 1.0] for t in range(T)]
+    d = BudgetData(P, X)
+    assert ccei_fraction(d) == _brute.ccei(d)
+
+
+def test_ccei_of_the_underflow_example():
+    d = BudgetData([[1.0, 1e211], [1.0, 1.0], [1.0, 1.0]],
+                   [[0.0, 1e-131], [0.0, 1e175], [1.0, 0.0]])
+    assert ccei_fraction(d) == Fraction(1, 10**80) == _brute.ccei(d)
