@@ -59,9 +59,11 @@ def _matrix(a: Any, name: str) -> tuple[np.ndarray, np.ndarray | None]:
         except (TypeError, ValueError) as exc:
             raise BudgetShapeError(f"{name} must be numeric: {exc}") from None
     if raw.dtype == object and raw.size and not all(
-        isinstance(v, float | int | np.floating | np.integer) and not isinstance(v, bool)
+        (isinstance(v, float | np.floating)
+         or (isinstance(v, int | np.integer) and abs(int(v)) < 2**53))
+        and not isinstance(v, bool)
         for v in raw.reshape(-1).tolist()
-    ):
+    ):  # exact entries, or integers a float cannot hold
         try:
             exact = fraction_array(raw, what=name)
         except InputError as exc:

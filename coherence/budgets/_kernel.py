@@ -167,7 +167,12 @@ def direct_relations(
 
 
 def _bundle_classes(data: BudgetData) -> np.ndarray:
-    """``cls[t]``: equal for observations with identical bundles. O(TK log T)."""
+    """``cls[t]``: equal for observations with identical bundles (identical exact numbers
+    when some were given exactly). O(TK log T)."""
+    if data.exact_given:
+        seen: dict[tuple[Fraction, ...], int] = {}
+        return np.array([seen.setdefault(data.exact_quantities(t), len(seen))
+                         for t in range(data.T)], dtype=np.int64)
     _, inv = np.unique(data.quantities, axis=0, return_inverse=True)
     return np.asarray(inv, dtype=np.int64).reshape(-1)
 

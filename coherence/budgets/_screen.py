@@ -40,7 +40,7 @@ from coherence._exact import NumberReading, rational_parts
 from coherence.budgets._axioms import violation_counts
 from coherence.budgets._data import BudgetData, _Parts
 from coherence.budgets._indices import ccei_fraction
-from coherence.budgets._kernel import _band, _tol, efficiency_fraction, float_view
+from coherence.budgets._kernel import _band, _bundle_classes, _tol, efficiency_fraction, float_view
 from coherence.errors import InputError
 
 __all__ = ["Screen", "screen_panel"]
@@ -165,6 +165,10 @@ def _decide_stack(datas: list[BudgetData], names: list[str], e: Fraction, T: int
     Rs &= off
     Q = np.stack([d.quantities for d in datas])
     diff = ~(Q[:, :, None, :] == Q[:, None, :, :]).all(axis=3) & off
+    for s, d in enumerate(datas):
+        if d.exact_given:  # bundles that differ only beyond a float's precision
+            c = _bundle_classes(d)
+            diff[s] = (c[:, None] != c[None, :]) & off
     both = R0 & R0.transpose(0, 2, 1)
     upper = np.triu(np.ones((T, T), dtype=bool), 1)
     garp = (Rs & P0.transpose(0, 2, 1)).sum(axis=(1, 2))

@@ -167,3 +167,15 @@ def test_large_subjects_and_bad_values():
         screen_panel({"a": [[1, 2]]})
     with pytest.raises(InputError, match="mapping"):
         screen_panel([big])
+
+
+def test_exact_bundles_and_integers_beyond_float_precision():
+    # bundles that differ by 10⁻³⁰ are different bundles; integers above 2⁵³ stay exact
+    tiny = Fraction(1, 10**30)
+    d = BudgetData([[1, 1], [1, 1]], [[Fraction(1, 3), 1], [Fraction(1, 3) + tiny, 1 - tiny]])
+    n = 10**17
+    big = BudgetData([[1, 1], [1, 2]], [[n + 1, 0], [0, n // 2 - 1]])
+    same = BudgetData([[1, 1], [1, 2]], [[Fraction(n + 1), 0], [0, Fraction(n // 2 - 1)]])
+    assert big.exact_given and violation_counts(big) == violation_counts(same)
+    screens = assert_exact({"d": d, "big": big})
+    assert screens["d"].counts["sarp"] == 2 and screens["d"].counts["warp"] == 1
