@@ -58,6 +58,8 @@ def _matrix(a: Any, name: str) -> tuple[np.ndarray, np.ndarray | None]:
             raw = np.array(a, dtype=object)
         except (TypeError, ValueError) as exc:
             raise BudgetShapeError(f"{name} must be numeric: {exc}") from None
+    if raw.dtype.kind in "iu" and raw.size and int(np.abs(raw).max()) >= 2**53:
+        raw = raw.astype(object)  # integers a float cannot hold are read exactly
     if raw.dtype == object and raw.size and not all(
         (isinstance(v, float | np.floating)
          or (isinstance(v, int | np.integer) and abs(int(v)) < 2**53))

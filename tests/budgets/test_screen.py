@@ -176,6 +176,8 @@ def test_exact_bundles_and_integers_beyond_float_precision():
     n = 10**17
     big = BudgetData([[1, 1], [1, 2]], [[n + 1, 0], [0, n // 2 - 1]])
     same = BudgetData([[1, 1], [1, 2]], [[Fraction(n + 1), 0], [0, Fraction(n // 2 - 1)]])
-    assert big.exact_given and violation_counts(big) == violation_counts(same)
+    arr = BudgetData(np.array([[1, 1], [1, 2]]), np.array([[n + 1, 0], [0, n // 2 - 1]]))
+    assert big.exact_given and arr.exact_given
+    assert violation_counts(big) == violation_counts(same) == violation_counts(arr)
     screens = assert_exact({"d": d, "big": big})
     assert screens["d"].counts["sarp"] == 2 and screens["d"].counts["warp"] == 1
