@@ -118,12 +118,25 @@ class _Projection:
         self.seen = {tuple(c) for c in self.cols.T}
 
     def _master(self, p: np.ndarray) -> np.ndarray:
-        big = 1e3 * (1 + float(self.sw.max()))
-        A = np.vstack([self.sw[:, None] * self.cols, np.full((1, self.cols.shape[1]), big)])
-        b = np.r_[self.sw * p, big]
-        lam, _ = nnls(A, b, maxiter=50 * A.shape[1])
-        s = lam.sum()
-        return lam / s if s > 0 else np.full(len(lam), 1 / len(lam))
+        """Weights on the pooled orders (a point of the simplex) whose mixture is nearest
+        ``p`` in the count-weighted distance: non-negative least squares with the sum held
+        at 1 by a penalty row. A penalty solves the sum only approximately and, on
+        degenerate pools, NNLS's answer after renormalising depends on its weight, so two
+        weights are tried and the nearer point kept."""
+        best: tuple[float, np.ndarray] | None = None
+        for mult in (1e3, 1e5):
+            big = mult * (1 + float(self.sw.max()))
+            A = np.vstack([self.sw[:, None] * self.cols,
+                           np.full((1, self.cols.shape[1]), big)])
+            b = np.r_[self.sw * p, big]
+            lam, _ = nnls(A, b, maxiter=50 * A.shape[1])
+            s = lam.sum()
+            lam = lam / s if s > 0 else np.full(len(lam), 1 / len(lam))
+            err = float(np.sum(self.w * (self.cols @ lam - p) ** 2))
+            if best is None or err < best[0]:
+                best = (err, lam)
+        assert best is not None
+        return best[1]
 
     def fit(self, p: np.ndarray) -> np.ndarray:
         """The projected coordinates for frequencies ``p`` (coordinates of ``_Problem``)."""
