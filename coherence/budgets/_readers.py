@@ -334,9 +334,10 @@ def _read_wide_plain(table: Table, pcols: list[str], xcols: list[str], goods: li
     parse per column and one vectorised rational reading (:func:`rational_parts`) of all
     cells, so that each subject's exact numbers come with it. ``None`` when some cell is not
     plain (the cell-by-cell reading then decides, with its messages). O(rows × goods)."""
-    cols = [_plain_column(table.column(c), True) for c in pcols]
-    cols += [_plain_column(table.column(c), False) for c in xcols]
-    if any(c is None for c in cols):
+    read = [_plain_column(table.column(c), True) for c in pcols]
+    read += [_plain_column(table.column(c), False) for c in xcols]
+    cols = [c for c in read if c is not None]
+    if len(cols) != len(read):
         return None
     Pin = np.column_stack(cols[:len(pcols)])
     X = np.column_stack(cols[len(pcols):])

@@ -126,7 +126,8 @@ def _read_exactly(datas: list[BudgetData]) -> None:
         xn, xd = rational_parts(np.stack([d.quantities for d in ds]), mode)
         rows = [m.tolist() for m in (pn, pd, xn, xd)]
         for s, d in enumerate(ds):
-            object.__setattr__(d, "_parts", _Parts(*(m[s] for m in rows), given=False))
+            pn_s, pd_s, xn_s, xd_s = (m[s] for m in rows)
+            object.__setattr__(d, "_parts", _Parts(pn_s, pd_s, xn_s, xd_s, False))
 
 
 def _exact_screen(d: BudgetData, e: Fraction) -> Screen:
@@ -167,8 +168,8 @@ def _decide_stack(datas: list[BudgetData], names: list[str], e: Fraction, T: int
     diff = ~(Q[:, :, None, :] == Q[:, None, :, :]).all(axis=3) & off
     for s, d in enumerate(datas):
         if d.exact_given:  # bundles that differ only beyond a float's precision
-            c = _bundle_classes(d)
-            diff[s] = (c[:, None] != c[None, :]) & off
+            cls = _bundle_classes(d)
+            diff[s] = (cls[:, None] != cls[None, :]) & off
     both = R0 & R0.transpose(0, 2, 1)
     upper = np.triu(np.ones((T, T), dtype=bool), 1)
     garp = (Rs & P0.transpose(0, 2, 1)).sum(axis=(1, 2))
