@@ -350,8 +350,7 @@ def _read_wide_plain(table: Table, pcols: list[str], xcols: list[str], goods: li
         if pn.dtype == object or pd.dtype == object or max(int(pn.max()), int(pd.max())) >= 2**53:
             return None
         pn, pd = pd, pn
-        P = pd.astype(np.float64)
-        P = pn.astype(np.float64) / P  # both exact floats: the quotient is correctly rounded
+        P = pn.astype(np.float64) / pd.astype(np.float64)  # exact operands: correctly rounded
     else:
         P = Pin
     lists = [m.tolist() for m in (pn, pd, xn, xd)]

@@ -36,7 +36,6 @@ from typing import Any
 
 import numpy as np
 
-from coherence._exact import NumberReading, rational_parts
 from coherence.budgets._axioms import violation_counts
 from coherence.budgets._data import BudgetData, _Parts
 from coherence.budgets._indices import ccei_fraction
@@ -121,13 +120,10 @@ def _read_exactly(datas: list[BudgetData]) -> None:
         if d._parts is None:
             todo.setdefault(str(d.numbers), []).append(d)
     for reading, ds in todo.items():
-        mode: NumberReading = "binary" if reading == "binary" else "decimal"
-        pn, pd = rational_parts(np.stack([d.prices for d in ds]), mode)
-        xn, xd = rational_parts(np.stack([d.quantities for d in ds]), mode)
-        rows = [m.tolist() for m in (pn, pd, xn, xd)]
-        for s, d in enumerate(ds):
-            pn_s, pd_s, xn_s, xd_s = (m[s] for m in rows)
-            object.__setattr__(d, "_parts", _Parts(pn_s, pd_s, xn_s, xd_s, False))
+        parts = _Parts.of_floats(np.concatenate([d.prices for d in ds]),
+                                 np.concatenate([d.quantities for d in ds]), reading)
+        for s, d in enumerate(ds):  # every subject of a stack has the same T rows
+            object.__setattr__(d, "_parts", parts.take(np.arange(s * d.T, (s + 1) * d.T)))
 
 
 def _exact_screen(d: BudgetData, e: Fraction) -> Screen:
@@ -155,6 +151,7 @@ def _decide_stack(datas: list[BudgetData], names: list[str], e: Fraction, T: int
     tiny = (E < _SMALL).any(axis=(1, 2)) | ~(own >= _SMALL).all(axis=1)
     R0 = (D >= 0) & off
     P0 = (D > 0) & off
+    _read_exactly([d for d, t in zip(datas, tiny.tolist(), strict=True) if not t])
     for s, i, j in np.argwhere(~(band[:, :, None] < np.abs(D)) & off).tolist():
         if not tiny[s]:  # in the rounding band: decided in Fractions, as the kernel does
             d = datas[s]
@@ -186,7 +183,6 @@ def _decide_stack(datas: list[BudgetData], names: list[str], e: Fraction, T: int
     rb = (1 + 3 * _tol(K)) ** 2
     window = (r >= (b / rb)[:, None, None]) & (r <= (b * rb)[:, None, None])
     in_window = window.sum(axis=(1, 2))
-    _read_exactly([d for d, t in zip(datas, tiny.tolist(), strict=True) if not t])
     out: dict[str, Screen] = {}
     for s, (name, d) in enumerate(zip(names, datas, strict=True)):
         if tiny[s]:

@@ -76,9 +76,13 @@ def test_medium_random_data_are_solved_exactly():
 @settings(max_examples=60, deadline=None)
 @given(st.one_of(budget_data(max_observations=9, goods=2), float_budgets(max_t=9)))
 def test_varian_search_equals_the_milp(d):
+    assert_search_equals_milp(d)
+
+
+def assert_search_equals_milp(d: BudgetData) -> None:
     ours = varian_vector(d)
     saved = _varian._VARIAN_NODES
-    _varian._VARIAN_NODES = 0
+    _varian._VARIAN_NODES = 0  # no search nodes: the MILP answers
     try:
         milp = varian_vector(d)
     finally:
@@ -90,12 +94,5 @@ def test_varian_search_equals_the_milp(d):
 @given(st.integers(0, 2**32 - 1), st.integers(12, 25))
 def test_varian_search_equals_the_milp_on_panel_sized_subjects(seed, T):
     rng = np.random.default_rng(seed)  # budget lines crossing as in the CKMS experiment
-    d = BudgetData(1 / rng.uniform(20, 100, (T, 2)), rng.uniform(0, 1, (T, 2)) * 40)
-    ours = varian_vector(d)
-    saved = _varian._VARIAN_NODES
-    _varian._VARIAN_NODES = 0
-    try:
-        milp = varian_vector(d)
-    finally:
-        _varian._VARIAN_NODES = saved
-    assert sum(ours) == pytest.approx(sum(milp), abs=1e-9)
+    assert_search_equals_milp(
+        BudgetData(1 / rng.uniform(20, 100, (T, 2)), rng.uniform(0, 1, (T, 2)) * 40))
