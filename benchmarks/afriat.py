@@ -68,16 +68,32 @@ def cli_seconds(d: BudgetData, timeout: float) -> str:
         return f"{time.perf_counter() - start:.2f}"
 
 
-def row(name: str, d: BudgetData, repeat: int, cli: float | None = None) -> str:
-    t_floor, holds = timed(lambda: garp_holds(d), repeat)
-    t_check, v = timed(lambda: check(d), repeat)
-    t_peer, peer = timed(lambda: prefgraph_garp(d), repeat)
+def peak_rss_mib(kind: str, T: int, K: int) -> float:
+    """Peak resident memory of a fresh process that builds the data and runs ``check`` once
+    (interpreter and imports included): for sizes where tracing would double a long run."""
+    code = ("import resource, sys; sys.path.insert(0, %r); import afriat; "
+            "from coherence import check; "
+            "d = {'demand': afriat.demand_data, 'gradient': afriat.gradient_data, "
+            "'random': afriat.random_data}[%r](%d, %d); check(d); "
+            "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
+            % (str(Path(__file__).parent), kind, T, K))
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    return int(out.stdout.split()[-1]) / 1024
+
+
+def row(name: str, d: BudgetData, repeat: int, cli: float | None = None, *,
+        peer_max: int = 20_000, trace_max: int = 20_000) -> str:
+    big = d.T > trace_max
+    t_floor, holds = timed(lambda: garp_holds(d), 1 if big else repeat)
+    t_check, v = timed(lambda: check(d), 1 if big else repeat)
+    t_peer, peer = (0.0, None) if d.T > peer_max else timed(lambda: prefgraph_garp(d), repeat)
     assert peer in (None, holds)
     cert = v.certificate
     assert v.coherent == holds and cert.verify()
     lam = [float(m) for m in cert.multipliers] if v.coherent else [0.0]
     mu = max(m * s for m, s in zip(lam, d.own_expenditure(), strict=False))
-    mem = peak_mib(lambda: check(d))
+    mem = peak_rss_mib(name, d.T, d.K) if big else peak_mib(lambda: check(d))
     shown = "—" if peer is None else f"{t_peer:.3f}"
     cli_s = "" if cli is None else f" {cli_seconds(d, cli)} |"
     return (f"| {name} | {d.T:,} | {holds} | {t_floor:.3f} | {shown} | {t_check:.3f} | "
@@ -91,6 +107,11 @@ def main() -> None:
     ap.add_argument("--goods", type=int, default=5)
     ap.add_argument("--cli", action="store_true", help="also time the command line")
     ap.add_argument("--cli-timeout", type=float, default=120.0)
+    ap.add_argument("--peer-max", type=int, default=20_000,
+                    help="largest T given to PrefGraph (its engine holds dense T × T floats)")
+    ap.add_argument("--trace-max", type=int, default=20_000,
+                    help="largest T whose peak memory is traced; beyond it one timed run and "
+                         "the peak resident memory of a separate process")
     args = ap.parse_args()
     check(demand_data(50, args.goods))  # warm up imports and caches
     cli = args.cli_timeout if args.cli else None
@@ -101,7 +122,8 @@ def main() -> None:
     for T in args.sizes:
         makers = (("demand", demand_data), ("gradient", gradient_data), ("random", random_data))
         for name, make in makers:
-            print(row(name, make(T, args.goods), args.repeat, cli), flush=True)
+            print(row(name, make(T, args.goods), args.repeat, cli, peer_max=args.peer_max,
+                      trace_max=args.trace_max), flush=True)
 
 
 if __name__ == "__main__":

@@ -30,6 +30,7 @@ import numpy as np
 
 from coherence._exact import as_fraction
 from coherence._exact.display import shown as number_text
+from coherence.budgets import _packed
 from coherence.budgets._construct import afriat_numbers, log_ratios, settle_homothetic
 from coherence.budgets._data import BudgetData
 from coherence.budgets._kernel import (
@@ -256,6 +257,12 @@ def afriat_certificate(data: BudgetData, efficiency: Any = 1, *, strict: bool = 
     (True, [True, True])
     """
     e = efficiency_fraction(efficiency)
+    if relations is None and not strict and data.T >= _packed.PACKED_FROM:
+        rel = _packed.packed_relations(data, e)
+        ordered = None if rel is None else _packed.garp_order(rel)
+        if ordered is None:
+            raise InputError("the data violate GARP: no Afriat numbers exist")
+        return afriat_in_order(data, e, ordered)
     R0, P0 = relations if relations is not None else direct_relations(data, e)
     if _strict_inside_components(R0, P0):
         raise InputError("the data violate GARP: no Afriat numbers exist")
@@ -264,11 +271,24 @@ def afriat_certificate(data: BudgetData, efficiency: Any = 1, *, strict: bool = 
         cls = _bundle_classes(data)
         if (cls[:, None] != cls[None, :])[comp[:, None] == comp[None, :]].any():
             raise InputError("the data violate SARP: no strict Afriat numbers exist")
-    U, lam = afriat_numbers(data, e, R0)
+    return _verified_numbers(data, e, strict, R0, None)
+
+
+def afriat_in_order(data: BudgetData, e: Fraction,
+                    ordered: tuple[np.ndarray, list[tuple[int, int]]]) -> AfriatUtility:
+    """Verified (non-strict) Afriat numbers built in a given topological order of the
+    components of ``R0`` (from the bit-packed kernel, which holds no dense relation)."""
+    return _verified_numbers(data, e, False, None, ordered)
+
+
+def _verified_numbers(data: BudgetData, e: Fraction, strict: bool, R0: np.ndarray | None,
+                      ordered: tuple[np.ndarray, list[tuple[int, int]]] | None
+                      ) -> AfriatUtility:
+    U, lam = afriat_numbers(data, e, R0, ordered=ordered)
     try:
         return verified(AfriatUtility(data, tuple(U), tuple(lam), e, strict), "Afriat numbers")
     except CertificationError:  # floats out of range or too tight: the same in Fractions
-        U, lam = afriat_numbers(data, e, R0, exact=True)
+        U, lam = afriat_numbers(data, e, R0, exact=True, ordered=ordered)
         return verified(AfriatUtility(data, tuple(U), tuple(lam), e, strict), "Afriat numbers")
 
 

@@ -27,7 +27,12 @@ from typing import Any, ClassVar
 import numpy as np
 
 from coherence._exact.display import shown as number_text
-from coherence.budgets._afriat import afriat_certificate, homothetic_certificate
+from coherence.budgets import _packed
+from coherence.budgets._afriat import (
+    afriat_certificate,
+    afriat_in_order,
+    homothetic_certificate,
+)
 from coherence.budgets._data import BudgetData
 from coherence.budgets._kernel import (
     _budget_from_json,
@@ -81,6 +86,9 @@ def garp_holds(data: BudgetData, efficiency: Any = 1) -> bool:
     (False, True)
     """
     e = efficiency_fraction(efficiency)
+    if data.T >= _packed.PACKED_FROM:
+        packed = _packed.packed_relations(data, e)
+        return packed is not None and _packed.garp_order(packed) is not None
     rel = _relations_early_exit(data, e)
     if rel is None:
         return False
@@ -393,6 +401,8 @@ def _garp_certificate(data: BudgetData, e: Fraction) -> RevealedCycle | Certific
 
     The relations are built block by block and the search stops at the first certain strict
     two-cycle (a shortest violation: most violated data stop after one block)."""
+    if data.T >= _packed.PACKED_FROM:
+        return _packed_garp_certificate(data, e)
     pair: list[int] = []
     rel = _relations_early_exit(data, e, found=pair)
     if rel is None:
@@ -404,6 +414,30 @@ def _garp_certificate(data: BudgetData, e: Fraction) -> RevealedCycle | Certific
             raise CertificationError("GARP violation found but no cycle could be extracted")
         return RevealedCycle(data, tuple(cycle), "GARP", e)
     return afriat_certificate(data, e, strict=False, relations=(R0, P0))
+
+
+def _packed_garp_certificate(data: BudgetData, e: Fraction) -> RevealedCycle | Certificate:
+    """:func:`_garp_certificate` on the bit-packed relation (:mod:`coherence.budgets._packed`):
+    the first certain strict two-cycle, Afriat numbers in the packed kernel's order, or the
+    dense shortest-cycle search on the violating core."""
+    pair: list[int] = []
+    rel = _packed.packed_relations(data, e, found=pair)
+    if rel is None:
+        return RevealedCycle(data, (pair[0], pair[1]), "GARP", e)
+    ordered = _packed.garp_order(rel)
+    if ordered is not None:
+        return afriat_in_order(data, e, ordered)
+    core = _packed.violating_core(rel)
+    if core.size > _packed.CORE_MAX:
+        raise CertificationError(
+            f"GARP fails on these {data.T} observations, but its cycles lie among {core.size} "
+            f"of them, more than the shortest-cycle search takes ({_packed.CORE_MAX}); "
+            "garp_holds gives the verdict without a cycle")
+    R0, P0 = rel.dense(core)
+    cycle = shortest_cycle_through(R0, P0)
+    if cycle is None:
+        raise CertificationError("GARP violation found but no cycle could be extracted")
+    return RevealedCycle(data, tuple(int(core[v]) for v in cycle), "GARP", e)
 
 
 def check_sarp(data: BudgetData, efficiency: Any = 1) -> Verdict:

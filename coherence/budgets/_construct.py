@@ -186,12 +186,20 @@ def _exact_numbers(data: BudgetData, e: Fraction, order: np.ndarray,
     return U, lam
 
 
-def afriat_numbers(data: BudgetData, e: Fraction, R0: np.ndarray, *,
-                   exact: bool = False) -> tuple[list[Fraction], list[Fraction]]:
+def afriat_numbers(data: BudgetData, e: Fraction, R0: np.ndarray | None, *,
+                   exact: bool = False,
+                   ordered: tuple[np.ndarray, list[tuple[int, int]]] | None = None,
+                   ) -> tuple[list[Fraction], list[Fraction]]:
     """Levels ``U`` and multipliers ``λ > 0`` for GARP data (``R0`` exact, no strict edge inside
     its components), strict across components. Floats (O(T²K)) unless ``exact`` (the same
-    construction in Fractions, for when the float numbers do not verify). Not verified here."""
-    order, blocks = _component_order(R0)
+    construction in Fractions, for when the float numbers do not verify). Not verified here.
+    ``ordered`` may pass the topological order of the components and their blocks instead of
+    ``R0`` (the bit-packed kernel computes them without a dense relation)."""
+    if ordered is None:
+        if R0 is None:
+            raise ValueError("afriat_numbers needs R0 or its component order")
+        ordered = _component_order(R0)
+    order, blocks = ordered
     if not exact:
         with np.errstate(all="ignore"):  # out-of-range floats fail the checks below
             U, lam = _float_numbers(data, e, order, blocks)
