@@ -79,7 +79,9 @@ def garp_holds(data: BudgetData, efficiency: Any = 1) -> bool:
     relations are built in blocks that stop at the first certain strict two-cycle, so most
     violated data cost a fraction of forming ``E``; otherwise the strongly connected
     components of ``R0`` decide, after an O(T²) Kahn layering that settles acyclic ``R0``
-    (rationalisable data without ties) without building a sparse graph.
+    (rationalisable data without ties) without building a sparse graph. From
+    :data:`coherence.budgets._packed.PACKED_FROM` observations the relation is held as bits
+    (T²/4 bytes) and GARP decided from its ties (:mod:`coherence.budgets._packed`).
 
     >>> d = BudgetData([[1, 2], [2, 1]], [[1, 2], [2, 1]])  # each could buy the other for less
     >>> garp_holds(d), garp_holds(d, 0.8)
@@ -381,7 +383,8 @@ def check_garp(data: BudgetData, efficiency: Any = 1) -> Verdict:
 
     Test O(T²K); a violating cycle through a strict edge by breadth-first search; when GARP
     holds, Afriat numbers built over the components of R0 in O(T²K) (no LP), verified
-    exactly (Afriat 1967; Varian 1982).
+    exactly (Afriat 1967; Varian 1982). Memory O(T²) bytes, T²/4 from
+    :data:`coherence.budgets._packed.PACKED_FROM` observations on (bit-packed relation).
 
     >>> v = check_garp(BudgetData([[1, 2], [2, 1]], [[1, 2], [2, 1]]))
     >>> v.coherent, v.certificate.cycle, v.certificate.mpi
