@@ -71,12 +71,12 @@ def cli_seconds(d: BudgetData, timeout: float) -> str:
 def peak_rss_mib(kind: str, T: int, K: int) -> float:
     """Peak resident memory of a fresh process that builds the data and runs ``check`` once
     (interpreter and imports included): for sizes where tracing would double a long run."""
-    code = ("import resource, sys; sys.path.insert(0, %r); import afriat; "
+    here = str(Path(__file__).parent)
+    code = (f"import resource, sys; sys.path.insert(0, {here!r}); import afriat; "
             "from coherence import check; "
             "d = {'demand': afriat.demand_data, 'gradient': afriat.gradient_data, "
-            "'random': afriat.random_data}[%r](%d, %d); check(d); "
-            "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
-            % (str(Path(__file__).parent), kind, T, K))
+            f"'random': afriat.random_data}}[{kind!r}]({T}, {K}); check(d); "
+            "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)
     return int(out.stdout.split()[-1]) / 1024
@@ -84,10 +84,11 @@ def peak_rss_mib(kind: str, T: int, K: int) -> float:
 
 def row(name: str, d: BudgetData, repeat: int, cli: float | None = None, *,
         peer_max: int = 20_000, trace_max: int = 20_000) -> str:
-    big = d.T > trace_max
+    size = d.T
+    big = size > trace_max
     t_floor, holds = timed(lambda: garp_holds(d), 1 if big else repeat)
     t_check, v = timed(lambda: check(d), 1 if big else repeat)
-    t_peer, peer = (0.0, None) if d.T > peer_max else timed(lambda: prefgraph_garp(d), repeat)
+    t_peer, peer = (0.0, None) if size > peer_max else timed(lambda: prefgraph_garp(d), repeat)
     assert peer in (None, holds)
     cert = v.certificate
     assert v.coherent == holds and cert.verify()

@@ -41,9 +41,13 @@ import numpy as np
 
 from coherence.budgets._data import BudgetData
 from coherence.budgets._kernel import _ExactCosts, float_view
+from coherence.errors import CertificationError
 from coherence.graphs import condensation, strongly_connected_components, topological_layers
 
 __all__: list[str] = []
+
+#: the most observations the Fraction construction takes on (O(T²K) Fraction operations)
+EXACT_CONSTRUCTION_MAX = 2000
 
 _DELTA = 2.0**-30  # relative margin of every inequality the construction makes
 _UP = 1.0 + 2.0**-40  # covers the rounding of one division
@@ -162,8 +166,16 @@ def _above(q: Fraction) -> Fraction:
 
 def _exact_numbers(data: BudgetData, e: Fraction, order: np.ndarray,
                    blocks: list[tuple[int, int]]) -> tuple[list[Fraction], list[Fraction]]:
-    """The same construction in Fractions on the exact costs. O(T²K) Fraction operations."""
+    """The same construction in Fractions on the exact costs. O(T²K) Fraction operations
+    (about a minute at :data:`EXACT_CONSTRUCTION_MAX` observations; beyond it a
+    :class:`~coherence.errors.CertificationError` rather than hours of work)."""
     T = data.T
+    if T > EXACT_CONSTRUCTION_MAX:
+        raise CertificationError(
+            f"the float Afriat numbers of these {T} observations leave the float range or do "
+            "not verify, and building them in exact arithmetic takes O(T²K) Fraction "
+            f"operations, too many beyond {EXACT_CONSTRUCTION_MAX} observations; GARP holds "
+            "(garp_holds gives the verdict without a certificate)")
     ex = _ExactCosts(data)
     idx = [int(v) for v in order]
     U: list[Fraction] = [Fraction(0)] * T

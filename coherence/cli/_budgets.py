@@ -280,6 +280,8 @@ def _reports(panel: BudgetPanel, efficiency: Any, axiom: str,
 
 def _run(args: argparse.Namespace) -> int:
     e = efficiency_fraction(args.efficiency)
+    if args.json and args.format not in ("text", "json"):
+        raise InputError(f"--json contradicts --format {args.format}: give one of them")
     progress = progress_for(args)
     with progress.stage(f"reading {args.file}"):
         panel = _read(args)

@@ -180,3 +180,16 @@ def test_cobb_douglas_at_scale():
     d = BudgetData(P, X)
     v = check(d)
     assert v.coherent == garp_holds(d) and v.verify()
+
+
+def test_the_exact_construction_refuses_sizes_it_cannot_finish(monkeypatch):
+    from coherence import CertificationError
+    from coherence.budgets import _construct
+    from coherence.budgets._construct import afriat_numbers
+
+    d = BudgetData([[1, 2], [2, 1], [1, 1]], [[2, 1], [1, 2], [1, 1]])
+    R0, _ = direct_relations(d)
+    assert afriat_numbers(d, Fraction(1), R0, exact=True)  # within the limit
+    monkeypatch.setattr(_construct, "EXACT_CONSTRUCTION_MAX", 2)
+    with pytest.raises(CertificationError, match="garp_holds"):
+        afriat_numbers(d, Fraction(1), R0, exact=True)

@@ -164,3 +164,11 @@ def test_a_reader_that_stops_early_leaves_the_exit_status(tmp_path):
     proc.stdout.close()  # the reader goes away after one line
     err = proc.stderr.read().decode()
     assert proc.wait(timeout=120) == 1 and err == ""
+
+
+def test_json_with_another_format_is_refused(tmp_path, capsys):
+    f = write(tmp_path, RATIONAL)
+    assert main(["budgets", f, "--json", "--format", "csv"]) == 2
+    cap = capsys.readouterr()
+    assert cap.out == "" and "--json" in cap.err and cap.err.count("\n") == 1
+    assert main(["budgets", f, "--json", "--format", "json"]) == 0
