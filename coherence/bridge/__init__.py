@@ -20,7 +20,13 @@ from coherence.bridge._torch import (
     require_torch,
     resolve_device,
 )
-from coherence.bridge.audit import AuditReport, audit, audit_matrix
+from coherence.bridge.audit import (
+    RANDOM_UTILITY_MAX,
+    AuditReport,
+    audit,
+    audit_matrix,
+    random_utility_verdict,
+)
 from coherence.bridge.budgets import BudgetAudit, batched_closure, garp_ccei
 from coherence.bridge.elicit import (
     Comparator,
@@ -56,6 +62,7 @@ from coherence.bridge.triads import (
 )
 
 __all__ = [
+    "RANDOM_UTILITY_MAX",
     "AuditReport",
     "BudgetAudit",
     "Comparator",
@@ -91,6 +98,7 @@ __all__ = [
     "majority_scores",
     "max_mean_cycle_torch",
     "prob_matrix",
+    "random_utility_verdict",
     "require_torch",
     "residual_incoherence",
     "resolve_device",

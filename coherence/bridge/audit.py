@@ -26,7 +26,37 @@ from coherence.bridge.triads import HardCycles, expected_cyclic_triads, hard_cyc
 from coherence.errors import CertificationError, InputError
 from coherence.verdict import Certificate, Verdict, jsonable, label_to_json
 
-__all__ = ["AuditReport", "audit", "audit_matrix"]
+__all__ = ["RANDOM_UTILITY_MAX", "AuditReport", "audit", "audit_matrix", "random_utility_verdict"]
+
+#: the most items for which an audit runs the random-utility check by default (exact column
+#: generation over the n! linear orders: about 0.1 s at 8 items)
+RANDOM_UTILITY_MAX = 8
+
+
+def random_utility_verdict(P: Any, items: Sequence[Hashable] | None = None) -> Verdict:
+    """Whether the forced-choice probabilities ``P`` come from a random utility model: the
+    verdict of :func:`coherence.check` on the :class:`~coherence.stochastic.StochasticChoice`
+    they define (Block & Marschak 1960), with a mixture of linear orders in exact weights or a
+    separating inequality, verified exactly. Each pair's probability is read as
+    ``(P[i, j] + 1 − P[j, i]) / 2`` (a net's two orders of asking averaged; exact for
+    complementary entries). Exponential in ``n`` (column generation priced over subsets):
+    meant for small item sets.
+
+    >>> random_utility_verdict([[0.5, 0.9, 0.9], [0.1, 0.5, 0.9], [0.1, 0.1, 0.5]]).status
+    'coherent'
+    """
+    from coherence.dispatch import check
+    from coherence.stochastic import StochasticChoice
+
+    M = P.detach().cpu().double().numpy() if hasattr(P, "detach") else P
+    M = [[float(v) for v in row] for row in M]
+    n = len(M)
+    labels = list(range(n)) if items is None else list(items)
+    if len(labels) != n:
+        raise InputError(f"{len(labels)} labels for {n} items")
+    probs = {(labels[i], labels[j]): (M[i][j] + 1 - M[j][i]) / 2
+             for i in range(n) for j in range(i + 1, n)}
+    return check(StochasticChoice.from_probabilities(probs, items=labels))
 
 
 @dataclass(frozen=True, eq=False)
@@ -46,6 +76,9 @@ class AuditReport:
         verdict: the majority-relation verdict (pump or utility), verified exactly, with the
             headline figures among its quantities.
         timings: seconds per stage.
+        random_utility: for small item sets, the verdict of the random-utility check on the
+            choice probabilities (:mod:`coherence.stochastic`: a mixture of linear orders with
+            exact weights, or a separating inequality), ``None`` above the size limit.
     """
 
     items: tuple[Hashable, ...]
@@ -62,6 +95,7 @@ class AuditReport:
     order_bias: float
     verdict: Verdict
     timings: dict[str, float] = field(default_factory=dict)
+    random_utility: Verdict | None = None
 
     @property
     def n(self) -> int:
@@ -96,6 +130,8 @@ class AuditReport:
             out["log_odds_exploitability"] = float(
                 self.exploitability.quantities.get("exploitability", 0)
             )
+        if self.random_utility is not None:
+            out["random_utility"] = self.random_utility.coherent
         return out
 
     def explain(self) -> str:
@@ -136,6 +172,8 @@ class AuditReport:
                 }
         if self.exploitability is not None:
             doc["exploitability"] = self.exploitability.to_json()
+        if self.random_utility is not None:
+            doc["random_utility"] = self.random_utility.to_json()
         return doc
 
     def dumps(self, **kwargs: Any) -> str:
@@ -155,11 +193,14 @@ def audit_matrix(
     fits: bool = True,
     exploitability: bool = True,
     validate: bool = True,
+    random_utility: int = RANDOM_UTILITY_MAX,
 ) -> AuditReport:
     """Every metric and the verdict for a given choice-probability matrix ``P``. O(n²) per
     pass, a few dozen passes (the Newton fits dominate); exact stochastic-transitivity rates
     are O(n³) and switch to sampling above a few hundred items (see
-    :func:`~coherence.bridge.transitivity_violations`).
+    :func:`~coherence.bridge.transitivity_violations`). Up to ``random_utility`` items
+    (default :data:`RANDOM_UTILITY_MAX`; 0 never) the probabilities are also checked for a
+    random utility model (:func:`random_utility_verdict`).
 
     >>> bt = [[1/2, 2/3, 4/5], [1/3, 1/2, 2/3], [1/5, 1/3, 1/2]]  # σ(u_i − u_j), e^u = 4, 2, 1
     >>> report = audit_matrix(bt, ["a", "b", "c"], device="cpu")
@@ -208,6 +249,8 @@ def audit_matrix(
     if not isinstance(base.certificate, Certificate):
         raise CertificationError(f"the majority check returned {base.certificate.kind} evidence")
     verdict = Verdict.certify(base.certificate, "majority preferences of a model", **q)
+    ru = (timed("random_utility", random_utility_verdict, t, labels)
+          if 3 <= n <= random_utility else None)
     return AuditReport(
         labels,
         kind,
@@ -223,6 +266,7 @@ def audit_matrix(
         order_bias,
         verdict,
         timings,
+        ru,
     )
 
 
@@ -236,6 +280,7 @@ def audit(
     progress: bool | None = None,
     fits: bool = True,
     exploitability: bool = True,
+    random_utility: int = RANDOM_UTILITY_MAX,
 ) -> AuditReport:
     """Elicit a model's pairwise preferences over ``items`` and audit them.
 
@@ -249,6 +294,7 @@ def audit(
             for a sequence).
         device: ``"auto"`` (CUDA when available), ``"cpu"`` or ``"cuda"``.
         progress: progress bar on stderr (default: only when stderr is a terminal).
+        random_utility: the most items for which the random-utility check runs (0: never).
 
     Returns:
         An :class:`AuditReport`; ``report.verdict`` is a :class:`~coherence.verdict.Verdict`
@@ -277,6 +323,7 @@ def audit(
         fits=fits,
         exploitability=exploitability,
         validate=False,
+        random_utility=random_utility,
     )
     rep.timings["elicit"] = t_el
     return rep

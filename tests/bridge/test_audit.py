@@ -139,3 +139,34 @@ def test_progress_bar_only_when_asked(comparator, items, capsys):
     assert "eliciting" in err and "100.0%" in err
     elicit(comparator, torch.as_tensor(items), device="cpu")  # stderr is not a terminal
     assert capsys.readouterr().err == ""
+
+
+def test_random_utility_verdict_for_small_item_sets():
+    from coherence.bridge import RANDOM_UTILITY_MAX, audit_matrix, random_utility_verdict
+    from coherence.stochastic import StochasticChoice
+
+    u = np.array([0.3, -1.2, 0.8, 0.1, 2.0])
+    bt = 1 / (1 + np.exp(-(u[:, None] - u[None, :])))  # a logit: a random utility model
+    rep = audit_matrix(bt, list("abcde"), device="cpu", fits=False)
+    assert rep.random_utility is not None and rep.random_utility.coherent
+    cert = rep.random_utility.certificate
+    assert cert.kind == "random_utility" and cert.verify()
+    doc = rep.to_json()
+    assert doc["metrics"]["random_utility"] is True
+    assert doc["random_utility"]["certificate"]["kind"] == "random_utility"
+    # a strong cycle violates the triangle inequality: a separating inequality, verified
+    cyc = bt.copy()
+    for a, b in ((0, 1), (1, 2), (2, 0)):
+        cyc[a, b], cyc[b, a] = 0.95, 0.05
+    v = random_utility_verdict(torch.as_tensor(cyc), list("abcde"))
+    assert not v.coherent and v.certificate.kind == "separating_inequality"
+    assert v.certificate.verify()
+    assert not audit_matrix(cyc, device="cpu", fits=False).random_utility.coherent
+    # the probabilities are the pairs' averaged readings
+    sc = StochasticChoice.from_probabilities({(0, 1): (0.95 + 1 - 0.05) / 2})
+    assert sc.probability(0, 1) == StochasticChoice.from_matrix(cyc[:2, :2]).probability(0, 1)
+    # above the limit, or with the check off, none
+    assert audit_matrix(bt, device="cpu", fits=False, random_utility=4).random_utility is None
+    assert RANDOM_UTILITY_MAX >= 8
+    big = np.full((RANDOM_UTILITY_MAX + 1,) * 2, 0.5)
+    assert audit_matrix(big, device="cpu", fits=False).random_utility is None
