@@ -122,7 +122,12 @@ if TYPE_CHECKING:
         check_willingness_to_pay,
     )
     from coherence.reporting import render_html, write_report
-    from coherence.stochastic import StochasticChoice, check_random_utility
+    from coherence.stochastic import (
+        MenuChoice,
+        StochasticChoice,
+        check_menu_random_utility,
+        check_random_utility,
+    )
     from coherence.verdict import AgentFault, Certificate, Verdict
 
 #: public name → the module that defines it (imported on first access)
@@ -145,7 +150,9 @@ _EXPORTS: dict[str, str] = {
     "check_lottery_preferences": "coherence.beliefs",
     "vnm_axioms": "coherence.beliefs",
     "StochasticChoice": "coherence.stochastic",
+    "MenuChoice": "coherence.stochastic",
     "check_random_utility": "coherence.stochastic",
+    "check_menu_random_utility": "coherence.stochastic",
     "AfriatUtility": "coherence.budgets",
     "BudgetData": "coherence.budgets",
     "BudgetPanel": "coherence.budgets",
@@ -272,6 +279,7 @@ __all__ = [
     "Leaf",
     "Lottery",
     "LotteryPreferences",
+    "MenuChoice",
     "MoneyPump",
     "NoPumpFound",
     "NotAnAgentError",
@@ -310,6 +318,7 @@ __all__ = [
     "check_harp",
     "check_houtman_maks",
     "check_lottery_preferences",
+    "check_menu_random_utility",
     "check_money_pump_index",
     "check_negatively_transitive",
     "check_policy",

@@ -24,7 +24,12 @@ from coherence.relations import (
     check_relation,
     check_willingness_to_pay,
 )
-from coherence.stochastic import StochasticChoice, check_random_utility
+from coherence.stochastic import (
+    MenuChoice,
+    StochasticChoice,
+    check_menu_random_utility,
+    check_random_utility,
+)
 from coherence.verdict import Verdict
 
 __all__ = ["check"]
@@ -126,3 +131,8 @@ def _(obj: Game) -> Verdict:
 @check.register
 def _(obj: StochasticChoice) -> Verdict:
     return check_random_utility(obj)
+
+
+@check.register
+def _(obj: MenuChoice) -> Verdict:
+    return check_menu_random_utility(obj)

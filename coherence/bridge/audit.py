@@ -246,28 +246,17 @@ def audit_matrix(
             "residual_incoherence": res.share,
         }
     )
-    if not isinstance(base.certificate, Certificate):
-        raise CertificationError(f"the majority check returned {base.certificate.kind} evidence")
-    verdict = Verdict.certify(base.certificate, "majority preferences of a model", **q)
+    verdict = _majority_verdict(base, q)
     ru = (timed("random_utility", random_utility_verdict, t, labels)
           if 3 <= n <= random_utility else None)
-    return AuditReport(
-        labels,
-        kind,
-        str(dev),
-        ect,
-        cp,
-        hard,
-        tv,
-        res.share,
-        bt,
-        th,
-        ex,
-        order_bias,
-        verdict,
-        timings,
-        ru,
-    )
+    return AuditReport(labels, kind, str(dev), ect, cp, hard, tv, res.share, bt, th, ex,
+                       order_bias, verdict, timings, ru)
+
+
+def _majority_verdict(base: Verdict, q: dict[str, Any]) -> Verdict:
+    if not isinstance(base.certificate, Certificate):
+        raise CertificationError(f"the majority check returned {base.certificate.kind} evidence")
+    return Verdict.certify(base.certificate, "majority preferences of a model", **q)
 
 
 def audit(
