@@ -39,6 +39,7 @@ TYPE_STRATEGIES: tuple[tuple[str, str], ...] = (
     ("coherence.subagents.committee:Committee", "coherence.strategies.committee:committees"),
     ("coherence.subagents.preflib:Election", "coherence.strategies.committee:profiles"),
     ("coherence.stochastic:StochasticChoice", "coherence.strategies.stochastic:stochastic_choices"),
+    ("coherence.stochastic:MenuChoice", "coherence.strategies.stochastic:menu_choices"),
 )
 
 _registered: set[str] = set()

@@ -30,6 +30,7 @@ _EXPORTS: dict[str, str] = {
     "register_loaded_types": "coherence._hypothesis_hook",
     "rules": "coherence.strategies.committee",
     "stochastic_choices": "coherence.strategies.stochastic",
+    "menu_choices": "coherence.strategies.stochastic",
     "strict_partial_orders": "coherence.strategies.relations",
     "tournaments": "coherence.strategies.relations",
     "weak_orders": "coherence.strategies.relations",
@@ -46,6 +47,7 @@ __all__ = [
     "linear_orders",
     "lotteries",
     "lottery_preferences",
+    "menu_choices",
     "normal_form_games",
     "policies",
     "preference_relations",
@@ -96,6 +98,7 @@ if TYPE_CHECKING:  # pragma: no cover
         willingness_to_pay,
     )
     from coherence.strategies.stochastic import (
+        menu_choices,
         stochastic_choices,
     )
 

@@ -33,6 +33,9 @@ COHERENCE_OPTIONS: dict[str, dict[str, dict[str, object]]] = {
     "coherence.strategies.stochastic:stochastic_choices": {
         "coherent": {"random_utility": True}, "exploitable": {"random_utility": False},
     },
+    "coherence.strategies.stochastic:menu_choices": {
+        "coherent": {"random_utility": True}, "exploitable": {"random_utility": False},
+    },
     "coherence.strategies.committee:committees": {
         "coherent": {"coherent": True}, "exploitable": {"coherent": False},
     },

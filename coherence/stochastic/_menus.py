@@ -77,7 +77,7 @@ class MenuChoice:
 
     # -- constructors ------------------------------------------------------------------
     @classmethod
-    def from_probabilities(cls, table: Mapping[Sequence[Hashable], Mapping[Hashable, Any]], *,
+    def from_probabilities(cls, table: Mapping[Any, Mapping[Any, Any]], *,
                            items: Sequence[Hashable] | None = None) -> MenuChoice:
         """From ``{menu: {item: share}}`` (shares decimal, ``"p/q"`` or Fractions; items of a
         menu without a share get 0; each menu's shares add up to 1 exactly). O(size).
@@ -89,7 +89,7 @@ class MenuChoice:
         return cls._build(table, items, counts=False)
 
     @classmethod
-    def from_counts(cls, table: Mapping[Sequence[Hashable], Mapping[Hashable, Any]], *,
+    def from_counts(cls, table: Mapping[Any, Mapping[Any, Any]], *,
                     items: Sequence[Hashable] | None = None) -> MenuChoice:
         """From ``{menu: {item: count}}``: non-negative integer counts, each menu chosen from
         at least once; checked as their frequencies. O(size).
@@ -101,7 +101,7 @@ class MenuChoice:
         return cls._build(table, items, counts=True)
 
     @classmethod
-    def _build(cls, table: Mapping[Sequence[Hashable], Mapping[Hashable, Any]],
+    def _build(cls, table: Mapping[Any, Mapping[Any, Any]],
                items: Sequence[Hashable] | None, *, counts: bool) -> MenuChoice:
         if not isinstance(table, Mapping):
             raise InputError("menu data are a mapping {menu: {item: share or count}}")

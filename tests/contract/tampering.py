@@ -31,6 +31,7 @@ from tests.stochastic.tampering import (
     data_of_best_order,
     first_probability_moved,
     first_weight_doubled,
+    menu_data_of_an_order,
 )
 
 Tamper = Callable[[Any], Certificate]
@@ -395,4 +396,6 @@ TAMPER_RULES: dict[str, tuple[Tamper, ...]] = {
     "trading_pump": (trader_is_paid,),
     "random_utility": (first_weight_doubled, first_probability_moved),
     "separating_inequality": (bound_raised_to_data, data_of_best_order),
+    "menu_random_utility": (first_weight_doubled, first_probability_moved),
+    "menu_separating_inequality": (bound_raised_to_data, menu_data_of_an_order),
 }

@@ -36,7 +36,15 @@ def data_of_best_order(cert: Any) -> Certificate:
     return replace(cert, data=data)
 
 
+def menu_data_of_an_order(cert: Any) -> Certificate:
+    """Replace the menu shares by the choices of one linear order (item 0 best, then 1, …):
+    every order obeys a valid inequality, so the data no longer break it."""
+    return replace(cert, data=tuple((m, x, 1 if x == min(m) else 0) for m, x, _ in cert.data))
+
+
 TAMPER_RULES = {
     "random_utility": (first_weight_doubled, first_probability_moved),
     "separating_inequality": (bound_raised_to_data, data_of_best_order),
+    "menu_random_utility": (first_weight_doubled, first_probability_moved),
+    "menu_separating_inequality": (bound_raised_to_data, menu_data_of_an_order),
 }

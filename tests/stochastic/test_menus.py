@@ -185,3 +185,14 @@ def test_unknown_items_and_sizes():
     with pytest.raises(InputError, match="not observed"):
         d.probability("a", ("a", "c"))
     assert repr(d) == "MenuChoice(3 items, 1 menus)"
+
+
+def test_menu_strategy_shrinks_to_three_items():
+    from hypothesis import find
+
+    from coherence.strategies import menu_choices
+
+    bad = find(menu_choices(), lambda d: not check(d).coherent,
+               settings=settings(database=None, max_examples=300, deadline=None))
+    assert bad.n == 3
+    assert find(st.from_type(MenuChoice), lambda d: True).n == 2
