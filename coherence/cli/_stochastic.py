@@ -6,8 +6,10 @@ The CSV has one row per unordered pair (and subject): ``item_a``, ``item_b`` and
 too), and an optional ``subject`` column. Counts are checked as their frequencies (the
 certificate); beside it, likelihood-ratio tests of random utility and of weak stochastic
 transitivity say whether a violation is significant (parametric bootstrap, ``--bootstrap``
-samples, seed ``--seed``). Exit 0 when every subject is random-utility coherent, 1 when one
-is not, 2 on bad input.
+samples, seed ``--seed``). A file with a ``menu`` column instead holds menu data: one row per
+menu and chosen item, ``menu`` (items separated by ``;``), ``item`` and ``count`` or ``p``,
+decided by regularity and the Block–Marschak polynomials. Exit 0 when every subject is
+random-utility coherent, 1 when one is not, 2 on bad input.
 """
 
 from __future__ import annotations
@@ -17,14 +19,20 @@ import json
 import sys
 from typing import Any
 
+from coherence._csvio import read_csv_rows
 from coherence.cli._common import collect
 from coherence.errors import InputError
 from coherence.stochastic import (
+    MenuChoice,
+    MenuRandomUtility,
+    MenuSeparatingInequality,
     RandomUtility,
     SeparatingInequality,
     StochasticChoice,
+    check_menu_random_utility,
     check_random_utility,
     check_triads,
+    menus_from_csv,
     sample_test,
     stochastic_from_csv,
 )
@@ -85,18 +93,50 @@ def _line(row: dict[str, Any], cert: Any) -> str:
             f"order, but the data give {cert.data_value()}")
 
 
+def menu_report(subject: str, data: MenuChoice) -> tuple[dict[str, Any], Any]:
+    """The per-subject JSON record for menu data: the certificate (regularity and the
+    Block–Marschak polynomials decide; no sample tests or triad conditions)."""
+    verdict = check_menu_random_utility(data)
+    collect(verdict, f"subject {subject}" if subject != "" else "")
+    return {"subject": subject, "coherent": verdict.coherent,
+            "certificate": verdict.certificate.to_json(), "tests": [],
+            "necessary_conditions": []}, verdict.certificate
+
+
+def _menu_line(row: dict[str, Any], cert: Any) -> str:
+    head = f"subject {row['subject']!r}: " if row["subject"] != "" else ""
+    if isinstance(cert, MenuRandomUtility):
+        return (f"{head}coherent: a mixture of {len(cert.orders)} order(s) reproduces every "
+                "menu share")
+    why = ("regularity fails" if cert.reason == "regularity"
+           else "a Block–Marschak polynomial is negative")
+    return (f"{head}NOT random-utility coherent ({why}): the inequality holds for every "
+            f"order with bound {cert.bound}, but the data give {cert.data_value()}")
+
+
+def _is_menu_file(path: str) -> bool:
+    rows = read_csv_rows(path, ())
+    return bool(rows) and "menu" in rows[0] and "item_a" not in rows[0]
+
+
 def _run(args: argparse.Namespace) -> int:
-    panel = stochastic_from_csv(args.file, subject=args.subject)
     rows, certs = [], []
-    for key, data in panel.items():
-        row, cert = subject_report(key, data, bootstrap=args.bootstrap, seed=args.seed)
-        rows.append(row)
-        certs.append(cert)
+    if _is_menu_file(args.file):
+        for key, menus in menus_from_csv(args.file, subject=args.subject).items():
+            row, cert = menu_report(key, menus)
+            rows.append(row)
+            certs.append(cert)
+    else:
+        for key, data in stochastic_from_csv(args.file, subject=args.subject).items():
+            row, cert = subject_report(key, data, bootstrap=args.bootstrap, seed=args.seed)
+            rows.append(row)
+            certs.append(cert)
     if args.json:
         sys.stdout.write(json.dumps({"subjects": rows}, allow_nan=False) + "\n")
     else:
         for row, cert in zip(rows, certs, strict=True):
-            print(_line(row, cert))
+            print(_menu_line(row, cert) if isinstance(
+                cert, MenuRandomUtility | MenuSeparatingInequality) else _line(row, cert))
             for t in row["tests"]:
                 print(_test_line(t))
         bad = sum(not r["coherent"] for r in rows)

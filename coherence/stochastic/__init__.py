@@ -13,6 +13,7 @@ from __future__ import annotations
 from coherence.stochastic._certificates import RandomUtility, SeparatingInequality
 from coherence.stochastic._csv import stochastic_from_csv
 from coherence.stochastic._data import PairRecord, StochasticChoice
+from coherence.stochastic._menu_csv import menus_from_csv
 from coherence.stochastic._menus import (
     MenuChoice,
     MenuRandomUtility,
@@ -38,6 +39,7 @@ __all__ = [
     "check_menu_random_utility",
     "check_random_utility",
     "check_triads",
+    "menus_from_csv",
     "sample_test",
     "stochastic_from_csv",
 ]

@@ -192,7 +192,57 @@ def test_menu_strategy_shrinks_to_three_items():
 
     from coherence.strategies import menu_choices
 
-    bad = find(menu_choices(), lambda d: not check(d).coherent,
-               settings=settings(database=None, max_examples=300, deadline=None))
-    assert bad.n == 3
+    bad = find(menu_choices(random_utility=False), lambda d: True,
+               settings=settings(database=None, deadline=None))
+    assert bad.n == 3 and not check(bad).coherent
+    assert bad.probability(0, (0, 1, 2)) == 1 and bad.probability(0, (0, 1)) == 0
     assert find(st.from_type(MenuChoice), lambda d: True).n == 2
+
+
+MENU_CSV = ("subject,menu,item,count\n"
+            "s1,tea;coffee,tea,6\ns1,tea;coffee,coffee,4\ns1,tea;juice,tea,5\n"
+            "s1,juice;tea,juice,5\ns1,coffee;juice,coffee,5\ns1,coffee;juice,juice,5\n"
+            "s1,tea;coffee;juice,tea,3\ns1,coffee;tea;juice,coffee,3\n"
+            "s1,tea;coffee;juice,juice,4\n"
+            "s2,tea;coffee,tea,3\ns2,tea;coffee,coffee,7\ns2,tea;coffee;juice,tea,5\n"
+            "s2,tea;coffee;juice,juice,5\n")
+
+
+def test_menu_csv_and_the_command_line(tmp_path, capsys):
+    import json
+
+    from coherence.cli import main
+    from coherence.stochastic import menus_from_csv
+
+    f = tmp_path / "menus.csv"
+    f.write_text(MENU_CSV)
+    panel = menus_from_csv(str(f))
+    assert set(panel) == {"s1", "s2"} and panel["s1"].probability("juice", ("tea", "juice")) == \
+        Fraction(1, 2)
+    assert main(["stochastic", str(f), "--json"]) == 1
+    doc = json.loads(capsys.readouterr().out)
+    by = {r["subject"]: r for r in doc["subjects"]}
+    assert by["s1"]["coherent"] and by["s1"]["certificate"]["kind"] == "menu_random_utility"
+    assert not by["s2"]["coherent"]
+    assert from_json(by["s2"]["certificate"]).verify()
+    assert main(["stochastic", str(f)]) == 1
+    out = capsys.readouterr().out
+    assert "regularity fails" in out and "1 coherent, 1 not" in out
+
+
+@pytest.mark.parametrize("text, match", [
+    ("menu,item,count\na;b,c,1\n", "not in the menu"),
+    ("menu,item,count\na;;b,a,1\n", "empty item"),
+    ("menu,item,count,p\na;b,a,1,1/2\n", "exactly one"),
+    ("menu,item,count\na;b,a,1\na;b,a,2\n", "twice"),
+    ("menu,item\na;b,a\n", "exactly one"),
+    ("menu,item,count\na;b,a,-1\n", "integers"),
+])
+def test_bad_menu_files_exit_2(tmp_path, capsys, text, match):
+    from coherence.cli import main
+
+    f = tmp_path / "m.csv"
+    f.write_text(text)
+    assert main(["stochastic", str(f)]) == 2
+    err = capsys.readouterr().err
+    assert match in err and err.count("\n") == 1
