@@ -97,6 +97,10 @@ COMMANDS: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "replay": ("v.json", VERDICT, ("FILE", "AGENT")),
     "check": ("agent.py", CHOOSER, ("FILE:agent", "--seed", "0", "--max-examples", "5")),
     "audit-net": ("items.csv", "0,1\n1,0\n2,5\n3,2\n", ("NETS:score", "--items", "FILE")),
+    "stochastic": ("s.csv", "item_a,item_b,n_a,n_b\na,b,7,3\nb,c,6,4\na,c,2,8\n",
+                   ("FILE", "--bootstrap", "20")),
+    "stochastic menus": ("m.csv", "menu,item,count\na;b,a,3\na;b,b,1\na;c,c,2\nb;c,b,1\n"
+                         "a;b;c,a,1\na;b;c,c,1\n", ("FILE",)),
 }
 
 #: hostile tokens spliced into files
@@ -154,7 +158,7 @@ def run_cli(tmp: Path, command: str, content: bytes, *, as_json: bool) -> Run:
         argv.append("--json")
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHONWARNINGS")}
     proc = subprocess.run(
-        [sys.executable, "-m", "coherence", command, *argv],
+        [sys.executable, "-m", "coherence", command.split()[0], *argv],
         capture_output=True, text=True, errors="replace", timeout=120, cwd=tmp, env=env,
     )
     return Run(proc, as_json)
@@ -209,7 +213,7 @@ def test_mutated_files_keep_the_exit_contract(
               suppress_health_check=list(HealthCheck))
     @given(content=mutated(COMMANDS[command][1]), as_json=st.booleans())
     def run(content: bytes, as_json: bool) -> None:
-        tmp = tmp_path_factory.mktemp(command.replace("-", "_"))
+        tmp = tmp_path_factory.mktemp(command.replace("-", "_").replace(" ", "_"))
         assert_contract(run_cli(tmp, command, content, as_json=as_json))
 
     run()
