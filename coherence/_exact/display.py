@@ -1,5 +1,6 @@
 """Numbers as people read them: integers and short fractions as they are, longer exact values
-as a decimal with the exact value beside it (``2.4057 (exactly 1354290737015969/562949953421312)``).
+as a decimal with the exact value beside it (``2.4057 (exactly 1354290737015969/562949953421312)``),
+and values of more than :data:`LONG` characters as a decimal with their size in digits.
 
 Every ``explain()`` and story shows numbers through :func:`shown`, so an explanation can be
 followed by eye and still carries the exact value a certificate holds.
@@ -12,10 +13,12 @@ from fractions import Fraction
 from numbers import Rational
 from typing import Any
 
-__all__ = ["SHORT", "decimal_text", "shown"]
+__all__ = ["LONG", "SHORT", "decimal_text", "shown"]
 
 #: a fraction written in at most this many characters is shown as it is (``-355/113``)
 SHORT = 9
+#: beyond this many characters the exact value is described by its size, not written out
+LONG = 80
 
 
 def decimal_text(x: Fraction, places: int = 4) -> str:
@@ -54,6 +57,8 @@ def shown(value: Any, places: int = 4) -> str:
     '2.4057 (exactly 1354290737015969/562949953421312)'
     >>> shown(2 / 3), shown("ε")
     ('0.6667', 'ε')
+    >>> shown(Fraction(10**100 + 1, 3 * 10**99))
+    '3.3333 (exactly a fraction of 101 / 100 digits, in the JSON)'
     """
     if isinstance(value, bool):
         return str(value)
@@ -76,4 +81,8 @@ def shown(value: Any, places: int = 4) -> str:
     text = str(exact)
     if exact.denominator == 1 or len(text) <= SHORT:
         return text
+    if len(text) > LONG:  # hundreds of digits help no reader: the size, and where it is kept
+        num, den = len(str(abs(exact.numerator))), len(str(exact.denominator))
+        return (f"{decimal_text(exact, places)} (exactly a fraction of {num} / {den} digits, "
+                "in the JSON)")
     return f"{decimal_text(exact, places)} (exactly {text})"

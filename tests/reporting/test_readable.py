@@ -86,3 +86,13 @@ def test_committee_pump_votes_are_drawn_with_member_names():
     c = Committee.from_rankings([["a", "b", "c"], ["b", "c", "a"], ["c", "a", "b"]], Majority())
     html = render_html([check(c)])
     assert html.count("<svg") == 2 and "member 0" in html and html.count('class="vote"') == 9
+
+
+def test_very_long_fractions_are_described_not_written_out():
+    from coherence._exact.display import LONG
+
+    x = Fraction(3**300, 2**470)
+    text = shown(x)
+    assert len(text) < LONG and "digits" in text and str(x) not in text
+    assert shown(Fraction(1354290737015969, 562949953421312)).endswith(
+        "(exactly 1354290737015969/562949953421312)")
