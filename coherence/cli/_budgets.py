@@ -190,6 +190,8 @@ def _cell(r: dict[str, Any], k: str, fmt: str) -> str:
         return f"≤{v} (≥{r['houtman_maks_lower']})"  # bounds: the time limit was reached
     if k == "varian" and not r.get("varian_exact", True):
         return f"≥{fmt.format(v)} (≤{fmt.format(r['varian_upper'])})"
+    if fmt == "{:.4f}" and 0 < abs(v) < 5e-5:  # would print as 0.0000: a loss, but small
+        return f"{v:.2e}"
     return fmt.format(v)
 
 

@@ -172,3 +172,11 @@ def test_json_with_another_format_is_refused(tmp_path, capsys):
     cap = capsys.readouterr()
     assert cap.out == "" and "--json" in cap.err and cap.err.count("\n") == 1
     assert main(["budgets", f, "--json", "--format", "json"]) == 0
+
+
+def test_tiny_indices_are_not_shown_as_zero():
+    from coherence.cli._budgets import _cell
+
+    assert _cell({"mpi_min": 1.19e-05}, "mpi_min", "{:.4f}") == "1.19e-05"
+    assert _cell({"mpi_min": 0.0}, "mpi_min", "{:.4f}") == "0.0000"
+    assert _cell({"mpi_min": 0.25}, "mpi_min", "{:.4f}") == "0.2500"
