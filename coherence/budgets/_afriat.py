@@ -179,10 +179,16 @@ def _verify_afriat(data: BudgetData, U: Sequence[Fraction], lam: Sequence[Fracti
 
     if not (_dyadic(U) and _dyadic(lam)):
         return all(exact_ok(i, j) for i in range(T) for j in range(T) if i != j)
-    unsure = _unsure_pairs(data, np.array([float(v) for v in U]),
-                           np.array([float(v) for v in lam]), e)
+    Uf = np.array([float(v) for v in U])
+    unsure = _unsure_pairs(data, Uf, np.array([float(v) for v in lam]), e)
     if unsure is None:
         return False
+    if e == 1 and len(unsure):  # identical bundles: p_i·x_j = p_i·x_i, so g = U_j − U_i,
+        i, j = unsure[:, 0], unsure[:, 1]  # whose sign the float comparison gives exactly
+        same = cls[i] == cls[j]
+        if (Uf[j[same]] > Uf[i[same]]).any():
+            return False
+        unsure = unsure[~same]
     return all(exact_ok(i, j) for i, j in unsure.tolist())
 
 

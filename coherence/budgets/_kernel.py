@@ -156,11 +156,10 @@ def direct_relations(
             near[:, 0] += a
             unsure_rows.append(near)
     if unsure_rows:
-        ex = exact or _ExactCosts(data)
-        for i, j in np.concatenate(unsure_rows).tolist():
-            d = e * ex.own(i) - ex.cost(i, j)
-            R0[i, j] = d >= 0
-            P0[i, j] = d > 0
+        pairs = np.concatenate(unsure_rows)
+        sign = gap_signs(data, e, pairs, exact)
+        R0[pairs[:, 0], pairs[:, 1]] = sign >= 0
+        P0[pairs[:, 0], pairs[:, 1]] = sign > 0
     np.fill_diagonal(R0, False)
     np.fill_diagonal(P0, False)
     return R0, P0
@@ -202,15 +201,33 @@ def _strict_inside_components(R0: np.ndarray, P0: np.ndarray) -> bool:
     return bool((P0[np.ix_(idx, idx)] & (li[:, None] == li[None, :])).any())
 
 
+def gap_signs(data: BudgetData, e: Fraction, pairs: np.ndarray,
+              exact: _ExactCosts | None = None) -> np.ndarray:
+    """The exact signs (−1, 0, 1) of ``e·p_i·x_i − p_i·x_j`` for an ``(m, 2)`` array of
+    ``(i, j)`` pairs. Identical bundles need no arithmetic (the gap is ``(e − 1)·p_i·x_i``:
+    0 at ``e = 1``, negative below), so data that repeat bundles do not pay a Fraction per
+    pair of repeats; the other pairs cost O(K) Fraction operations each."""
+    out = np.empty(len(pairs), dtype=np.int8)
+    if not len(pairs):
+        return out
+    i, j = pairs[:, 0], pairs[:, 1]
+    cls = _bundle_classes(data)
+    same = cls[i] == cls[j]
+    out[same] = 0 if e == 1 else -1
+    ex = exact or _ExactCosts(data)
+    for k in np.flatnonzero(~same).tolist():
+        d = e * ex.own(int(i[k])) - ex.cost(int(i[k]), int(j[k]))
+        out[k] = (d > 0) - (d < 0)
+    return out
+
+
 def _settle_exactly(data: BudgetData, e: Fraction, R0: np.ndarray, P0: np.ndarray,
                     pairs: np.ndarray) -> None:
-    """Decide ``R0``/``P0`` in Fractions for the given ``(i, j)`` pairs (in place)."""
-    ex = _ExactCosts(data)
-    for i, j in pairs.tolist():
-        if i != j:
-            d = e * ex.own(i) - ex.cost(i, j)
-            R0[i, j] = d >= 0
-            P0[i, j] = d > 0
+    """Decide ``R0``/``P0`` exactly for the given ``(i, j)`` pairs, ``i ≠ j`` (in place)."""
+    pairs = pairs[pairs[:, 0] != pairs[:, 1]]
+    sign = gap_signs(data, e, pairs)
+    R0[pairs[:, 0], pairs[:, 1]] = sign >= 0
+    P0[pairs[:, 0], pairs[:, 1]] = sign > 0
 
 
 def _relations_early_exit(

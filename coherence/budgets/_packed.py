@@ -39,7 +39,7 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
 from coherence.budgets._data import BudgetData
-from coherence.budgets._kernel import _band, _ExactCosts, float_view
+from coherence.budgets._kernel import _band, float_view, gap_signs
 
 __all__: list[str] = []
 
@@ -187,10 +187,8 @@ def packed_relations(data: BudgetData, e: Fraction, found: list[int] | None = No
 def _settle(data: BudgetData, e: Fraction, rows: np.ndarray, cols: np.ndarray,
             pairs: np.ndarray) -> np.ndarray:
     """Decide the pairs in the band exactly, set their bits, and return the ties."""
-    ex = _ExactCosts(data)
-    d = [e * ex.own(i) - ex.cost(i, j) for i, j in pairs.tolist()]
-    weak = np.array([v >= 0 for v in d], dtype=bool)
-    tie = np.array([v == 0 for v in d], dtype=bool)
+    sign = gap_signs(data, e, pairs)
+    weak, tie = sign >= 0, sign == 0
     i, j = pairs[:, 0], pairs[:, 1]
     for M, r, c in ((rows, i, j), (cols, j, i)):
         bit = np.left_shift(np.uint8(1), (c & 7).astype(np.uint8))

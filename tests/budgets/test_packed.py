@@ -149,3 +149,27 @@ def test_a_strict_edge_inside_a_cycle_of_ties(packed_always):
     assert _packed.garp_order(rel) is None
     v = check(d)
     assert not v.coherent and v.certificate.verify() and len(v.certificate.cycle) == 2
+
+
+@settings(max_examples=80, deadline=None)
+@given(tied_budgets(), efficiencies)
+def test_gap_signs_are_the_exact_ones(d, e):
+    from coherence.budgets._kernel import _ExactCosts, gap_signs
+
+    T = d.T
+    pairs = np.array([(i, j) for i in range(T) for j in range(T) if i != j],
+                     dtype=np.int64).reshape(-1, 2)
+    ex = _ExactCosts(d)
+    want = [(g > 0) - (g < 0) for g in (e * ex.own(i) - ex.cost(i, j) for i, j in pairs.tolist())]
+    assert gap_signs(d, e, pairs).tolist() == want
+
+
+@pytest.mark.parametrize("e", [1, Fraction(9, 10)])
+def test_repeated_bundles_need_no_fraction_per_pair(e):
+    """1,500 observations of one bundle at different prices: every pair is a tie (e = 1) or
+    a strict loss; both the relation and the Afriat check decide repeats without Fractions
+    (this took minutes when each pair was settled in Fractions)."""
+    rng = np.random.default_rng(0)
+    d = BudgetData(rng.uniform(0.5, 2, (1500, 3)), np.ones((1500, 3)))
+    v = check(d, efficiency=e)
+    assert v.coherent and v.certificate.verify()
