@@ -10,6 +10,7 @@ trader search imports Hypothesis when it first runs.
 from __future__ import annotations
 
 from coherence.agents._adapter import ISOLATIONS, Agent, adapt, load_agent
+from coherence.agents._bulk import TargetResult, check_target, check_targets, expand_targets
 from coherence.agents._probe import probe
 from coherence.agents._probing import DEFAULT_PRICES
 from coherence.agents._protocols import (
@@ -41,9 +42,13 @@ __all__ = [
     "NotAnAgentError",
     "Offer",
     "ReplayDiffers",
+    "TargetResult",
     "Trader",
     "TradingPump",
     "adapt",
+    "check_target",
+    "check_targets",
+    "expand_targets",
     "load_agent",
     "load_module",
     "load_target",

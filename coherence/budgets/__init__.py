@@ -66,12 +66,23 @@ from coherence.budgets._houtman_maks import HoutmanMaks, houtman_maks, houtman_m
 from coherence.budgets._indices import ccei, ccei_fraction
 from coherence.budgets._kernel import direct_relations, efficiency_fraction
 from coherence.budgets._money_pump import money_pump_index, mpi_bounds
+from coherence.budgets._report import (
+    INDICES,
+    REPORT_SCHEMA,
+    TIME_LIMIT,
+    panel_report,
+    report_row,
+    subject_report,
+)
 from coherence.budgets._screen import Screen, screen_panel
 from coherence.budgets._varian import VarianBounds, varian_bounds, varian_index, varian_vector
 from coherence.graphs import transitive_closure
 
 __all__ = [
     "AXIOMS",
+    "INDICES",
+    "REPORT_SCHEMA",
+    "TIME_LIMIT",
     "AfriatUtility",
     "BudgetData",
     "BudgetDataError",
@@ -118,8 +129,11 @@ __all__ = [
     "houtman_maks_bounds",
     "money_pump_index",
     "mpi_bounds",
+    "panel_report",
+    "report_row",
     "sarp_violations",
     "screen_panel",
+    "subject_report",
     "transitive_closure",
     "varian_bounds",
     "varian_index",

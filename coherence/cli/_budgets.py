@@ -12,34 +12,31 @@ row per subject with the violation cycle of the axiom that decides the exit stat
 from __future__ import annotations
 
 import argparse
-import csv
-import io
 import json
 import math
 import statistics
 from typing import Any
 
-import numpy as np
-
 from coherence.budgets import (
-    BudgetData,
+    INDICES,
+    REPORT_SCHEMA,
+    TIME_LIMIT,
     BudgetPanel,
-    RevealedCycle,
-    Screen,
     budgets_from_csv,
     check_garp,
     check_sarp,
     check_warp,
     efficiency_fraction,
-    houtman_maks,
-    money_pump_index,
-    mpi_bounds,
-    screen_panel,
-    varian_bounds,
+    panel_report,
+    report_row,
+    subject_report,
 )
+from coherence.bulk import csv_text, executor_for, output_format
 from coherence.cli._common import _out, collect, wants_report
 from coherence.cli._progress import Progress, add_quiet_flag, progress_for
-from coherence.errors import CertificationError, InputError
+from coherence.errors import CommandError, InputError
+
+__all__ = ["HM_TIME_LIMIT", "INDICES", "register", "subject_report"]
 
 _COLUMNS = (
     ("subject", "subject", "{}"),
@@ -58,70 +55,12 @@ _COLUMNS = (
 )
 _CHECKS = {"garp": check_garp, "sarp": check_sarp, "warp": check_warp}
 #: seconds Houtman–Maks and Varian may each take per subject before answering with bounds
-HM_TIME_LIMIT = 10.0
+HM_TIME_LIMIT = TIME_LIMIT
 #: the longest cycle the text table shows in full
 _SHOWN = 8
-#: the indices ``--indices`` may select (the axiom counts are always computed)
-INDICES = ("ccei", "houtman_maks", "varian", "mpi")
-
-
-def _cycle(data: BudgetData, labels: tuple[str, ...], axiom: str, efficiency: Any
-           ) -> tuple[list[str], float]:
-    """A shortest violation of ``axiom``, as observation labels (each revealed preferred to
-    the next, the last to the first), and the money pump index of that cycle."""
-    cert = _CHECKS[axiom](data, efficiency).certificate
-    if not isinstance(cert, RevealedCycle):  # the counts said it is violated
-        raise CertificationError(f"{axiom.upper()} is violated but no cycle was found")
-    return [labels[t] for t in cert.cycle], float(cert.mpi)
-
-
-def subject_report(subject: str, data: BudgetData, efficiency: Any = 1, *,
-                   axiom: str = "garp", labels: tuple[str, ...] = (),
-                   time_limit: float | None = HM_TIME_LIMIT,
-                   indices: tuple[str, ...] = INDICES,
-                   screen: Screen | None = None) -> dict[str, Any]:
-    """The per-subject JSON record of the CLI contract, with the cycle that violates
-    ``axiom`` (``None`` when it holds). Houtman–Maks and Varian each stop after
-    ``time_limit`` seconds: Houtman–Maks with the best removal found and a proved lower bound
-    (``houtman_maks_exact`` false), Varian with the best efficiency vector found and a proved
-    upper bound (``varian_exact`` false). Indices left out of ``indices`` are ``None``;
-    ``screen`` passes the subject's counts and CCEI from :func:`screen_panel`."""
-    if screen is None:
-        screen = screen_panel({subject: data}, efficiency)[subject]
-    counts = screen.counts
-    lo = hi = None
-    if "mpi" in indices:
-        try:
-            lo, hi = mpi_bounds(data)
-        except InputError:  # the minimum over simple cycles of large tie groups: not computed
-            lo, hi = None, float(money_pump_index(data, "max"))
-    labels = labels or tuple(str(t + 1) for t in range(data.T))
-    cycle, cycle_mpi = _cycle(data, labels, axiom, efficiency) if counts[axiom] else (None, None)
-    hm = houtman_maks(data, efficiency, time_limit=time_limit) if "houtman_maks" in indices \
-        else None
-    vb = varian_bounds(data, time_limit=time_limit) if "varian" in indices else None
-    return {
-        "subject": subject,
-        "observations": data.T,
-        "goods": list(data.goods),
-        "garp": counts["garp"] == 0,
-        "garp_violations": counts["garp"],
-        "sarp": counts["sarp"] == 0,
-        "sarp_violations": counts["sarp"],
-        "warp": counts["warp"] == 0,
-        "warp_violations": counts["warp"],
-        "ccei": screen.ccei if "ccei" in indices else None,
-        "houtman_maks": None if hm is None else hm.index,
-        "houtman_maks_lower": None if hm is None else hm.lower,
-        "houtman_maks_exact": None if hm is None else hm.exact,
-        "varian": None if vb is None else vb.index,
-        "varian_upper": None if vb is None else vb.upper,
-        "varian_exact": None if vb is None else vb.exact,
-        "mpi_max": hi,
-        "mpi_min": lo,
-        "cycle": cycle,
-        "cycle_mpi": cycle_mpi,
-    }
+#: subjects per chunk on a cluster or with --output (the unit of work, of resume and of a
+#: worker's memory)
+CHUNK_SIZE = 100
 
 
 def _mean(rows: list[dict[str, Any]], key: str) -> float | None:
@@ -130,9 +69,12 @@ def _mean(rows: list[dict[str, Any]], key: str) -> float | None:
 
 
 def _summary(rows: list[dict[str, Any]], efficiency: Any, axiom: str) -> dict[str, Any]:
+    errors = sum(r.get("error") is not None for r in rows)
+    rows = [r for r in rows if r.get("error") is None]
     cc = [r["ccei"] for r in rows if r["ccei"] is not None]
     return {
-        "subjects": len(rows),
+        "subjects": len(rows) + errors,
+        "errors": errors,
         "observations": sum(r["observations"] for r in rows),
         "efficiency": float(efficiency),
         "axiom": axiom.upper(),
@@ -196,28 +138,7 @@ def _cell(r: dict[str, Any], k: str, fmt: str) -> str:
 
 
 def _csv(rows: list[dict[str, Any]]) -> str:
-    out = io.StringIO()
-    keys = [k for k, _, _ in _COLUMNS]
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow([*keys[:2], "goods", *keys[2:], "cycle", "cycle_mpi", "houtman_maks_lower",
-                     "houtman_maks_exact", "varian_upper", "varian_exact"])
-    for r in rows:
-        vals = [r[k] for k in keys]
-        writer.writerow([*(_csv_cell(v) for v in vals[:2]), " ".join(r["goods"]),
-                         *(_csv_cell(v) for v in vals[2:]),
-                         "" if not r["cycle"] else _cycle_text(r["cycle"], ">"),
-                         _csv_cell(r["cycle_mpi"]), _csv_cell(r["houtman_maks_lower"]),
-                         _csv_cell(r["houtman_maks_exact"]), _csv_cell(r["varian_upper"]),
-                         _csv_cell(r["varian_exact"])])
-    return out.getvalue()
-
-
-def _csv_cell(v: Any) -> str:
-    if v is None:
-        return ""
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    return repr(v) if isinstance(v, float) else str(v)
+    return csv_text([c for c, _ in REPORT_SCHEMA], [report_row(r) for r in rows])
 
 
 def _strict_json(v: Any) -> Any:
@@ -249,34 +170,34 @@ _NAMES = {"ccei": "CCEI", "houtman_maks": "Houtman-Maks", "varian": "Varian", "m
 def _reports(panel: BudgetPanel, efficiency: Any, axiom: str,
              progress: Progress | None = None,
              time_limit: float | None = HM_TIME_LIMIT,
-             indices: tuple[str, ...] = INDICES) -> list[dict[str, Any]]:
-    rows = []
-    subjects = list(panel.items())
-    try:
-        with np.errstate(over="raise", invalid="raise", divide="raise"):
-            if progress:
-                with progress.stage(f"screening {len(subjects)} subject(s) (axioms, CCEI)"):
-                    screens = screen_panel(panel, efficiency)
-            else:
-                screens = screen_panel(panel, efficiency)
-    except FloatingPointError as exc:
-        raise InputError(f"the numbers are too far apart for float arithmetic ({exc})"
-                         ) from None
+             indices: tuple[str, ...] = INDICES, *, executor: Any = None,
+             chunk_size: int | None = None, output: str | None = None,
+             resume: bool = False) -> list[dict[str, Any]]:
     what = ", ".join(["axioms", *(_NAMES[k] for k in indices)])
-    shown = progress.iterate(f"checking subjects ({what})", subjects,
-                             note=lambda kd: f"subject {kd[0]}") if progress else subjects
-    for key, data in shown:
-        try:
-            with np.errstate(over="raise", invalid="raise", divide="raise"):
-                rows.append(subject_report(key, data, efficiency, axiom=axiom,
-                                           labels=panel.observation_labels(key),
-                                           time_limit=time_limit, indices=indices,
-                                           screen=screens[key]))
-                if wants_report():
-                    collect(_CHECKS[axiom](data, efficiency), f"subject {key}")
-        except FloatingPointError as exc:
-            raise InputError(f"subject {key!r}: the numbers are too far apart for float "
-                             f"arithmetic ({exc})") from None
+    bulk = executor is not None or output is not None
+    size = chunk_size or (CHUNK_SIZE if bulk else len(panel))
+    total = -(-len(panel) // size)
+    label = (f"checking {len(panel)} subject(s) in {total} chunk(s) ({what})" if total > 1
+             else f"checking {len(panel)} subject(s) ({what})")
+    if progress is None:
+        rows = panel_report(panel, efficiency, axiom=axiom, time_limit=time_limit,
+                            indices=indices, executor=executor, chunk_size=size,
+                            output=output, resume=resume)
+    else:
+        with progress.stage(label, total=total) as advance:
+            seen = [0]
+
+            def on_chunk(done: int, _total: int) -> None:
+                advance(done - seen[0])
+                seen[0] = done
+
+            rows = panel_report(panel, efficiency, axiom=axiom, time_limit=time_limit,
+                                indices=indices, executor=executor, chunk_size=size,
+                                output=output, resume=resume, on_chunk=on_chunk)
+    if wants_report():
+        for r in rows:
+            if r["error"] is None:
+                collect(_CHECKS[axiom](panel[r["subject"]], efficiency), f"subject {r['subject']}")
     return rows
 
 
@@ -284,19 +205,34 @@ def _run(args: argparse.Namespace) -> int:
     e = efficiency_fraction(args.efficiency)
     if args.json and args.format not in ("text", "json"):
         raise InputError(f"--json contradicts --format {args.format}: give one of them")
+    if args.output is not None:
+        output_format(args.output)
+    if args.resume and args.output is None:
+        raise InputError("--resume needs --output (the file whose parts it resumes)")
     progress = progress_for(args)
     with progress.stage(f"reading {args.file}"):
         panel = _read(args)
-    rows = _reports(panel, e, args.axiom, progress, args.time_limit, args.indices)
+    with executor_for(args.workers, args.scheduler) as executor:
+        rows = _reports(panel, e, args.axiom, progress, args.time_limit, args.indices,
+                        executor=executor, chunk_size=args.chunk_size, output=args.output,
+                        resume=args.resume)
     summary = _summary(rows, e, args.axiom)
     fmt = "json" if args.json else args.format
-    if fmt == "json":
+    if args.output is not None and not args.json and args.format == "text":
+        _out(f"{summary['subjects']} subject(s) written to {args.output}: "
+             f"{summary['consistent']} satisfy {summary['axiom']}, {summary['violators']} "
+             f"violate it\n")
+    elif fmt == "json":
         doc = _strict_json({"subjects": rows, "summary": summary})
         _out(json.dumps(doc, allow_nan=False) + "\n")
     elif fmt == "csv":
         _out(_csv(rows))
     else:
         _out(_table(rows, summary) + "\n")
+    failed = [r for r in rows if r["error"] is not None]
+    if failed:
+        more = f" (and {len(failed) - 1} more subject(s))" if len(failed) > 1 else ""
+        raise CommandError(f"{failed[0]['error']}{more}", 2)
     return 1 if summary["violators"] else 0
 
 
@@ -326,6 +262,16 @@ def _indices(text: str) -> tuple[str, ...]:
     if names == ["none"]:
         return ()
     return tuple(k for k in INDICES if k in names)
+
+
+def _positive(text: str) -> int:
+    try:
+        v = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if v < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {v}")
+    return v
 
 
 def _seconds(text: str) -> float:
@@ -398,5 +344,22 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="output: a text table (default), one JSON document, or CSV with one "
                         "row per subject")
     p.add_argument("--json", action="store_true", help="the same as --format json")
+    b = p.add_argument_group("bulk runs (chunks of subjects; Dask for --workers/--scheduler)")
+    b.add_argument("--workers", metavar="N", type=_positive, default=None,
+                   help="check chunks of subjects on a local Dask cluster of N worker "
+                        "processes (needs the dask extra); the results are the serial ones")
+    b.add_argument("--scheduler", metavar="ADDRESS", default=None,
+                   help="check chunks on an existing Dask cluster (tcp://host:8786) whose "
+                        "workers have coherence installed")
+    b.add_argument("--chunk-size", metavar="SUBJECTS", type=_positive, default=None,
+                   help=f"subjects per chunk (default {CHUNK_SIZE} with --workers, "
+                        "--scheduler or --output, else all in one)")
+    b.add_argument("--output", metavar="FILE", default=None,
+                   help="write the per-subject rows to FILE (.csv, as --format csv prints "
+                        "them, or .parquet), chunk by chunk as they finish (parts in "
+                        "FILE.parts/, merged at the end)")
+    b.add_argument("--resume", action="store_true",
+                   help="with --output: keep the chunks an interrupted run finished and "
+                        "check only the rest")
     add_quiet_flag(p)
     p.set_defaults(func=_run)

@@ -93,9 +93,11 @@ def check_seconds_option(value: float | None, flag: str) -> None:
 def inputs_of(args: argparse.Namespace) -> list[str]:
     """The files the command reads (a report must never overwrite one of them)."""
     out = []
-    mod_spec = args.target.rpartition(":")[0]
-    if mod_spec.endswith(".py") or "/" in mod_spec or "\\" in mod_spec:
-        out.append(mod_spec)
+    targets = args.target if isinstance(args.target, list) else [args.target]
+    for target in targets:
+        mod_spec = target.rpartition(":")[0]
+        if mod_spec.endswith(".py") or "/" in mod_spec or "\\" in mod_spec:
+            out.append(mod_spec)
     if getattr(args, "items", None) and args.items.startswith("@"):
         out.append(args.items[1:])
     return out
@@ -133,6 +135,11 @@ def _run(args: argparse.Namespace) -> int:
     check_seconds_option(args.budget, "--budget")
     _check_report_path(args.report)
     items: Any = parse_items(args.items) if args.items is not None else None
+    bulk = len(args.target) > 1 or args.workers is not None or args.scheduler is not None \
+        or any(_is_folder(t) for t in args.target)
+    if bulk:
+        return _run_many(args, items)
+    args.target = args.target[0]
     progress = progress_for(args)
     with quiet_stdout(args.isolation == "none"):
         try:
@@ -160,6 +167,52 @@ def _run(args: argparse.Namespace) -> int:
     return emit_verdict(verdict, args.json)
 
 
+def _is_folder(target: str) -> bool:
+    where, sep, _ = target.rpartition(":")
+    return bool(sep and where and Path(where).is_dir()) or Path(target).is_dir()
+
+
+def _run_many(args: argparse.Namespace, items: Any) -> int:
+    """Several targets (or a folder): one line each (or one JSON document), then the exit
+    status: 1 if any is exploitable, else 3 if any faulted, else 2 if any could not be
+    checked, else 0."""
+    import json
+
+    from coherence.agents import check_targets, expand_targets
+    from coherence.bulk import executor_for
+    from coherence.cli._common import _out
+    from coherence.reporting import Finding, write_report
+
+    names = expand_targets(args.target)
+    progress = progress_for(args)
+    with executor_for(args.workers, args.scheduler) as executor, \
+            progress.stage(f"checking {len(names)} targets", total=len(names)):
+        results = check_targets(names, items, executor=executor,
+                                max_examples=args.max_examples, seed=args.seed,
+                                timeout=args.timeout, isolation=args.isolation,
+                                protocol=args.protocol, budget=args.budget)
+    codes = [r.exit_code for r in results]
+    summary = {s: sum(r.to_json()["status"] == s for r in results) for s in
+               ("coherent", "no_exploit_found", "exploitable", "fault", "error")}
+    if args.report:
+        write_report(args.report, [Finding.from_verdict(r.verdict, r.target)
+                                   for r in results if r.verdict is not None],
+                     inputs=inputs_of(args))
+    if args.json:
+        _out(json.dumps({"targets": [r.to_json() for r in results], "summary": summary})
+             + "\n")
+    else:
+        for r in results:
+            head = (r.verdict.explain().splitlines()[0] if r.verdict is not None
+                    else f"ERROR: {r.error}")
+            _out(f"{r.target}: {head}\n")
+        _out(", ".join(f"{v} {k.replace('_', ' ')}" for k, v in summary.items() if v) + "\n")
+    for code in (1, 3, 2):
+        if code in codes:
+            return code
+    return 0
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "check",
@@ -170,10 +223,13 @@ def register(sub: argparse._SubParsersAction) -> None:
             "and probed in a worker process of its own. Exit 0 coherent or no exploit found "
             "(evidence, not proof), 1 exploit found (asked again before it is reported), 2 bad "
             "input, 3 the agent faulted (raised, hung, exited, answered outside its protocol, "
-            "contradicted itself)."
+            "contradicted itself). With several targets (or FOLDER:NAME): one line each, "
+            "optionally on Dask (--workers, --scheduler); exit 1 if any is exploitable, else "
+            "3 if any faulted, else 2 if any could not be checked, else 0."
         ),
     )
-    p.add_argument("target", metavar="TARGET")
+    p.add_argument("target", metavar="TARGET", nargs="+",
+                   help="one or more targets; FOLDER:NAME stands for every FOLDER/*.py:NAME")
     p.add_argument("--items", metavar="ITEMS",
                    help="comma-separated items or @FILE with one per line (default: the "
                         "module's ITEMS)")
@@ -196,6 +252,11 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="which protocol method to probe when the agent has several")
     p.add_argument("--report", metavar="PATH",
                    help="also write the verdict as a report (HTML for .html, else JSON)")
+    p.add_argument("--workers", metavar="N", type=int, default=None,
+                   help="several targets: probe them on a local Dask cluster of N worker "
+                        "processes (needs the dask extra)")
+    p.add_argument("--scheduler", metavar="ADDRESS", default=None,
+                   help="several targets: probe them on an existing Dask cluster")
     add_quiet_flag(p)
     add_json_flag(p)
     p.set_defaults(func=_run)

@@ -15,7 +15,7 @@ SAMPLE = Path(__file__).resolve().parents[2] / "examples" / "data" / "ckms2014_s
 KEYS = {"subject", "observations", "goods", "garp", "garp_violations", "sarp", "sarp_violations",
         "warp", "warp_violations", "ccei", "houtman_maks", "varian", "mpi_max", "mpi_min", "cycle",
         "cycle_mpi", "houtman_maks_lower", "houtman_maks_exact", "varian_upper",
-        "varian_exact"}
+        "varian_exact", "error"}
 
 # the console script installed beside this interpreter, not whatever PATH happens to hold
 CONSOLE_SCRIPT = str(Path(sys.executable).with_name("coherence"))
