@@ -35,7 +35,29 @@ from coherence.bridge.curvature import (
     hessian_operator,
     model_parameters,
 )
+from coherence.bridge.elicit import (
+    Comparator,
+    Elicitation,
+    PairwiseCallable,
+    SampledComparisons,
+    Scorer,
+    SortElicitation,
+    as_model,
+    elicit,
+    elicit_sampled,
+    elicit_sorted,
+    symmetrise,
+)
+from coherence.bridge.exploitability import log_odds_exploitability, max_mean_cycle_torch
+from coherence.bridge.fits import (
+    HodgeResidual,
+    UtilityFit,
+    bradley_terry,
+    residual_incoherence,
+    thurstonian,
+)
 from coherence.bridge.lanczos import Eigenpairs, lanczos, top_eigenpairs
+from coherence.bridge.majority import find_majority_triad, majority_pump, majority_relation
 from coherence.bridge.perturbation import (
     DescriptionLength,
     FlipCurves,
@@ -51,6 +73,7 @@ from coherence.bridge.preference_bits import (
     compare_preferences,
     preference_bits,
 )
+from coherence.bridge.probabilities import log_odds, prob_matrix
 from coherence.bridge.spectrum import (
     SpectralDensity,
     TraceEstimate,
@@ -66,30 +89,6 @@ from coherence.bridge.stiffness import (
     stiff_threshold,
     subspace_overlap,
 )
-from coherence.bridge.elicit import (
-    Comparator,
-    Elicitation,
-    PairwiseCallable,
-    SampledComparisons,
-    Scorer,
-    SortElicitation,
-    as_model,
-    elicit,
-    elicit_sampled,
-    elicit_sorted,
-    symmetrise,
-)
-from coherence.errors import CurvatureError
-from coherence.bridge.exploitability import log_odds_exploitability, max_mean_cycle_torch
-from coherence.bridge.fits import (
-    HodgeResidual,
-    UtilityFit,
-    bradley_terry,
-    residual_incoherence,
-    thurstonian,
-)
-from coherence.bridge.majority import find_majority_triad, majority_pump, majority_relation
-from coherence.bridge.probabilities import log_odds, prob_matrix
 from coherence.bridge.transitivity import TransitivityViolations, transitivity_violations
 from coherence.bridge.triads import (
     HardCycles,
@@ -99,6 +98,7 @@ from coherence.bridge.triads import (
     majority_scores,
     sampled_triad_estimate,
 )
+from coherence.errors import CurvatureError
 
 __all__ = [
     "EXACT_BITS_MAX",

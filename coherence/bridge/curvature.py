@@ -35,18 +35,12 @@ not a finite scalar, non-finite gradients, or more eigenpairs than parameters.
 from __future__ import annotations
 
 import math
-import time
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from coherence.bridge._torch import require_torch
-from coherence.errors import CurvatureError, InputError
-from coherence.validation import check_integer
+from coherence.errors import CurvatureError
 
 __all__ = [
     "CurvatureOperator",
@@ -151,8 +145,9 @@ class _LossCall:
 
     def __init__(self, module: Any, loss: Callable[[], Any]) -> None:
         torch = require_torch()
+        base: Any = torch.nn.Module
 
-        class Wrapper(torch.nn.Module):
+        class Wrapper(base):
             def __init__(self) -> None:
                 super().__init__()
                 self.m = module
@@ -198,7 +193,7 @@ def _checked_start(model: Any, loss: Callable[[], Any]) -> tuple[Any, tuple[tupl
     if not value.requires_grad:
         raise CurvatureError("loss() does not depend on the model's parameters (no gradient)")
     if not bool(torch.isfinite(value.detach())):
-        raise CurvatureError(f"loss() is {float(value)} at the model's parameters (not finite)")
+        raise CurvatureError(f"loss() is {float(value.detach())} at the model's parameters (not finite)")
     grads = torch.autograd.grad(value, [p for _, p in named], allow_unused=True)
     g = _flat([torch.zeros_like(p) if d is None else d for d, (_, p) in zip(grads, named,
                                                                              strict=True)])

@@ -11,19 +11,15 @@ for ``m`` steps on ``N`` parameters. Products come from
 
 from __future__ import annotations
 
-import math
-import time
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from coherence.bridge._torch import require_torch
 from coherence.bridge.curvature import CurvatureOperator, ggn_operator, hessian_operator
-from coherence.errors import CurvatureError, InputError
+from coherence.errors import CurvatureError
 from coherence.validation import check_integer
 
 __all__ = [

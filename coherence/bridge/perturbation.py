@@ -9,18 +9,21 @@ the precision that keeps every confident preference and the bits to code a coord
 from __future__ import annotations
 
 import math
-import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from coherence.bridge._torch import require_torch
 from coherence.bridge.curvature import CurvatureOperator, model_parameters
-from coherence.bridge.preference_bits import Counter, PreferenceChange, _confident, compare_preferences
+from coherence.bridge.preference_bits import (
+    Counter,
+    PreferenceChange,
+    _confident,
+    compare_preferences,
+)
 from coherence.errors import CurvatureError, InputError
 from coherence.validation import check_integer
 
@@ -118,7 +121,7 @@ def _mean_change(changes: Sequence[PreferenceChange]) -> PreferenceChange:
         float(np.mean([c.flipped for c in changes])),
         float(np.mean([c.confident_flipped for c in changes])),
         float(np.mean([c.delta_expected_cyclic_triads for c in changes])),
-        int(round(float(np.mean([c.delta_hard_cyclic_triads for c in changes])))),
+        float(np.mean([c.delta_hard_cyclic_triads for c in changes])),
         float(np.mean(lost)) if lost else None,
     )
 

@@ -11,18 +11,13 @@ bits are ``None``.
 from __future__ import annotations
 
 import math
-import time
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass, field
-from pathlib import Path
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from coherence.bridge._torch import require_torch
-from coherence.errors import CurvatureError, InputError
-from coherence.validation import check_integer
+from coherence.errors import InputError
 
 __all__ = [
     "EXACT_BITS_MAX",
@@ -65,7 +60,7 @@ class PreferenceBits:
 
 
 def _confident(P: np.ndarray, margin: float) -> np.ndarray:
-    C = P >= 0.5 + margin
+    C = 0.5 + margin <= P
     np.fill_diagonal(C, False)
     return np.asarray(C)
 
@@ -153,7 +148,7 @@ class PreferenceChange:
     flipped: float
     confident_flipped: float
     delta_expected_cyclic_triads: float
-    delta_hard_cyclic_triads: int
+    delta_hard_cyclic_triads: float
     bits_lost: float | None
 
 
@@ -191,5 +186,5 @@ def compare_preferences(P0: Any, P1: Any, *, counter: Counter | None = None,
         kept, _ = _bits_of(C0 & _confident(B, margin), counter, samples, seed)
         assert b0 is not None and kept is not None
         lost = max(0.0, b0 - kept)
-    return PreferenceChange(float(flip.mean()), confident_flipped, float(d_ect), int(d_hard),
+    return PreferenceChange(float(flip.mean()), confident_flipped, float(d_ect), float(d_hard),
                             lost)

@@ -9,11 +9,8 @@ among them the effective number of parameters ``Σ λ/(λ + α)`` (MacKay 1992).
 from __future__ import annotations
 
 import math
-import time
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass, field
-from pathlib import Path
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -21,7 +18,7 @@ import numpy as np
 from coherence.bridge._torch import require_torch
 from coherence.bridge.curvature import CurvatureOperator
 from coherence.bridge.lanczos import _lanczos_steps
-from coherence.errors import CurvatureError, InputError
+from coherence.errors import CurvatureError
 from coherence.validation import check_integer
 
 __all__ = [
@@ -161,14 +158,14 @@ class SpectralDensity:
 def spectral_density(op: CurvatureOperator, *, probes: int = 4, steps: int = 40,
                      seed: int = 0) -> SpectralDensity:
     """Stochastic Lanczos quadrature: ``steps`` Lanczos steps from each of ``probes`` random
-    Rademacher vectors (normalised); the eigenvalues of each tridiagonal matrix are quadrature nodes and the
-    squared first components of its eigenvectors their weights (Golub & Meurant 1994;
-    Ghorbani, Krishnan & Xiao 2019). ``probes · steps`` products.
+    Rademacher vectors (normalised); the eigenvalues of each tridiagonal matrix are
+    quadrature nodes and the squared first components of its eigenvectors their weights
+    (Golub & Meurant 1994; Ghorbani, Krishnan & Xiao 2019). ``probes · steps`` products.
 
     >>> import torch
     >>> A = torch.diag(torch.tensor([2.0, 2.0, 5.0], dtype=torch.float64))
     >>> op = CurvatureOperator(lambda v: A @ v, 3, "matrix", A.dtype, A.device, 0.0, 0.0)
-    >>> round(spectral_density(op, probes=3, steps=3).trace, 6)  # diagonal: every probe gives the trace
+    >>> round(spectral_density(op, probes=3, steps=3).trace, 6)
     9.0
     """
     torch = require_torch()

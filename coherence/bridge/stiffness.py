@@ -9,21 +9,17 @@ checkpoints or training runs.
 from __future__ import annotations
 
 import math
-import time
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from coherence.bridge._torch import require_torch
 from coherence.bridge.curvature import model_parameters
 from coherence.bridge.lanczos import Eigenpairs
 from coherence.bridge.perturbation import _flat_params
 from coherence.errors import CurvatureError, InputError
-from coherence.validation import check_integer
 
 __all__ = [
     "StiffSubspace",

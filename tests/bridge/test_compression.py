@@ -28,8 +28,8 @@ from coherence.bridge import (  # noqa: E402
     subspace_overlap,
 )
 from coherence.cli import main  # noqa: E402
-from coherence.subagents import count_linear_extensions as COUNT  # noqa: E402
 from coherence.errors import InputError  # noqa: E402
+from coherence.subagents import count_linear_extensions as COUNT  # noqa: E402
 
 torch.set_num_threads(1)
 
@@ -178,15 +178,13 @@ def test_perturbed_restores_parameters_exactly():
     model, _, _ = trained_mlp(1)
     before = [p.detach().clone() for p in model.parameters()]
     N = sum(p.numel() for p in before)
-    with pytest.raises(RuntimeError, match="inside"):
-        with perturbed(model, torch.ones(N, dtype=torch.float64), 2.0):
-            assert any(not torch.equal(a, p) for a, p in zip(before, model.parameters(),
-                                                             strict=True))
-            raise RuntimeError("inside")
+    with pytest.raises(RuntimeError, match="inside"), \
+            perturbed(model, torch.ones(N, dtype=torch.float64), 2.0):
+        assert any(not torch.equal(a, p) for a, p in zip(before, model.parameters(), strict=True))
+        raise RuntimeError("inside")
     assert all(torch.equal(a, p) for a, p in zip(before, model.parameters(), strict=True))
-    with pytest.raises(InputError, match="entries"):
-        with perturbed(model, torch.ones(3), 1.0):
-            pass
+    with pytest.raises(InputError, match="entries"), perturbed(model, torch.ones(3), 1.0):
+        pass
 
 
 def test_stiff_subspace_kept_and_compared_across_seeds(tmp_path):

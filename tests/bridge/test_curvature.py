@@ -188,7 +188,7 @@ def test_bad_input_gives_typed_errors(net):
     model, loss, _ = net
     with pytest.raises(CurvatureError, match="no trainable parameters"):
         hessian_operator(torch.nn.Identity(), lambda: torch.tensor(1.0, requires_grad=True))
-    with pytest.raises(CurvatureError, match="torch.nn.Module"):
+    with pytest.raises(CurvatureError, match=r"torch\.nn\.Module"):
         hessian_operator(lambda a: a.sum(1), loss)
     lin = torch.nn.Linear(2, 2).double()
     x = torch.ones(3, 2, dtype=torch.float64)
