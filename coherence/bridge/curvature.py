@@ -4,9 +4,9 @@ Everything is matrix-free. A model (a ``torch.nn.Module``, or a bridge wrapper a
 a zero-argument ``loss()`` giving the scalar training loss at the model's current parameters
 define two symmetric operators on the flat parameter vector ``θ`` (``N`` numbers):
 
-* the **Hessian** ``H = ∇²L(θ)``: ``Hv`` by forward-over-reverse differentiation
-  (``torch.func.jvp`` of ``torch.func.grad``; Pearlmutter 1994), about the cost of three
-  gradients;
+* the **Hessian** ``H = ∇²L(θ)``: ``Hv`` by differentiating ``∇L · v`` once more
+  (reverse-over-reverse, ``torch.autograd.grad`` with ``create_graph``; or forward-over-reverse,
+  ``torch.func.jvp`` of ``torch.func.grad``; Pearlmutter 1994), about three gradients each;
 * the **generalised Gauss–Newton** ``G = Jᵀ H_z J`` (Schraudolph 2002; Martens 2020), where
   ``z`` are the model's outputs produced while ``loss()`` runs and ``H_z`` the Hessian of the
   loss in those outputs: ``Gv`` is a ``jvp`` of the outputs, an output-space Hessian-vector
@@ -211,8 +211,9 @@ def hessian_operator(model: Any, loss: Callable[[], Any], *, mode: str = "revers
     ``create_graph``); ``mode="forward"`` pushes ``v`` forward through the gradient
     (``torch.func.jvp`` of ``torch.func.grad``). Both recompute the loss at the current
     parameters on every product (so a perturbed model is differentiated where it is) and cost
-    about three gradient evaluations; on small nets the reverse mode has less per-operation
-    overhead (measured in ``benchmarks/compression.py``). O(N) memory beyond the model's own
+    about three gradient evaluations; the reverse mode has less per-operation overhead on small
+    nets and, in torch 2.13, runs on graphs where the forward mode stops with "ZeroTensors are
+    immutable" (an MLP with a squared-error loss; ``benchmarks/compression.py``). O(N) memory beyond the model's own
     and the gradient's graph.
 
     Raises :class:`~coherence.errors.CurvatureError` for a model without parameters, a loss
