@@ -193,7 +193,8 @@ def _checked_start(model: Any, loss: Callable[[], Any]) -> tuple[Any, tuple[tupl
     if not value.requires_grad:
         raise CurvatureError("loss() does not depend on the model's parameters (no gradient)")
     if not bool(torch.isfinite(value.detach())):
-        raise CurvatureError(f"loss() is {float(value.detach())} at the model's parameters (not finite)")
+        raise CurvatureError(
+            f"loss() is {float(value.detach())} at the model's parameters (not finite)")
     grads = torch.autograd.grad(value, [p for _, p in named], allow_unused=True)
     g = _flat([torch.zeros_like(p) if d is None else d for d, (_, p) in zip(grads, named,
                                                                              strict=True)])
@@ -213,8 +214,8 @@ def hessian_operator(model: Any, loss: Callable[[], Any], *, mode: str = "revers
     parameters on every product (so a perturbed model is differentiated where it is) and cost
     about three gradient evaluations; the reverse mode has less per-operation overhead on small
     nets and, in torch 2.13, runs on graphs where the forward mode stops with "ZeroTensors are
-    immutable" (an MLP with a squared-error loss; ``benchmarks/compression.py``). O(N) memory beyond the model's own
-    and the gradient's graph.
+    immutable" (an MLP with a squared-error loss; ``benchmarks/compression.py``). O(N) memory
+    beyond the model's own and the gradient's graph.
 
     Raises :class:`~coherence.errors.CurvatureError` for a model without parameters, a loss
     that is not a finite scalar, non-finite gradients, or an unknown ``mode``.
