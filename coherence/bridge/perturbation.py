@@ -50,11 +50,11 @@ def perturbed(model: Any, direction: Any, norm: float) -> Iterator[Any]:
 
     >>> import torch
     >>> lin = torch.nn.Linear(1, 1, bias=False)
-    >>> w = float(lin.weight)
+    >>> w = float(lin.weight.detach())
     >>> with perturbed(lin, torch.ones(1), 0.5):
-    ...     round(float(lin.weight) - w, 6)
+    ...     round(float(lin.weight.detach()) - w, 6)
     0.5
-    >>> float(lin.weight) == w
+    >>> float(lin.weight.detach()) == w
     True
     """
     torch = require_torch()
