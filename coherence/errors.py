@@ -25,6 +25,7 @@ __all__ = [
     "CoherenceAssertionError",
     "CoherenceError",
     "CommandError",
+    "CurvatureError",
     "DeviceError",
     "InputError",
     "ModelOutputError",
@@ -117,6 +118,11 @@ class DeviceError(InputError):
 
 class ModelOutputError(InputError):
     """A model returned NaN/inf, the wrong shape or a non-numeric answer."""
+
+
+class CurvatureError(InputError):
+    """A model or loss whose curvature cannot be computed: no trainable parameters, a loss
+    that is not a finite scalar, non-finite gradients, or more eigenpairs than parameters."""
 
 
 # ----------------------------------------------------------------------------- CLI

@@ -28,6 +28,13 @@ from coherence.bridge.audit import (
     random_utility_verdict,
 )
 from coherence.bridge.budgets import BudgetAudit, batched_closure, garp_ccei
+from coherence.bridge.compression import CompressionReport, compression_audit
+from coherence.bridge.curvature import (
+    CurvatureOperator,
+    ggn_operator,
+    hessian_operator,
+    model_parameters,
+)
 from coherence.bridge.elicit import (
     Comparator,
     Elicitation,
@@ -49,8 +56,39 @@ from coherence.bridge.fits import (
     residual_incoherence,
     thurstonian,
 )
+from coherence.bridge.lanczos import Eigenpairs, lanczos, top_eigenpairs
 from coherence.bridge.majority import find_majority_triad, majority_pump, majority_relation
+from coherence.bridge.perturbation import (
+    DescriptionLength,
+    FlipCurves,
+    description_length,
+    flat_directions,
+    flip_curves,
+    perturbed,
+)
+from coherence.bridge.preference_bits import (
+    EXACT_BITS_MAX,
+    PreferenceBits,
+    PreferenceChange,
+    compare_preferences,
+    preference_bits,
+)
 from coherence.bridge.probabilities import log_odds, prob_matrix
+from coherence.bridge.spectrum import (
+    SpectralDensity,
+    TraceEstimate,
+    effective_dimension,
+    hutchinson_trace,
+    hutchpp_trace,
+    spectral_density,
+)
+from coherence.bridge.stiffness import (
+    StiffSubspace,
+    load_subspace,
+    stiff_subspace,
+    stiff_threshold,
+    subspace_overlap,
+)
 from coherence.bridge.transitivity import TransitivityViolations, transitivity_violations
 from coherence.bridge.triads import (
     HardCycles,
@@ -60,22 +98,35 @@ from coherence.bridge.triads import (
     majority_scores,
     sampled_triad_estimate,
 )
+from coherence.errors import CurvatureError
 
 __all__ = [
+    "EXACT_BITS_MAX",
     "RANDOM_UTILITY_MAX",
     "AuditReport",
     "BudgetAudit",
     "Comparator",
+    "CompressionReport",
+    "CurvatureError",
+    "CurvatureOperator",
+    "DescriptionLength",
     "DeviceError",
+    "Eigenpairs",
     "Elicitation",
+    "FlipCurves",
     "HardCycles",
     "HodgeResidual",
     "ModelOutputError",
     "PairwiseCallable",
+    "PreferenceBits",
+    "PreferenceChange",
     "SampledComparisons",
     "Scorer",
     "SortElicitation",
+    "SpectralDensity",
+    "StiffSubspace",
     "TorchMissingError",
+    "TraceEstimate",
     "TransitivityViolations",
     "UtilityFit",
     "as_model",
@@ -83,27 +134,47 @@ __all__ = [
     "audit_matrix",
     "batched_closure",
     "bradley_terry",
+    "compare_preferences",
+    "compression_audit",
     "cycle_probability",
+    "description_length",
+    "effective_dimension",
     "elicit",
     "elicit_sampled",
     "elicit_sorted",
     "expected_cyclic_triads",
     "find_majority_triad",
+    "flat_directions",
+    "flip_curves",
     "garp_ccei",
+    "ggn_operator",
     "hard_cyclic_triads",
+    "hessian_operator",
+    "hutchinson_trace",
+    "hutchpp_trace",
+    "lanczos",
+    "load_subspace",
     "log_odds",
     "log_odds_exploitability",
     "majority_pump",
     "majority_relation",
     "majority_scores",
     "max_mean_cycle_torch",
+    "model_parameters",
+    "perturbed",
+    "preference_bits",
     "prob_matrix",
     "random_utility_verdict",
     "require_torch",
     "residual_incoherence",
     "resolve_device",
     "sampled_triad_estimate",
+    "spectral_density",
+    "stiff_subspace",
+    "stiff_threshold",
+    "subspace_overlap",
     "symmetrise",
     "thurstonian",
+    "top_eigenpairs",
     "transitivity_violations",
 ]

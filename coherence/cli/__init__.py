@@ -29,6 +29,7 @@ COMMANDS: tuple[str, ...] = (
     "budgets",
     "check",
     "committee",
+    "compression",
     "credences",
     "demo",
     "game",
