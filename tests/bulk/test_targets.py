@@ -29,7 +29,7 @@ def test_a_folder_is_every_file_in_it(tmp_path: Path):
     assert names == [*expected(), "fractions:Fraction"]
     with pytest.raises(InputError, match="name the object"):
         expand_targets([str(EXAMPLES)])
-    with pytest.raises(InputError, match="no .py files"):
+    with pytest.raises(InputError, match=r"no \.py files"):
         expand_targets([f"{tmp_path}:agent"])
     with pytest.raises(InputError, match="twice"):
         expand_targets(["a.py:x", "a.py:x"])

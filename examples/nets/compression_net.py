@@ -5,7 +5,7 @@
 training loss at its current parameters. The items it was trained on are in
 ``examples/data/compression_items.json``.
 
-Run: ``coherence compression examples/compression_net.py:make
+Run: ``coherence compression examples/nets/compression_net.py:make
 --items examples/data/compression_items.json``.
 """
 
@@ -16,7 +16,7 @@ from pathlib import Path
 
 import torch
 
-ITEMS = Path(__file__).resolve().parent / "data" / "compression_items.json"
+ITEMS = Path(__file__).resolve().parents[1] / "data" / "compression_items.json"
 
 
 def make(seed: int = 0):
