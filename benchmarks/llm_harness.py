@@ -50,7 +50,8 @@ def tiny_lm(items):
     fast = PreTrainedTokenizerFast(tokenizer_object=tok, unk_token="[UNK]", pad_token="[PAD]")
     torch.manual_seed(0)
     model = GPT2LMHeadModel(GPT2Config(vocab_size=len(words), n_positions=32, n_embd=16,
-                                       n_layer=1, n_head=2))
+                                       n_layer=1, n_head=2, bos_token_id=None,
+                                       eos_token_id=None))
     return CausalLMBackend(model, fast, device="cpu", model_id="tiny-gpt2", batch_size=64)
 
 
@@ -79,6 +80,7 @@ def main() -> None:
     args = ap.parse_args()
     items = [f"item{k:03d}" for k in range(args.n)]
     template = "Option A {a} or Option B {b} Answer"
+    audit_elicitation(elicit_llm(lambda ps: ["A"] * len(ps), items[:5], template))  # warm-up
     rows = measure("callable (returns 'A')",
                    CallableBackend(lambda ps: ["A"] * len(ps), model_id="trivial"),
                    items, template, args.samples)

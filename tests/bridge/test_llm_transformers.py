@@ -27,7 +27,8 @@ def tiny_lm(seed: int = 0):
                                                 pad_token="[PAD]")
     torch.manual_seed(seed)
     config = transformers.GPT2Config(vocab_size=len(words), n_positions=64, n_embd=16,
-                                     n_layer=1, n_head=2)
+                                     n_layer=1, n_head=2, bos_token_id=None,
+                                     eos_token_id=None)
     return transformers.GPT2LMHeadModel(config), fast
 
 

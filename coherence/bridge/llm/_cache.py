@@ -58,6 +58,10 @@ class ResponseCache:
             p.mkdir(parents=True, exist_ok=True)
             self.path = p / "responses.sqlite"
             self._db = sqlite3.connect(self.path, check_same_thread=False)
+            # write-ahead log, synced at checkpoints: a committed batch survives the
+            # process dying (the resume case); only a power cut may lose the latest batches
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.execute(
                 "CREATE TABLE IF NOT EXISTS answers (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
             self._db.commit()

@@ -1,8 +1,9 @@
 """Prompt robustness as a committee: one member per prompt variant.
 
-Each variant's order-paired matrix gives a majority relation (``i ≽ j`` iff ``Pᵢⱼ ≥ ½``);
-the variants vote on each pair, and the committee's majority relation (``i ≽ j`` iff at least
-as many variants prefer ``i`` strictly as prefer ``j``) is checked for a money pump exactly
+Each variant's order-paired matrix gives a strict preference (``i ≻ j`` iff ``Pᵢⱼ > ½``);
+the variants vote on each pair, and the committee's majority relation (``i ≻ j`` iff more
+variants prefer ``i`` than ``j``; a tie relates neither way, as a tied committee vote rejects
+the trade in :mod:`coherence.subagents`) is checked for a money pump exactly
 (:func:`~coherence.relations.check_relation`). The smallest set of variants whose majority
 cycles is found by trying subsets by size (2ᵛ checks at worst; v is small). Majority
 committees of coherent members can cycle (Condorcet), so variants that each look coherent
@@ -31,8 +32,10 @@ MAX_SUBSET_SEARCH = 12
 
 
 def variants_majority(matrices: Sequence[np.ndarray]) -> np.ndarray:
-    """The weak majority of the variants' strict preferences: ``W[i, j]`` iff at least as
-    many variants have ``Pᵢⱼ > ½`` as have ``Pⱼᵢ > ½``. O(v · n²).
+    """The variants' strict majority: ``W[i, j]`` iff more variants have ``Pᵢⱼ > ½`` than
+    have ``Pⱼᵢ > ½`` (and ``W[i, i]``). A tied vote relates neither way, as a tied committee
+    vote rejects the trade in :mod:`coherence.subagents`, so a pump needs a strict majority
+    on every trade. O(v · n²).
 
     >>> a = np.array([[.5, .9, .9], [.1, .5, .9], [.1, .1, .5]])
     >>> variants_majority([a, a, a.T]).astype(int).tolist()
@@ -42,7 +45,7 @@ def variants_majority(matrices: Sequence[np.ndarray]) -> np.ndarray:
         raise InputError("no variants")
     strict = sum((np.asarray(P) > 0.5).astype(np.int64) for P in matrices)
     assert isinstance(strict, np.ndarray)
-    W = strict >= strict.T
+    W = strict > strict.T
     np.fill_diagonal(W, True)
     return W
 
