@@ -62,6 +62,11 @@ def _run(args: argparse.Namespace) -> int:
     with progress.stage("fitting utilities, cycles, certificate"):
         result = audit_elicitation(el)
     collect(result.verdict, args.backend)
+    if result.verdict.status == "fault":
+        import sys
+
+        reason = getattr(result.verdict.certificate, "message", "the backend failed")
+        print(f"coherence: agent fault: {reason}", file=sys.stderr)
     if args.json:
         emit(result.to_json())
     else:

@@ -84,12 +84,13 @@ def test_cyclic_backend_exits_1_with_a_pump(files, capsys):
 @pytest.mark.parametrize("name, code", [("broken", 3), ("rambles", 0)])
 def test_faulty_backends(files, capsys, name, code):
     f, items, _ = files
-    got, out, _ = run(capsys, "--backend", f"{f}:{name}", "--items", str(items),
+    got, out, err = run(capsys, "--backend", f"{f}:{name}", "--items", str(items),
                         "--template", "{a} or {b}?", "--samples", "1", "--json")
     assert got == code
     doc = json.loads(out)
     if name == "broken":
         assert doc["status"] == "fault" and "no model" in doc["certificate"]["message"]
+        assert len(err.strip().splitlines()) == 1 and "no model" in err
     else:  # every answer unparseable, counted ½/½: indifference everywhere
         assert doc["answers"]["unparseable"] == 12
 
