@@ -36,6 +36,13 @@ BACKENDS = textwrap.dedent(
     def rambles(prompts):
         return ["Hmm." for _ in prompts]
 
+    def worded(prompts):
+        return ["Answer: " + ("first" if judge([p])[0] == "A" else "second") for p in prompts]
+
+    def hangs(prompts):
+        import time
+        time.sleep(3600)
+
     NOT_CALLABLE = 3
     """
 )
@@ -120,3 +127,26 @@ def test_bad_input_exits_2_with_one_line(files, capsys, change, message):
     code, out, err = run(capsys, *[x for kv in args.items() for x in kv])
     assert code == 2 and out == ""
     assert message in err and len(err.strip().splitlines()) == 1
+
+
+def test_labels_regex_and_sampled_pairs(files, capsys):
+    f, items, _ = files
+    code, out, _ = run(capsys, "--backend", f"{f}:worded", "--items", str(items),
+                       "--template", "{a} or {b}?", "--samples", "1", "--labels",
+                       "first,second", "--answer-regex", r"Answer: (\w+)", "--pairs",
+                       "sampled", "--budget", "4", "--json")
+    doc = json.loads(out)
+    assert code == 0 and doc["answers"]["unparseable"] == 0
+    assert doc["answers"]["pairs_observed"] == 4 and doc["calls"] == 8
+
+
+def test_a_hung_backend_times_out_and_the_command_ends(files):
+    import subprocess
+    import sys
+
+    f, items, _ = files
+    proc = subprocess.run(
+        [sys.executable, "-m", "coherence", "audit-llm", "--backend", f"{f}:hangs", "--items",
+         str(items), "--template", "{a} or {b}?", "--samples", "1", "--timeout", "0.2"],
+        capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 3 and "no answer within 0.2 s" in proc.stderr

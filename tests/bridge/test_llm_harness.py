@@ -176,6 +176,14 @@ def test_malformed_answers_and_timeouts_are_faults_per_pair():
     assert hung.verdict.certificate.reason == "timeout"
 
 
+def test_a_backend_that_exits_is_a_fault_too():
+    def exits(prompts):
+        raise SystemExit(4)
+
+    el = elicit_llm(exits, ITEMS[:3], TEMPLATE, samples=1)
+    assert el.faulted.sum() == 6 and el.faults[0].message.startswith("SystemExit")
+
+
 def test_a_backend_that_always_raises_is_an_agent_fault():
     def broken(prompts):
         raise RuntimeError("model not loaded")

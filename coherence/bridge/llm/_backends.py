@@ -9,8 +9,8 @@ log-probability per prompt), ``params`` (the sampling parameters, also in the ca
 
 from __future__ import annotations
 
-import concurrent.futures
 import math
+import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -86,19 +86,27 @@ class CallableBackend:
 
     def __call__(self, prompts: Sequence[str], seeds: Sequence[int]) -> list[Any]:
         batch = list(prompts)
-        try:
-            if self.timeout is None:
-                out = self.fn(batch)
-            else:
-                pool = concurrent.futures.ThreadPoolExecutor(1)
-                try:
-                    out = pool.submit(self.fn, batch).result(timeout=self.timeout)
-                finally:
-                    pool.shutdown(wait=False)
-        except concurrent.futures.TimeoutError:
-            return [Fault("timeout", f"no answer within {self.timeout} s")] * len(batch)
-        except Exception as exc:
-            return [Fault("raised", _one_line(exc))] * len(batch)
+        box: list[Any] = []
+
+        def call() -> None:
+            try:
+                box.append((True, self.fn(batch)))
+            except KeyboardInterrupt:
+                raise
+            except BaseException as exc:  # SystemExit too: every way out is a fault
+                box.append((False, exc))
+
+        if self.timeout is None:
+            call()
+        else:  # a daemon thread: a call that never returns does not hold the process
+            worker = threading.Thread(target=call, daemon=True)
+            worker.start()
+            worker.join(self.timeout)
+            if not box:
+                return [Fault("timeout", f"no answer within {self.timeout} s")] * len(batch)
+        ok, out = box[0]
+        if not ok:
+            return [Fault("raised", _one_line(out))] * len(batch)
         return check_answers(out, len(batch), self.output)
 
 
