@@ -8,7 +8,9 @@ the install command when it is missing. Everything runs on CUDA when available
 
 Start with :func:`audit` (a model and its items → :class:`AuditReport` with a verified
 :class:`~coherence.verdict.Verdict`) or with the metrics on a choice-probability matrix, e.g.
-:func:`expected_cyclic_triads`, exact in O(n²).
+:func:`expected_cyclic_triads`, exact in O(n²). Language models (prompts in both orders,
+sampled answers or answer-token log-probabilities, a response cache) are audited by
+:mod:`coherence.bridge.llm` (``pip install "coherence[llm]"``).
 """
 
 from __future__ import annotations

@@ -25,6 +25,7 @@ __all__ = ["CommandError", "main"]
 
 #: subcommand modules, in the order ``--help`` lists them
 COMMANDS: tuple[str, ...] = (
+    "audit_llm",
     "audit_net",
     "budgets",
     "check",
