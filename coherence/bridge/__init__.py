@@ -27,6 +27,15 @@ from coherence.bridge.audit import (
     audit_matrix,
     random_utility_verdict,
 )
+from coherence.bridge.battles import (
+    BattleCounts,
+    BattleDataError,
+    Battles,
+    battle_counts,
+    battles_from_columns,
+    read_battles,
+)
+from coherence.bridge.battles_audit import BattleAudit, audit_battles, pump_supported
 from coherence.bridge.budgets import BudgetAudit, batched_closure, garp_ccei
 from coherence.bridge.elicit import (
     Comparator,
@@ -51,6 +60,12 @@ from coherence.bridge.fits import (
 )
 from coherence.bridge.majority import find_majority_triad, majority_pump, majority_relation
 from coherence.bridge.probabilities import log_odds, prob_matrix
+from coherence.bridge.strengths import (
+    StrengthFit,
+    StrengthIntervals,
+    battle_strengths,
+    bootstrap_strengths,
+)
 from coherence.bridge.transitivity import TransitivityViolations, transitivity_violations
 from coherence.bridge.triads import (
     HardCycles,
@@ -64,6 +79,10 @@ from coherence.bridge.triads import (
 __all__ = [
     "RANDOM_UTILITY_MAX",
     "AuditReport",
+    "BattleAudit",
+    "BattleCounts",
+    "BattleDataError",
+    "Battles",
     "BudgetAudit",
     "Comparator",
     "DeviceError",
@@ -75,13 +94,20 @@ __all__ = [
     "SampledComparisons",
     "Scorer",
     "SortElicitation",
+    "StrengthFit",
+    "StrengthIntervals",
     "TorchMissingError",
     "TransitivityViolations",
     "UtilityFit",
     "as_model",
     "audit",
+    "audit_battles",
     "audit_matrix",
     "batched_closure",
+    "battle_counts",
+    "battle_strengths",
+    "battles_from_columns",
+    "bootstrap_strengths",
     "bradley_terry",
     "cycle_probability",
     "elicit",
@@ -98,7 +124,9 @@ __all__ = [
     "majority_scores",
     "max_mean_cycle_torch",
     "prob_matrix",
+    "pump_supported",
     "random_utility_verdict",
+    "read_battles",
     "require_torch",
     "residual_incoherence",
     "resolve_device",

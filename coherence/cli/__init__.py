@@ -26,6 +26,7 @@ __all__ = ["CommandError", "main"]
 #: subcommand modules, in the order ``--help`` lists them
 COMMANDS: tuple[str, ...] = (
     "audit_net",
+    "battles",
     "budgets",
     "check",
     "committee",
