@@ -218,9 +218,9 @@ def audit_battles(
     >>> from coherence.bridge import battles_from_columns
     >>> rps = battles_from_columns(["rock", "paper", "scissors"] * 2,
     ...                            ["scissors", "rock", "paper"] * 2, ["model_a"] * 6)
-    >>> a = audit_battles(rps, bootstrap=0, ridge=0.5)
+    >>> a = audit_battles(rps, bootstrap=0)
     >>> a.verdict.status, a.verdict.certificate.labels, a.report.hard.count
-    ('exploitable', ('rock', 'paper', 'scissors'), 1)
+    ('exploitable', ('paper', 'scissors', 'rock'), 1)
     """
     kind = data.kind if isinstance(data, Battles) else "arena"
     counts = data.counts() if isinstance(data, Battles) else data

@@ -160,6 +160,54 @@ def _newton(
     return u, max_iter, False
 
 
+#: elements of the stacked ``replicates × n × n`` arrays a bootstrap batch may hold
+BATCH_ELEMENTS = 1 << 21
+
+
+def _newton_batch(W: np.ndarray, u0: np.ndarray, ridge: float, tol: float = 1e-10,
+                  max_iter: int = 30) -> list[np.ndarray]:
+    """:func:`_newton` on a stack of point matrices at once (one batched solve per step),
+    started at ``u0``; a replicate whose likelihood would fall, or that has not converged,
+    is finished by the damped :func:`_newton` alone. O(B · n³) per step."""
+    B, n, _ = W.shape
+    N = W + W.transpose(0, 2, 1)
+    scale = np.maximum(1.0, N.sum(axis=2).max(axis=1))
+    U = np.tile(u0 - u0.mean() if ridge == 0 else u0, (B, 1))
+
+    def loglik(V: np.ndarray) -> np.ndarray:
+        return (W * _log_sigmoid(V[:, :, None] - V[:, None, :])).sum(axis=(1, 2)) \
+            - ridge * (V * V).sum(axis=1)
+
+    ll = loglik(U)
+    bad = np.zeros(B, dtype=bool)
+    done = np.zeros(B, dtype=bool)
+    for _ in range(max_iter):
+        S = 0.5 * (1.0 + np.tanh(0.5 * (U[:, :, None] - U[:, None, :])))
+        G = (W - N * S).sum(axis=2) - 2 * ridge * U
+        done = np.abs(G).max(axis=1) <= tol * scale
+        if (done | bad).all():
+            break
+        Wt = N * S * (1.0 - S)
+        H = -Wt
+        H[:, np.arange(n), np.arange(n)] += Wt.sum(axis=2) + 2 * ridge
+        if ridge == 0:
+            H += 1.0 / n
+        D = np.linalg.solve(H, G[:, :, None])[:, :, 0]
+        D[done | bad] = 0.0
+        V = U + D
+        if ridge == 0:
+            V -= V.mean(axis=1, keepdims=True)
+        lv = loglik(V)
+        fell = lv < ll - 1e-12 * np.abs(ll)
+        bad |= fell
+        U = np.where(fell[:, None], U, V)
+        ll = np.where(fell, ll, lv)
+    out = list(U)
+    for k in np.flatnonzero(bad | ~done):
+        out[k] = _newton(W[k], u0, ridge, tol, 100)[0]
+    return out
+
+
 def battle_strengths(
     data: BattleCounts | Battles,
     *,
@@ -218,9 +266,11 @@ def bootstrap_strengths(
 ) -> StrengthIntervals:
     """Percentile intervals of the log-strengths from ``replicates`` bootstrap resamples of
     the battles (seeded: the same seed gives the same intervals). A resample of the ``N``
-    battles is a multinomial draw over the outcome cells (ordered decisive pairs, tie pairs,
-    both-bad pairs) with the observed shares, the same distribution as drawing rows.
-    O(replicates · (cells + n³)). ``fit`` (the full-data fit) warm-starts each replicate.
+    battles is a multinomial draw over the outcome cells (ordered decisive pairs, and tied
+    pairs: a tie of either kind weighs ½ each way) with the observed shares, the same
+    distribution of points as drawing rows. Replicates are fitted in batches (one stacked
+    Newton solve per step). O(replicates · (cells + n³)). ``fit`` (the full-data fit)
+    warm-starts each replicate.
 
     >>> from coherence.bridge import battles_from_columns
     >>> b = battles_from_columns("xxyyzz" * 5, "yzxzxy" * 5, ["model_a", "model_a",
@@ -236,7 +286,8 @@ def bootstrap_strengths(
         raise BattleDataError(f"level must be in (0, 1), got {level}")
     n = c.n
     iu = np.triu_indices(n, 1)
-    cells = np.concatenate([c.wins.ravel(), c.ties[iu], c.bothbad[iu]])
+    # a tie and a both-bad tie in one pair weigh alike (½ each way): one cell per pair
+    cells = np.concatenate([c.wins.ravel(), (c.ties + c.bothbad)[iu]])
     total = int(cells.sum())
     if total == 0:
         raise BattleDataError("no battles to resample")
@@ -244,22 +295,23 @@ def bootstrap_strengths(
     shares = cells[keep] / total
     base = fit if fit is not None else battle_strengths(c, ridge=ridge)
     rng = np.random.default_rng(seed)
-    samples = []
+    samples: list[np.ndarray] = []
     failed = 0
     nn = n * n
-    m = len(iu[0])
-    for _ in range(replicates):
-        draw = np.zeros(cells.shape[0], dtype=np.int64)
-        draw[keep] = rng.multinomial(total, shares)
-        wins = draw[:nn].reshape(n, n)
-        half = np.zeros((n, n))
-        half[iu] = draw[nn:nn + m] + draw[nn + m:]
-        w = wins + (half + half.T) / 2.0
-        if ridge == 0 and not _strongly_connected(w)[0]:
-            failed += 1
-            continue
-        u, _, _ = _newton(w, base.log_strength, float(ridge), 1e-10, 100)
-        samples.append(u)
+    chunk = max(1, BATCH_ELEMENTS // (n * n))
+    for start in range(0, replicates, chunk):
+        size = min(chunk, replicates - start)
+        draw = np.zeros((size, cells.shape[0]), dtype=np.int64)
+        draw[:, keep] = rng.multinomial(total, shares, size=size)
+        half = np.zeros((size, n, n))
+        half[:, iu[0], iu[1]] = draw[:, nn:]
+        W = draw[:, :nn].reshape(size, n, n) + (half + half.transpose(0, 2, 1)) / 2.0
+        if ridge == 0:
+            ok = np.array([_strongly_connected(w)[0] for w in W])
+            failed += int((~ok).sum())
+            W = W[ok]
+        if len(W):
+            samples.extend(_newton_batch(W, base.log_strength, float(ridge)))
     if not samples:
         nan = np.full(n, np.nan)
         return StrengthIntervals(c.models, nan, nan.copy(), level, replicates, failed, seed,

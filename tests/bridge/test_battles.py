@@ -4,6 +4,7 @@ verified verdicts, bad input and the ``coherence battles`` command."""
 from __future__ import annotations
 
 import csv
+import importlib.util
 import json
 from collections import Counter
 from pathlib import Path
@@ -91,13 +92,28 @@ def test_ties_half_each_and_both_kinds_counted():
     assert c.probabilities()[1, 2] == 0.5  # never compared
 
 
-def test_header_extras_whitespace_and_case(tmp_path):
+ENGINES = ["csv", pytest.param("pandas", marks=pytest.mark.skipif(
+    importlib.util.find_spec("pandas") is None, reason="pandas missing"))]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_header_extras_whitespace_and_case(tmp_path, engine):
     path = write(tmp_path, "id,Model_A,model_b ,WINNER,lang\n"
                            '1, x ,y,Model_A,en\n2,y,"z",TIE (bothbad),de\n3,z,x, model_b ,en\n'
-                           "\n4,x,y,tie,en\n")
-    b = read_battles(path, min_battles=1)
-    assert b.models == ("x", "y", "z")
+                           '\n4,x,"y, the second",tie,"multi\nline"\n')
+    b = read_battles(path, min_battles=1, engine=engine)
+    assert b.models == ("x", "y", "y, the second", "z")
+    assert b.first.tolist() == [0, 1, 3, 0] and b.second.tolist() == [1, 3, 0, 2]
     assert b.outcome.tolist() == [0, 3, 1, 2]
+
+
+@pytest.mark.parametrize("path", [SAMPLE, JUDGE])
+def test_engines_agree(path):
+    pytest.importorskip("pandas")
+    one, two = read_battles(str(path), engine="csv"), read_battles(str(path), engine="pandas")
+    assert one.models == two.models and one.kind == two.kind
+    for name in ("first", "second", "outcome"):
+        assert np.array_equal(getattr(one, name), getattr(two, name))
 
 
 def test_judge_table_detected_and_forced(tmp_path):
@@ -245,9 +261,10 @@ def test_pump_supported_rejects_a_reversed_cycle():
     ("model_a,model_b,winner\nx,,model_a\n", "contestant name is empty"),
     ("prompt,a,b,verdict\np,x,y,C\n", "unknown verdict label 'C'"),
 ])
-def test_bad_tables(tmp_path, text, match):
+@pytest.mark.parametrize("engine", ENGINES)
+def test_bad_tables(tmp_path, text, match, engine):
     with pytest.raises(BattleDataError, match=match):
-        read_battles(write(tmp_path, text))
+        read_battles(write(tmp_path, text), engine=engine)
 
 
 def test_bad_input_is_input_error():
