@@ -27,6 +27,7 @@ is all there is to go on).
 from __future__ import annotations
 
 import csv
+import warnings
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -416,11 +417,12 @@ def _pandas_columns(p: Any, idx: list[int]) -> list[Column] | None:
     except ImportError:
         return None
     try:
-        df = pd.read_csv(p, header=0, index_col=False, usecols=idx, dtype="category",
-                         keep_default_na=False,
-                         na_filter=False, encoding="utf-8-sig", engine="c",
-                         skip_blank_lines=True)
-    except (ValueError, pd.errors.ParserError, UnicodeDecodeError):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # anything pandas would warn about: read again
+            df = pd.read_csv(p, header=0, index_col=False, usecols=idx, dtype="category",
+                             keep_default_na=False, na_filter=False, encoding="utf-8-sig",
+                             engine="c", skip_blank_lines=True)
+    except Exception:  # the csv engine is the reference: it reads the file or says why not
         return None
     if df.shape[1] != 3:
         return None
