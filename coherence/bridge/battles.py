@@ -338,12 +338,12 @@ def read_battles(path: str, *, format: str = "auto", min_battles: int = 2,
     when the header has ``model_a, model_b, winner`` and judge when it has ``prompt, a, b,
     verdict``. Errors name the file and line. O(rows).
 
-    ``engine``: ``"pandas"`` reads with pandas' C parser into categorical columns (about 1 s
-    for 10⁶ rows; needs ``coherence[pandas]``), ``"csv"`` with the standard library's reader
-    and a dictionary per column (several times slower); ``"auto"`` uses pandas when it is
-    installed. Both give the same battles; a table pandas cannot read as it stands (a short
-    or long row, a missing value) is read again by the ``csv`` engine, whose errors name the
-    line.
+    ``engine``: ``"pandas"`` reads with pandas' C parser into categorical columns (1–2 s
+    for 10⁶ rows on a busy 2-core machine; needs ``coherence[pandas]``), ``"csv"`` with the
+    standard library's reader and a dictionary per column (several times slower);
+    ``"auto"`` uses pandas when it is installed. Both give the same battles; a table pandas
+    cannot read as it stands (a short or long row, a missing value) is read again by the
+    ``csv`` engine, whose errors name the line.
 
     Raises:
         BattleDataError: see the module docstring; ``min_battles`` (default 2) is the fewest

@@ -314,3 +314,12 @@ def test_cli_bad_input_exit_2(tmp_path, capsys):
     assert "--ridge" in capsys.readouterr().err
     assert main(["battles", path, "--bootstrap", "0", "--ridge", "0.1"]) == 0
     assert main(["battles", str(tmp_path / "missing.csv")]) == 2
+
+
+def test_cli_progress_stages_only_when_asked(monkeypatch, capsys):
+    monkeypatch.setenv("COHERENCE_PROGRESS", "always")
+    assert main(["battles", str(JUDGE), "--bootstrap", "0", "--json"]) == 0
+    err = capsys.readouterr().err
+    assert "reading" in err and "Bradley-Terry" in err
+    assert main(["battles", str(JUDGE), "--bootstrap", "0", "--json", "--quiet"]) == 0
+    assert capsys.readouterr().err == ""
