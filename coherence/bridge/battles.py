@@ -317,7 +317,8 @@ def battles_from_columns(
     sides and the outcome label (arena: ``model_a``, ``model_b``, ``tie``, ``tie (bothbad)``;
     judge: ``A``, ``B``, ``tie``, ``tie (bothbad)``). Names are converted with ``str``;
     contestants are listed in sorted order. Rows are named by their 1-based position in
-    errors. O(rows).
+    errors; ``min_battles`` (default 1 here, 2 in :func:`read_battles`) is the fewest rows a
+    contestant may appear in. O(rows).
 
     >>> b = battles_from_columns(["y", "x"], ["z", "y"], ["model_a", "tie (bothbad)"])
     >>> b.models, b.first.tolist(), b.outcome.tolist()
