@@ -29,6 +29,15 @@ from coherence.bridge.audit import (
     audit_matrix,
     random_utility_verdict,
 )
+from coherence.bridge.battles import (
+    BattleCounts,
+    BattleDataError,
+    Battles,
+    battle_counts,
+    battles_from_columns,
+    read_battles,
+)
+from coherence.bridge.battles_audit import BattleAudit, audit_battles, pump_supported
 from coherence.bridge.budgets import BudgetAudit, batched_closure, garp_ccei
 from coherence.bridge.compression import CompressionReport, compression_audit
 from coherence.bridge.curvature import (
@@ -91,6 +100,12 @@ from coherence.bridge.stiffness import (
     stiff_threshold,
     subspace_overlap,
 )
+from coherence.bridge.strengths import (
+    StrengthFit,
+    StrengthIntervals,
+    battle_strengths,
+    bootstrap_strengths,
+)
 from coherence.bridge.transitivity import TransitivityViolations, transitivity_violations
 from coherence.bridge.triads import (
     HardCycles,
@@ -106,6 +121,10 @@ __all__ = [
     "EXACT_BITS_MAX",
     "RANDOM_UTILITY_MAX",
     "AuditReport",
+    "BattleAudit",
+    "BattleCounts",
+    "BattleDataError",
+    "Battles",
     "BudgetAudit",
     "Comparator",
     "CompressionReport",
@@ -127,14 +146,21 @@ __all__ = [
     "SortElicitation",
     "SpectralDensity",
     "StiffSubspace",
+    "StrengthFit",
+    "StrengthIntervals",
     "TorchMissingError",
     "TraceEstimate",
     "TransitivityViolations",
     "UtilityFit",
     "as_model",
     "audit",
+    "audit_battles",
     "audit_matrix",
     "batched_closure",
+    "battle_counts",
+    "battle_strengths",
+    "battles_from_columns",
+    "bootstrap_strengths",
     "bradley_terry",
     "compare_preferences",
     "compression_audit",
@@ -166,7 +192,9 @@ __all__ = [
     "perturbed",
     "preference_bits",
     "prob_matrix",
+    "pump_supported",
     "random_utility_verdict",
+    "read_battles",
     "require_torch",
     "residual_incoherence",
     "resolve_device",

@@ -27,6 +27,7 @@ __all__ = ["CommandError", "main"]
 COMMANDS: tuple[str, ...] = (
     "audit_llm",
     "audit_net",
+    "battles",
     "budgets",
     "check",
     "committee",

@@ -97,6 +97,9 @@ COMMANDS: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "replay": ("v.json", VERDICT, ("FILE", "AGENT")),
     "check": ("agent.py", CHOOSER, ("FILE:agent", "--seed", "0", "--max-examples", "5")),
     "audit-net": ("items.csv", "0,1\n1,0\n2,5\n3,2\n", ("NETS:score", "--items", "FILE")),
+    "battles": ("bt.csv", "model_a,model_b,winner,turn\nx,y,model_a,1\ny,z,model_a,1\n"
+                "z,x,model_a,2\nx,y,tie,1\ny,z,tie (bothbad),1\nz,x,model_b,3\n",
+                ("FILE", "--bootstrap", "10")),
     "stochastic": ("s.csv", "item_a,item_b,n_a,n_b\na,b,7,3\nb,c,6,4\na,c,2,8\n",
                    ("FILE", "--bootstrap", "20")),
     "stochastic menus": ("m.csv", "menu,item,count\na;b,a,3\na;b,b,1\na;c,c,2\nb;c,b,1\n"
@@ -188,8 +191,8 @@ def assert_contract(run: Run) -> None:
 
 
 def _needs(command: str) -> None:
-    if command == "audit-net" and not HAS_TORCH:
-        pytest.skip("audit-net needs PyTorch")
+    if command in ("audit-net", "battles") and not HAS_TORCH:
+        pytest.skip(f"{command} needs PyTorch")
 
 
 @pytest.mark.slow
