@@ -9,6 +9,7 @@ a cluster is asked for.
 from __future__ import annotations
 
 import os
+import warnings
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future
 from contextlib import contextmanager
@@ -57,9 +58,11 @@ def local_cluster(workers: int, *, threads_per_worker: int = 1,
         raise InputError(f"the number of workers must be a positive integer, got {workers!r}")
     distributed = _distributed()
     os.environ.setdefault("DASK_DISTRIBUTED__WORKER__DAEMON", "False")
-    cluster = distributed.LocalCluster(
-        n_workers=workers, threads_per_worker=threads_per_worker, processes=True,
-        memory_limit=memory_limit, dashboard_address=None, silence_logs=50)
+    with warnings.catch_warnings():  # e.g. "port 8787 is already in use": no dashboard here
+        warnings.simplefilter("ignore")
+        cluster = distributed.LocalCluster(
+            n_workers=workers, threads_per_worker=threads_per_worker, processes=True,
+            memory_limit=memory_limit, dashboard_address=":0", silence_logs=50)
     try:
         with distributed.Client(cluster) as client:
             yield client.get_executor(pure=False)

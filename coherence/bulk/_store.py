@@ -3,14 +3,17 @@ arrive, a rerun with ``resume`` skips the chunks whose parts exist, and the part
 into the output (CSV or Parquet) in chunk order at the end.
 
 Layout: the output ``OUT`` gets a folder ``OUT.parts/`` holding ``manifest.json`` (the run's
-fingerprint: the input and the settings) and ``part-<index>-<digest>.<csv|parquet>``. Every
-file is written to a temporary name and renamed, so an interrupted run leaves only whole
-parts. A part is taken on resume only when the fingerprint and the chunk's keys match.
+fingerprint: the input and the settings) and ``part-<index>-<digest>.<csv|parquet>``, each
+followed by its seal ``part-….json`` (the part's SHA-256 and row count). Every file is written
+to a temporary name and renamed, so an interrupted run leaves only whole parts. A part is taken
+on resume only when the fingerprint and the chunk's keys match and its bytes match its seal;
+any other part is written again.
 """
 
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import os
@@ -51,6 +54,10 @@ def csv_text(columns: Sequence[str], rows: Iterable[Sequence[Any]], *, header: b
     for row in rows:
         writer.writerow([csv_cell(v) for v in row])
     return out.getvalue()
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
 
 
 def _typed(cell: str, kind: str) -> Any:
@@ -108,6 +115,10 @@ class PartStore:
         self.parts = self.output.with_name(self.output.name + ".parts")
         if not self.output.parent.is_dir():
             raise InputError(f"{self.output}: the folder {self.output.parent} does not exist")
+        if self.output.is_dir():
+            raise InputError(f"{self.output} is a folder; name a file to write")
+        if self.parts.exists() and not self.parts.is_dir():
+            raise InputError(f"{self.parts} is in the way: it is not a folder of parts")
         manifest = self.parts / "manifest.json"
         if resume and manifest.is_file():
             try:
@@ -131,17 +142,33 @@ class PartStore:
     def _name(self, chunk: Chunk) -> Path:
         return self.parts / f"part-{chunk.index:06d}-{chunk.digest}.{self.format}"
 
+    def _seal(self, chunk: Chunk) -> Path:
+        return self._name(chunk).with_suffix(".json")
+
+    def _intact(self, chunk: Chunk) -> bool:
+        """Whether ``chunk``'s part is on disk whole: its seal (written after it) holds the
+        part's SHA-256 (and row count), and the bytes still match. O(size of the part)."""
+        part, seal = self._name(chunk), self._seal(chunk)
+        try:
+            doc = json.loads(seal.read_text(encoding="utf-8"))
+            return isinstance(doc, dict) and doc.get("sha256") == _sha256(part.read_bytes())
+        except (OSError, ValueError):
+            return False
+
     def finished(self, chunks: Iterable[Chunk]) -> set[int]:
-        """The indices of ``chunks`` whose parts are on disk."""
-        return {c.index for c in chunks if self._name(c).is_file()}
+        """The indices of ``chunks`` whose parts are on disk, whole (a part that was cut,
+        emptied or changed since it was written does not count: its chunk runs again)."""
+        return {c.index for c in chunks if self._intact(c)}
 
     def write(self, chunk: Chunk, rows: Sequence[Sequence[Any]]) -> None:
-        """Write ``chunk``'s rows as its part (atomically)."""
+        """Write ``chunk``'s rows as its part, then its seal (each atomically)."""
         if self.format == "csv":
             data = csv_text(self.columns, rows, header=False).encode("utf-8")
         else:
             data = self._parquet_bytes(rows)
         self._write(self._name(chunk), data)
+        seal = {"sha256": _sha256(data), "rows": len(rows)}
+        self._write(self._seal(chunk), json.dumps(seal).encode())
 
     def read(self, chunk: Chunk) -> list[list[Any]]:
         """The rows of ``chunk``'s part, typed by the schema (CSV cells read back: empty is
@@ -157,10 +184,12 @@ class PartStore:
     def merge(self, chunks: Sequence[Chunk]) -> Path:
         """Join every chunk's part, in chunk order, into the output (atomically) and remove
         the parts. A missing part is a :class:`~coherence.errors.InputError`."""
-        names = [self._name(c) for c in sorted(chunks, key=lambda c: c.index)]
-        missing = [n.name for n in names if not n.is_file()]
+        ordered = sorted(chunks, key=lambda c: c.index)
+        names = [self._name(c) for c in ordered]
+        missing = [n.name for c, n in zip(ordered, names) if not self._intact(c)]
         if missing:
-            raise InputError(f"{self.parts}: {len(missing)} part(s) missing, e.g. {missing[0]}")
+            raise InputError(f"{self.parts}: {len(missing)} part(s) missing or damaged, e.g. "
+                             f"{missing[0]}")
         if self.format == "csv":
             text = csv_text(self.columns, [], header=True).encode("utf-8")
             data = text + b"".join(n.read_bytes() for n in names)

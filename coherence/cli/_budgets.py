@@ -15,6 +15,7 @@ import argparse
 import json
 import math
 import statistics
+from pathlib import Path
 from typing import Any
 
 from coherence.budgets import (
@@ -207,6 +208,8 @@ def _run(args: argparse.Namespace) -> int:
         raise InputError(f"--json contradicts --format {args.format}: give one of them")
     if args.output is not None:
         output_format(args.output)
+        if Path(args.output).resolve() == Path(args.file).resolve():
+            raise InputError(f"--output {args.output} is the input file; name another file")
     if args.resume and args.output is None:
         raise InputError("--resume needs --output (the file whose parts it resumes)")
     progress = progress_for(args)

@@ -132,3 +132,28 @@ def test_an_unreachable_scheduler_is_bad_input():
             connect("tcp://127.0.0.1:9", timeout=1):
         pass
 
+
+
+def test_a_damaged_part_is_written_again(tmp_path: Path):
+    out = tmp_path / "out.csv"
+    chunks = chunks_of(["a", "b", "c"], 1)
+    store = PartStore(out, SCHEMA, fingerprint="f")
+    for c in chunks:
+        store.write(c, [[c.keys[0], 1, 0.5, True]])
+    parts = sorted(store.parts.glob("part-*.csv"))
+    parts[0].write_bytes(b"")  # emptied
+    parts[1].write_bytes(parts[1].read_bytes()[:-4])  # cut
+    again = PartStore(out, SCHEMA, fingerprint="f", resume=True)
+    assert again.finished(chunks) == {2}
+    with pytest.raises(InputError, match="missing or damaged"):
+        again.merge(chunks)
+    assert again.parts.exists()  # nothing lost
+
+
+def test_the_output_cannot_be_a_folder(tmp_path: Path):
+    (tmp_path / "d.csv").mkdir()
+    with pytest.raises(InputError, match="is a folder"):
+        PartStore(tmp_path / "d.csv", SCHEMA, fingerprint="f")
+    (tmp_path / "e.csv.parts").write_text("")
+    with pytest.raises(InputError, match="in the way"):
+        PartStore(tmp_path / "e.csv", SCHEMA, fingerprint="f")

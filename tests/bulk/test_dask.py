@@ -106,7 +106,7 @@ def test_cli_bulk_bad_input_is_exit_2(tmp_path: Path, capsys):
     _panel_csv(data, 3)
     for args in (["--resume"], ["--output", str(tmp_path / "x.txt")],
                  ["--workers", "0"], ["--workers", "2", "--scheduler", "tcp://127.0.0.1:9"],
-                 ["--output", str(tmp_path / "missing" / "x.csv")]):
+                 ["--output", str(tmp_path / "missing" / "x.csv")], ["--output", str(data)]):
         assert main(["budgets", str(data), *args]) == 2, args
         err = capsys.readouterr().err
         assert err.count("\n") == 1 and err.startswith("coherence: error: "), (args, err)

@@ -103,7 +103,7 @@ def test_resume_reruns_only_unfinished_chunks(tmp_path: Path):
 
     with pytest.raises(KeyboardInterrupt):
         panel_report(panel, output=out, chunk_size=2, on_chunk=interrupt)
-    assert not out.exists() and len(list((tmp_path / "r.csv.parts").glob("part-*"))) == 3
+    assert not out.exists() and len(list((tmp_path / "r.csv.parts").glob("part-*.csv"))) == 3
     counting = Counting()
     rows = panel_report(panel, output=out, chunk_size=2, resume=True, executor=counting)
     assert counting.submitted == 2  # chunks 3 and 4 of 5
