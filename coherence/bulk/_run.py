@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 
 from coherence.bulk._chunks import Chunk, chunks_of
 from coherence.bulk._executors import InlineExecutor
-from coherence.errors import CoherenceError
+from coherence.errors import CoherenceError, InputError
 
 R = TypeVar("R")
 
@@ -45,9 +45,12 @@ def run_chunks(task: Callable[..., R], chunks: Iterable[Chunk],
     {0: ['A', 'B'], 1: ['C']}
     """
     ex = executor if executor is not None else InlineExecutor()
+    if not callable(getattr(ex, "submit", None)):
+        raise InputError(f"executor must be a concurrent.futures.Executor (with submit), got "
+                         f"{type(ex).__name__}")
     window = default_window(ex) if window is None else window
     if isinstance(window, bool) or not isinstance(window, int) or window < 1:
-        raise ValueError(f"window must be a positive integer, got {window!r}")
+        raise InputError(f"window must be a positive integer, got {window!r}")
     skipped = set(skip)
     todo = [c for c in chunks if c.index not in skipped]
     results: dict[int, R] = {}
@@ -56,7 +59,12 @@ def run_chunks(task: Callable[..., R], chunks: Iterable[Chunk],
     queue = list(reversed(todo))
 
     def submit(chunk: Chunk) -> None:
-        pending[ex.submit(task, *payload(chunk))] = chunk
+        try:
+            future = ex.submit(task, *payload(chunk))
+        except Exception as exc:  # a shut-down or broken executor
+            raise BulkError(f"the executor refused chunk {chunk.index} ({_keys(chunk)}): "
+                            f"{type(exc).__name__}: {exc}") from exc
+        pending[future] = chunk
 
     try:
         while queue or pending:
@@ -73,12 +81,7 @@ def run_chunks(task: Callable[..., R], chunks: Iterable[Chunk],
                             f"chunk {chunk.index} ({_keys(chunk)}) failed "
                             f"{tries[chunk.index]} times: {type(exc).__name__}: {exc}"
                         ) from exc
-                    try:
-                        submit(chunk)
-                    except Exception as again:
-                        raise BulkError(f"chunk {chunk.index} ({_keys(chunk)}) failed "
-                                        f"({type(exc).__name__}: {exc}) and the executor "
-                                        f"refused it again: {again}") from exc
+                    submit(chunk)
                     continue
                 result = future.result()
                 results[chunk.index] = result

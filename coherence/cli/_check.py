@@ -172,6 +172,18 @@ def _is_folder(target: str) -> bool:
     return bool(sep and where and Path(where).is_dir()) or Path(target).is_dir()
 
 
+def _line(result: Any) -> str:
+    """A target's verdict in one line: its status, and for a fault or an exploit the first
+    line of the story (what the agent did)."""
+    if result.verdict is None:
+        return f"ERROR: {result.error}"
+    lines = [ln.strip() for ln in result.verdict.explain().splitlines() if ln.strip()]
+    head = lines[0].split(": ", 1)[-1] if lines else result.verdict.status
+    if result.verdict.status in ("fault", "exploitable") and len(lines) > 1:
+        return f"{head}: {lines[1].rstrip(':')}"
+    return head
+
+
 def _run_many(args: argparse.Namespace, items: Any) -> int:
     """Several targets (or a folder): one line each (or one JSON document), then the exit
     status: 1 if any is exploitable, else 3 if any faulted, else 2 if any could not be
@@ -203,10 +215,14 @@ def _run_many(args: argparse.Namespace, items: Any) -> int:
              + "\n")
     else:
         for r in results:
-            head = (r.verdict.explain().splitlines()[0] if r.verdict is not None
-                    else f"ERROR: {r.error}")
-            _out(f"{r.target}: {head}\n")
-        _out(", ".join(f"{v} {k.replace('_', ' ')}" for k, v in summary.items() if v) + "\n")
+            _out(f"{r.target}: {_line(r)}\n")
+        words = {"no_exploit_found": "no exploit found", "fault": "faulted",
+                 "error": "not checked"}
+        _out(", ".join(f"{v} {words.get(k, k)}" for k, v in summary.items() if v) + "\n")
+    failed = [r for r in results if r.verdict is None]
+    if failed and 1 not in codes and 3 not in codes:
+        more = f" (and {len(failed) - 1} more)" if len(failed) > 1 else ""
+        raise CommandError(f"{failed[0].target}: {failed[0].error}{more}", 2)
     for code in (1, 3, 2):
         if code in codes:
             return code

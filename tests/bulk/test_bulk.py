@@ -157,3 +157,15 @@ def test_the_output_cannot_be_a_folder(tmp_path: Path):
     (tmp_path / "e.csv.parts").write_text("")
     with pytest.raises(InputError, match="in the way"):
         PartStore(tmp_path / "e.csv", SCHEMA, fingerprint="f")
+
+
+def test_executors_that_cannot_run_chunks_are_named():
+    chunks = chunks_of(["a", "b"], 1)
+    with pytest.raises(InputError, match="Executor"):
+        run_chunks(len, chunks, lambda c: (c.keys,), executor=object())
+    with pytest.raises(InputError, match="window"):
+        run_chunks(len, chunks, lambda c: (c.keys,), window=0)
+    pool = ThreadPoolExecutor(1)
+    pool.shutdown()
+    with pytest.raises(BulkError, match="refused chunk 0"):
+        run_chunks(len, chunks, lambda c: (c.keys,), executor=pool)

@@ -62,8 +62,10 @@ def test_cli_several_targets_json_and_exit_status(tmp_path: Path, capsys):
     assert doc["summary"] == {"coherent": 1, "no_exploit_found": 0, "exploitable": 1,
                               "fault": 0, "error": 1}
     code = main(["check", f"{ok}:agent", f"{tmp_path}/missing.py:agent"])
-    out = capsys.readouterr().out
-    assert code == 2 and "ERROR:" in out and "1 coherent, 1 error" in out
+    cap = capsys.readouterr()
+    assert code == 2 and "ERROR:" in cap.out and "1 coherent, 1 not checked" in cap.out
+    assert cap.err.count("\n") == 1 and cap.err.startswith("coherence: error: ")
+    assert "missing.py" in cap.err
 
 
 def test_cli_folder_on_two_workers_gives_the_serial_verdicts():
