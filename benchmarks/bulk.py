@@ -2,8 +2,10 @@
 
 Run ``python benchmarks/bulk.py [--subjects 100000] [--observations 25] [--workers 2]``
 (needs the ``dask`` extra). Rows: ``panel_report`` inline (the serial run, the same code path
-as ``coherence budgets``), on ``W`` local Dask workers, and the CLI end to end with
-``--workers W --output``; the numpy floor is one batched pass forming every subject's
+as ``coherence budgets``), on a process pool and on ``W`` local Dask workers (after their
+first tasks, which import the library), and the CLI end to end, ``--workers W --output``
+(cluster start included) against the serial ``--format csv``, whose files must be
+identical; the numpy floor is one batched pass forming every subject's
 ``E = P Xᵀ`` (the least any revealed-preference check must do). Printed: seconds, seconds per
 subject, parallel efficiency (serial / (W × parallel)), the driver's peak resident memory,
 and the arithmetic for 100 nodes of the same speed.
@@ -18,6 +20,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -44,6 +47,14 @@ def write_csv(path: Path, P: np.ndarray, X: np.ndarray) -> None:
         for s in range(P.shape[0]):
             for t in range(P.shape[1]):
                 w.writerow([f"s{s:06d}", *P[s, t].tolist(), *X[s, t].tolist()])
+
+
+def serial_csv(path: Path, out: Path) -> tuple[float, int]:
+    t = time.perf_counter()
+    with out.open("w") as fh:
+        proc = subprocess.run([sys.executable, "-m", "coherence", "budgets", str(path),
+                               "--format", "csv", "--quiet"], stdout=fh, text=True)
+    return time.perf_counter() - t, proc.returncode
 
 
 def peak_rss_mib() -> float:
@@ -76,13 +87,26 @@ def main() -> None:
     ts = time.perf_counter() - t
     print(f"panel_report, serial                   {ts:9.2f} s   {1e3 * ts / S:7.3f} ms/subject")
 
+    with ProcessPoolExecutor(W) as ex:
+        list(ex.map(abs, range(2 * W)))  # the workers started
+        t = time.perf_counter()
+        pool = panel_report(panel, executor=ex, chunk_size=a.chunk_size)
+        tq = time.perf_counter() - t
+    assert pool == serial
+    print(f"panel_report, {W}-process pool          {tq:9.2f} s   efficiency {ts / (W * tq):.2f}")
+
     with local_cluster(W) as ex:
+        t = time.perf_counter()
+        panel_report(BudgetPanel({k: panel[k] for k in list(panel)[:W * 50]}), executor=ex,
+                     chunk_size=50)  # the workers import the library
+        warm = time.perf_counter() - t
         t = time.perf_counter()
         par = panel_report(panel, executor=ex, chunk_size=a.chunk_size)
         tp = time.perf_counter() - t
     assert par == serial
     eff = ts / (W * tp)
-    print(f"panel_report, {W} Dask workers          {tp:9.2f} s   efficiency {eff:.2f}")
+    print(f"panel_report, {W} Dask workers (warm)   {tp:9.2f} s   efficiency {eff:.2f}"
+          f"   (first tasks: {warm:.1f} s)")
     violators = sum(not r["garp"] for r in serial)
     print(f"  {violators} of {S} subjects violate GARP; results identical to the serial run")
     print(f"driver peak resident memory            {peak_rss_mib():9.0f} MiB")
@@ -99,11 +123,14 @@ def main() -> None:
                 capture_output=True, text=True)
             tc = time.perf_counter() - t
             print(f"CLI --workers {W} --output (end to end)  {tc:9.2f} s   exit {proc.returncode}")
+            ser, code = serial_csv(data, Path(d) / "serial.csv")
+            same = (Path(d) / "serial.csv").read_bytes() == out.read_bytes()
+            print(f"CLI serial --format csv (end to end)   {ser:9.2f} s   exit {code}; "
+                  f"files identical: {same}")
 
     per = ts / S
-    print(f"100 nodes x {W} workers at this speed: 10^7 subjects in about "
-          f"{1e7 * per / (100 * W * eff) / 60:.0f} min (per-subject {1e3 * per:.2f} ms, "
-          f"efficiency {eff:.2f})")
+    print(f"100 nodes x {W} workers at this speed and efficiency: 10^7 subjects in about "
+          f"{1e7 * per / (100 * W * eff) / 60:.1f} min (per-subject {1e3 * per:.2f} ms)")
 
 
 if __name__ == "__main__":

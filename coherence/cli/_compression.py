@@ -14,6 +14,7 @@ coherent, 1 when they hold a money pump, 2 bad input.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 from typing import Any
 
 from coherence.cli._audit_net import read_items
@@ -68,9 +69,13 @@ def _run(args: argparse.Namespace) -> int:
                              ) from None
     if args.save_subspace:
         report.subspace.save(args.save_subspace)
-    collect(report.verdict, args.target)
+    doc = report.to_json()
+    pictured = {"hessian_top": doc["hessian_top"], "ggn_top": doc["ggn_top"],
+                "flips": doc["flips"]}
+    collect(dataclasses.replace(report.verdict, quantities={**report.verdict.quantities,
+                                                           **pictured}), args.target)
     if args.json:
-        emit(report.to_json())
+        emit(doc)
     else:
         _out(report.explain() + "\n")
     return int(report.verdict.exit_code)

@@ -19,9 +19,10 @@ from coherence.reporting._findings import (
     load_findings,
     story,
 )
-from coherence.reporting._html import render_html
+from coherence.reporting._html import quantity_pictures, render_html
 from coherence.reporting._svg import (
     bars_svg,
+    curves_svg,
     cycle_svg,
     ordering_svg,
     votes_svg,
@@ -36,6 +37,7 @@ __all__ = [
     "check_rendering",
     "count_colour",
     "count_statuses",
+    "curves_svg",
     "cycle_svg",
     "decode_png",
     "describe_counts",
@@ -43,6 +45,7 @@ __all__ = [
     "load_findings",
     "notify",
     "ordering_svg",
+    "quantity_pictures",
     "remove_observer",
     "render_html",
     "screenshot",

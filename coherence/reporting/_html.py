@@ -15,9 +15,9 @@ from html import escape
 from typing import Any
 
 from coherence.reporting._findings import STATUSES, Finding, as_finding, story
-from coherence.reporting._svg import bars_svg, cycle_svg, ordering_svg, votes_svg
+from coherence.reporting._svg import bars_svg, curves_svg, cycle_svg, ordering_svg, votes_svg
 
-__all__ = ["pictures", "render_html"]
+__all__ = ["pictures", "quantity_pictures", "render_html"]
 
 #: the badge of each status
 LABELS = {"exploitable": "EXPLOITABLE", "fault": "AGENT FAULT",
@@ -70,6 +70,32 @@ def pictures(cert: Mapping[str, Any]) -> list[tuple[str, str]]:
     if isinstance(probability, Mapping) and probability:
         out.append(("The probability that prices every bet (no Dutch book is possible).",
                     bars_svg(probability, title="probability per state")))
+    return out
+
+
+def quantity_pictures(quantities: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """``(caption, svg)`` pairs for the numbers that came with a verdict: a curvature
+    spectrum (``hessian_top``, ``ggn_top``) as bars and flip curves (``flips``: series of
+    ``[size, fraction]``) as lines; empty when there are none.
+
+    >>> q = {"hessian_top": [4.0, 1.0], "flips": {"stiff": [[0, 0], [1, 0.4]]}}
+    >>> [caption.split(":")[0] for caption, _ in quantity_pictures(q)]
+    ['Curvature spectrum', 'Flip curves']
+    """
+    out: list[tuple[str, str]] = []
+    for key, name in (("hessian_top", "Hessian"), ("ggn_top", "Gauss–Newton")):
+        values = quantities.get(key)
+        if isinstance(values, list) and values:
+            bars = {f"λ{i + 1}": f"{float(v):.4g}" for i, v in enumerate(values)
+                    if isinstance(v, int | float)}
+            out.append((f"Curvature spectrum: the largest eigenvalues of the {name} at the "
+                        "trained parameters.", bars_svg(bars, title=f"{name} eigenvalues")))
+    flips = quantities.get("flips")
+    if isinstance(flips, Mapping) and flips:
+        out.append(("Flip curves: the share of pairwise preferences that flip when the "
+                    "parameters move by a given norm, along stiff and along flat directions.",
+                    curves_svg(flips, title="flip curves", x_label="perturbation norm",
+                               y_label="share flipped")))
     return out
 
 
@@ -148,7 +174,7 @@ def _section(number: int, f: Finding) -> list[str]:
         f'<p class="kind">{held}: <code>{escape(str(cert.get("kind")))}</code></p>',
         f'<pre class="story">{escape(f.explanation or story(f.verdict), quote=False)}</pre>',
     ]
-    for caption, svg in pictures(cert):
+    for caption, svg in [*pictures(cert), *quantity_pictures(f.verdict.get("quantities") or {})]:
         parts.append(f"<figure><figcaption>{escape(caption)}</figcaption>{svg}</figure>")
     quantities = f.verdict.get("quantities")
     if quantities:

@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from html import escape
 from typing import Any
 
-__all__ = ["bars_svg", "cycle_svg", "ordering_svg", "votes_svg"]
+__all__ = ["bars_svg", "curves_svg", "cycle_svg", "ordering_svg", "votes_svg"]
 
 #: colours (also used by the browser check: the pump arrows are drawn in ``PUMP``)
 PUMP = "#d62728"
@@ -374,3 +374,68 @@ def bars_svg(values: Mapping[str, Any], *, title: str = "values", max_bars: int 
         body.append(f'<text x="{x + bar_w / 2:.1f}" y="{height - 8:.1f}" '
                     f'text-anchor="middle">{escape(_short(k, 8))}</text>')
     return _svg(width, height, body, title)
+
+
+#: line colours of :func:`curves_svg`, one per series in turn
+SERIES = ("#d62728", "#1f77b4", "#2ca02c", "#9467bd")
+
+
+def curves_svg(series: Mapping[str, Sequence[Sequence[float]]], *, title: str = "curves",
+               x_label: str = "x", y_label: str = "y") -> str:
+    """A line per series of ``(x, y)`` points (e.g. the share of preferences that flip against
+    the size of a perturbation, along stiff and along flat directions), with a legend; the
+    x axis is logarithmic when the x values are positive and span two decades or more.
+    Points that are not two finite numbers are left out. O(points).
+
+    >>> svg = curves_svg({"stiff": [[0, 0], [1, 0.5]], "flat": [[0, 0], [1, 0]]})
+    >>> svg.count("<polyline"), "stiff" in svg
+    (2, True)
+    """
+    clean: dict[str, list[tuple[float, float]]] = {}
+    for name, pts in series.items():
+        got = []
+        for p in pts:
+            try:
+                x, y = float(p[0]), float(p[1])
+            except (TypeError, ValueError, IndexError):
+                continue
+            if math.isfinite(x) and math.isfinite(y):
+                got.append((x, y))
+        if got:
+            clean[str(name)] = sorted(got)
+    if not clean:
+        return _svg(10, 10, [], title)
+    xs = [x for pts in clean.values() for x, _ in pts]
+    ys = [y for pts in clean.values() for _, y in pts]
+    log_x = min(xs) > 0 and max(xs) / min(xs) >= 100  # sizes spread over decades
+    if log_x:
+        clean = {k: [(math.log10(x), y) for x, y in pts] for k, pts in clean.items()}
+        xs = [math.log10(x) for x in xs]
+    x0, x1 = min(xs), max(xs)
+    y0, y1 = min(min(ys), 0.0), max(max(ys), 0.0)
+    left, top, w, h = 56.0, 16.0, 320.0, 160.0
+    sx = (lambda x: left + w * (x - x0) / (x1 - x0)) if x1 > x0 else (lambda x: left + w / 2)
+    sy = (lambda y: top + h * (y1 - y) / (y1 - y0)) if y1 > y0 else (lambda y: top + h / 2)
+    body = [f'<line x1="{left}" y1="{top + h}" x2="{left + w}" y2="{top + h}" stroke="#555"/>',
+            f'<line x1="{left}" y1="{top}" x2="{left}" y2="{top + h}" stroke="#555"/>',
+            f'<text x="{left + w / 2:.1f}" y="{top + h + 34:.1f}" text-anchor="middle">'
+            f"{escape(x_label + (' (log scale)' if log_x else ''))}</text>",
+            f'<text x="14" y="{top + h / 2:.1f}" text-anchor="middle" '
+            f'transform="rotate(-90 14 {top + h / 2:.1f})">{escape(y_label)}</text>']
+    for v, anchor in ((x0, "start"), (x1, "end")):
+        shown = 10 ** v if log_x else v
+        body.append(f'<text x="{sx(v):.1f}" y="{top + h + 16:.1f}" text-anchor="{anchor}">'
+                    f"{shown:.3g}</text>")
+    for v in (y0, y1):
+        body.append(f'<text x="{left - 6:.1f}" y="{sy(v) + 4:.1f}" text-anchor="end">'
+                    f"{v:.3g}</text>")
+    for c, (name, pts) in enumerate(clean.items()):
+        colour = SERIES[c % len(SERIES)]
+        coords = " ".join(f"{sx(x):.1f},{sy(y):.1f}" for x, y in pts)
+        body.append(f'<polyline fill="none" stroke="{colour}" stroke-width="2" '
+                    f'points="{coords}"><title>{escape(name)}</title></polyline>')
+        ly = top + 14 + 16 * c
+        body.append(f'<line x1="{left + w + 12}" y1="{ly - 4}" x2="{left + w + 32}" '
+                    f'y2="{ly - 4}" stroke="{colour}" stroke-width="2"/>')
+        body.append(f'<text x="{left + w + 36}" y="{ly:.1f}">{escape(_short(name))}</text>')
+    return _svg(left + w + 130, top + h + 44, body, title)

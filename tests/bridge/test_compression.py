@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import math
 import textwrap
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -284,3 +285,17 @@ def test_cli_contract(tmp_path, capsys):
         code = main(["compression", *argv, "--items", str(items), "--device", "cpu"])
         err = capsys.readouterr().err
         assert code == 2 and err.count("\n") == 1 and "Traceback" not in err, err
+
+
+def test_the_html_report_draws_the_spectrum_and_the_flip_curves(tmp_path):
+    from coherence.cli import main
+
+    root = Path(__file__).resolve().parents[2]
+    out = tmp_path / "r.html"
+    code = main(["compression", f"{root}/examples/nets/compression_net.py:make", "--items",
+                 f"{root}/examples/data/compression_items.json", "--top", "3", "--quiet",
+                 "--report", str(out)])
+    html = out.read_text()
+    assert code in (0, 1)
+    assert "Curvature spectrum" in html and "Flip curves" in html
+    assert html.count("<polyline") == 2 and html.count('class="bar"') >= 3
