@@ -207,7 +207,8 @@ def audit_battles(
         data: :class:`~coherence.bridge.Battles` (e.g. from
             :func:`~coherence.bridge.read_battles`) or their counts.
         bootstrap: replicates for the intervals (0: none); ``seed`` and ``level`` for them.
-        ridge: Bradley–Terry penalty ``ridge·‖u‖²`` (0: maximum likelihood, which needs a
+        ridge: Bradley–Terry penalty ``ridge·‖u‖²`` (0: maximum likelihood where it exists,
+            else :data:`FALLBACK_RIDGE`, reported as the fit's ``ridge``; the likelihood needs a
             strongly connected win graph).
         device: where the matrix metrics run (``"cpu"``, ``"cuda"`` or ``"auto"``).
         random_utility: the most contestants for which the random-utility check runs.
@@ -230,7 +231,13 @@ def audit_battles(
     if counts.n < 3:
         raise BattleDataError(f"need at least 3 contestants, got {counts.n}")
     t0 = time.perf_counter()
-    fit = battle_strengths(counts, ridge=ridge)
+    try:
+        fit = battle_strengths(counts, ridge=ridge)
+    except BattleDataError as exc:  # no finite maximum: the verdict stands, the fit is ridged
+        if ridge != 0 or "does not exist" not in str(exc):
+            raise
+        ridge = FALLBACK_RIDGE
+        fit = battle_strengths(counts, ridge=ridge)
     t_fit = time.perf_counter() - t0
     t0 = time.perf_counter()
     iv = (bootstrap_strengths(counts, replicates=bootstrap, seed=seed, level=level, ridge=ridge,
@@ -251,6 +258,11 @@ def audit_battles(
         rep.timings["bootstrap"] = t_boot
     report = dataclasses.replace(rep, verdict=verdict, random_utility=ru)
     return BattleAudit(counts, report, fit, iv, kind)
+
+
+#: the ridge :func:`audit_battles` fits with when the maximum likelihood does not exist (some
+#: contestants never lost a point to the rest); the output states the ridge it used
+FALLBACK_RIDGE = 0.01
 
 
 def _verdict(counts: BattleCounts, rep: AuditReport) -> Verdict:

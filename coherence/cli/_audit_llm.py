@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from coherence.cli._check import check_seconds_option, quiet_stdout
 from coherence.cli._common import _out, add_json_flag, collect, emit
 from coherence.cli._progress import add_quiet_flag, progress_for
 from coherence.errors import InputError
@@ -24,6 +25,12 @@ def _labels(text: str) -> tuple[str, str]:
     if len(parts) != 2 or not all(parts):
         raise InputError(f"--labels: expected two labels separated by a comma, got {text!r}")
     return parts[0], parts[1]
+
+
+#: the most samples per ordered pair the command asks for
+MAX_SAMPLES = 10_000
+#: seconds a batch of prompts may take before the backend is counted as hung
+TIMEOUT = 600.0
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -39,6 +46,11 @@ def _run(args: argparse.Namespace) -> int:
     )
 
     require_torch()
+    if not 1 <= args.samples <= MAX_SAMPLES:
+        raise InputError(f"--samples must be between 1 and {MAX_SAMPLES}, got {args.samples}")
+    check_seconds_option(args.timeout, "--timeout")
+    if args.cache is not None and not args.cache.strip():
+        raise InputError("--cache: name a folder")
     template = PromptTemplate(args.template)
     items = read_item_texts(args.items)
     parser = AnswerParser(_labels(args.labels), pattern=args.answer_regex,
@@ -53,10 +65,11 @@ def _run(args: argparse.Namespace) -> int:
     what = f"{total} ordered pairs" if total else f"{args.pairs} pairs"
     callback = progress.callback([f"asking {what} of {n} items, K = {args.samples}"])
     try:
-        el: Any = elicit_llm(backend, items, template, samples=args.samples, parser=parser,
-                             unparseable=args.unparseable, pairs=args.pairs,
-                             budget=args.budget, seed=args.seed, cache=args.cache,
-                             progress=callback)
+        with quiet_stdout(True):  # what the backend prints never mixes with the verdict
+            el: Any = elicit_llm(backend, items, template, samples=args.samples,
+                                 parser=parser, unparseable=args.unparseable, pairs=args.pairs,
+                                 budget=args.budget, seed=args.seed, cache=args.cache,
+                                 progress=callback)
     finally:
         callback.close()
     with progress.stage("fitting utilities, cycles, certificate"):
@@ -107,8 +120,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--budget", type=int, default=None, metavar="M",
                    help="pairs to ask for sampled and active selection (default 4n)")
     p.add_argument("--seed", type=int, default=0, help="part of every cache key (default 0)")
-    p.add_argument("--timeout", type=float, default=None, metavar="S",
-                   help="seconds per backend call before it counts as a fault")
+    p.add_argument("--timeout", type=float, default=TIMEOUT, metavar="S",
+                   help="seconds per backend call (a batch of prompts) before it counts as "
+                        f"a fault (default {TIMEOUT:g})")
     p.add_argument("--model-id", default=None, help="the model's name in the cache keys "
                                                     "(default: TARGET)")
     add_quiet_flag(p)

@@ -15,6 +15,8 @@ protocol, contradicted itself), its import included.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import math
 import os
 import sys
@@ -119,8 +121,10 @@ def quiet_stdout(active: bool) -> Iterator[None]:
     with tempfile.TemporaryFile() as scratch:
         os.dup2(scratch.fileno(), 1)
         try:
-            yield
+            with contextlib.redirect_stdout(io.StringIO()):  # print() as well as C code
+                yield
         finally:
+            sys.stdout.flush()
             os.dup2(saved, 1)
             os.close(saved)
 

@@ -36,6 +36,10 @@ BACKENDS = textwrap.dedent(
     def rambles(prompts):
         return ["Hmm." for _ in prompts]
 
+    def chatty(prompts):
+        print("thinking about", len(prompts), "prompts")
+        return judge(prompts)
+
     def worded(prompts):
         return ["Answer: " + ("first" if judge([p])[0] == "A" else "second") for p in prompts]
 
@@ -88,7 +92,7 @@ def test_cyclic_backend_exits_1_with_a_pump(files, capsys):
     assert code == 1 and "Money pump" in out and "positional bias" in out
 
 
-@pytest.mark.parametrize("name, code", [("broken", 3), ("rambles", 0)])
+@pytest.mark.parametrize("name, code", [("broken", 3), ("rambles", 3)])
 def test_faulty_backends(files, capsys, name, code):
     f, items, _ = files
     got, out, err = run(capsys, "--backend", f"{f}:{name}", "--items", str(items),
@@ -98,8 +102,9 @@ def test_faulty_backends(files, capsys, name, code):
     if name == "broken":
         assert doc["status"] == "fault" and "no model" in doc["certificate"]["message"]
         assert len(err.strip().splitlines()) == 1 and "no model" in err
-    else:  # every answer unparseable, counted ½/½: indifference everywhere
-        assert doc["answers"]["unparseable"] == 12
+    else:  # every answer unparseable: nothing was read, whatever the policy
+        assert doc["status"] == "fault" and doc["answers"]["unparseable"] == 12
+        assert "no answer could be read" in err
 
 
 def test_excluded_unparseable_answers_leave_nothing_to_read(files, capsys):
@@ -109,7 +114,23 @@ def test_excluded_unparseable_answers_leave_nothing_to_read(files, capsys):
     assert code == 3
 
 
+def test_what_a_backend_prints_stays_out_of_the_json(files):
+    import subprocess
+    import sys
+
+    f, items, _ = files
+    proc = subprocess.run([sys.executable, "-m", "coherence", "audit-llm", "--backend",
+                           f"{f}:chatty", "--items", str(items), "--template", "{a} or {b}?",
+                           "--samples", "1", "--json"], capture_output=True, text=True,
+                          timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["coherent"] is True
+
+
 @pytest.mark.parametrize("change, message", [
+    ({"--samples": "100000000000"}, "between 1 and"),
+    ({"--cache": " "}, "name a folder"),
+    ({"--timeout": "-1"}, "positive"),
     ({"--template": "{a} only"}, "missing field {b}"),
     ({"--template": "{a} {b} {c}"}, "unknown field"),
     ({"--items": "few"}, "at least 3 items"),

@@ -99,7 +99,8 @@ def audit_elicitation(el: LLMElicitation, *, device: Any = "cpu",
                       random_utility: int = 0) -> LLMAudit:
     """The audit of an elicitation already made: :func:`~coherence.bridge.audit_matrix` on
     ``el.matrix()`` (order-paired, gaps completed by Bradley–Terry), or an
-    :class:`~coherence.verdict.AgentFault` verdict when no answer was counted. O(n²) passes.
+    :class:`~coherence.verdict.AgentFault` verdict when no answer could be read (every one
+    failed or was unparseable, whatever the unparseable policy). O(n²) passes.
 
     >>> from coherence.bridge.llm import elicit_llm
     >>> el = elicit_llm(lambda ps: ["A" if "tea" in p.split(" or ")[0] else "B" for p in ps],
@@ -107,8 +108,8 @@ def audit_elicitation(el: LLMElicitation, *, device: Any = "cpu",
     >>> audit_elicitation(el).verdict.status
     'coherent'
     """
-    if not el.observed.any():
-        s = el.unparseable_summary()
+    s = el.unparseable_summary()
+    if not el.observed.any() or s["unparseable"] + s["faulted"] >= s["asked"]:
         first = el.faults[0] if el.faults else None
         if s["faulted"] == s["asked"]:
             reason, msg = "raised", f"every question failed ({s['faulted']} of {s['asked']})"

@@ -77,9 +77,9 @@ def read_item_texts(path: str | Path) -> tuple[str, ...]:
     """
     p = Path(path)
     if not p.is_file():
-        raise InputError(f"{path}: no such file")
+        raise InputError(f"{path}: {'a folder, not a file' if p.is_dir() else 'no such file'}")
     try:
-        lines = p.read_text(encoding="utf-8").splitlines()
+        lines = p.read_text(encoding="utf-8-sig").splitlines()  # a byte-order mark is no text
     except UnicodeDecodeError as exc:
         raise InputError(f"{path}: not UTF-8 text: {exc.reason}") from None
     return check_item_texts([s.strip() for s in lines if s.strip()], str(path))
