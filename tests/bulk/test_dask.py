@@ -32,7 +32,7 @@ def random_panel(subjects: int, T: int = 8, K: int = 3, seed: int = 1) -> Budget
 @pytest.fixture(scope="module")
 def client():
     cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                       dashboard_address=None, silence_logs=50)
+                                       dashboard_address=":0", silence_logs=50)
     with distributed.Client(cluster) as c:
         yield c
     cluster.close()
