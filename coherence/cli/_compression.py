@@ -18,6 +18,7 @@ import dataclasses
 from typing import Any
 
 from coherence.cli._audit_net import read_items
+from coherence.cli._check import quiet_stdout
 from coherence.cli._common import _out, add_json_flag, collect, emit
 from coherence.cli._progress import add_quiet_flag, progress_for
 from coherence.errors import InputError
@@ -26,11 +27,13 @@ from coherence.errors import InputError
 def _load(target: str) -> tuple[Any, Any]:
     from coherence.agents import load_target
 
-    _, factory = load_target(target)
+    with quiet_stdout(True):  # what the user's code prints never mixes with the verdict
+        _, factory = load_target(target)
     if not callable(factory):
         raise InputError(f"{target} is not callable")
     try:
-        made = factory()
+        with quiet_stdout(True):
+            made = factory()
     except Exception as exc:
         raise InputError(f"{target}() raised {type(exc).__name__}: {exc}") from None
     if not (isinstance(made, tuple | list) and len(made) == 2):
@@ -60,10 +63,12 @@ def _run(args: argparse.Namespace) -> int:
     with progress.stage(f"curvature (top {args.top}), flip curves and bits on "
                         f"{items.shape[0]} items"):
         try:
-            report = compression_audit(model, loss, items, k=args.top, ggn=not args.no_ggn,
-                                       alpha=args.alpha, epsilon=args.epsilon,
-                                       margin=args.margin, labels=labels, device=dev,
-                                       seed=args.seed, counter=count_linear_extensions)
+            with quiet_stdout(True):
+                report = compression_audit(model, loss, items, k=args.top,
+                                           ggn=not args.no_ggn, alpha=args.alpha,
+                                           epsilon=args.epsilon, margin=args.margin,
+                                           labels=labels, device=dev, seed=args.seed,
+                                           counter=count_linear_extensions)
         except RuntimeError as exc:  # torch's message for a width the model cannot take
             raise InputError(f"the model failed on the items: {str(exc).splitlines()[0]}"
                              ) from None

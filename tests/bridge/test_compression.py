@@ -287,6 +287,30 @@ def test_cli_contract(tmp_path, capsys):
         assert code == 2 and err.count("\n") == 1 and "Traceback" not in err, err
 
 
+def test_what_the_factory_and_the_loss_print_stays_out_of_the_json(tmp_path, capsys):
+    py = tmp_path / "net.py"
+    py.write_text(FACTORY + textwrap.dedent("""
+
+        print("importing")
+
+        def chatty():
+            print("training...")
+            model, loss = make()
+
+            def noisy():
+                print("loss called")
+                return loss()
+
+            return model, noisy
+        """))
+    items = tmp_path / "items.npy"
+    np.save(items, np.linspace(-1, 1, 7)[:, None])
+    code = main(["compression", f"{py}:chatty", "--items", str(items), "--top", "2", "--json",
+                 "--no-ggn", "--device", "cpu"])
+    out = capsys.readouterr().out
+    assert code == 0 and out.count("\n") == 1 and json.loads(out)["hessian_top"]
+
+
 def test_the_html_report_draws_the_spectrum_and_the_flip_curves(tmp_path):
     from coherence.cli import main
 

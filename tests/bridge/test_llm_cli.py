@@ -171,3 +171,20 @@ def test_a_hung_backend_times_out_and_the_command_ends(files):
          str(items), "--template", "{a} or {b}?", "--samples", "1", "--timeout", "0.2"],
         capture_output=True, text=True, timeout=120)
     assert proc.returncode == 3 and "no answer within 0.2 s" in proc.stderr
+
+
+@pytest.mark.parametrize("pairs", ["sampled", "active"])
+def test_sampled_pairs_of_a_consistent_model_fill_in_finitely(tmp_path, capsys, pairs):
+    # the item asked only against better ones lost every answer: its fitted strength must
+    # stay finite (the pseudo-draws are half won by each side)
+    f = tmp_path / "alpha.py"
+    f.write_text("import re\n\ndef later(ps):\n"
+                 "    pairs = [re.search(r'A: (.*?)\\. B: (.*?)\\.', p).groups() for p in ps]\n"
+                 "    return ['A' if a > b else 'B' for a, b in pairs]\n")
+    items = tmp_path / "items.txt"
+    items.write_text("apple\nbanana\ncherry\nmango\n")
+    code, out, err = run(capsys, "--backend", f"{f}:later", "--items", str(items),
+                         "--template", "A: {a}. B: {b}. Answer A or B.", "--samples", "1",
+                         "--pairs", pairs, "--budget", "4", "--json")
+    assert code == 0, err
+    assert err == "" and json.loads(out)["coherent"] is True

@@ -67,10 +67,11 @@ def bt_complete(P: np.ndarray, weight: np.ndarray, iters: int = 500) -> np.ndarr
     0.94
     """
     n = P.shape[0]
-    W = np.where(weight > 0, weight, 0.0) + 0.01
+    real = np.where(weight > 0, weight, 0.0)
+    np.fill_diagonal(real, 0.0)
+    W = real + 0.01  # the pseudo-draws: 0.01 on every pair, half won by each side
     np.fill_diagonal(W, 0.0)
-    S = np.where(weight > 0, P, 0.5)
-    wins = (W * S).sum(axis=1)
+    wins = (real * np.where(weight > 0, P, 0.0)).sum(axis=1) + 0.005 * (n - 1)
     lp = np.zeros(n)
     for _ in range(iters):
         pi = np.exp(lp)
