@@ -178,8 +178,8 @@ def _reports(panel: BudgetPanel, efficiency: Any, axiom: str,
     bulk = executor is not None or output is not None
     size = chunk_size or (CHUNK_SIZE if bulk else len(panel))
     total = -(-len(panel) // size)
-    label = (f"checking {len(panel)} subject(s) in {total} chunk(s) ({what})" if total > 1
-             else f"checking {len(panel)} subject(s) ({what})")
+    label = (f"checking subjects in {total} chunks of {size} ({what})" if total > 1
+             else f"checking subjects ({what})")
     if progress is None:
         rows = panel_report(panel, efficiency, axiom=axiom, time_limit=time_limit,
                             indices=indices, executor=executor, chunk_size=size,
