@@ -371,11 +371,11 @@ def read_battles(path: str, *, format: str = "auto", min_battles: int = 2,
     names = [h.strip().lower() for h in header]
     kind = _detect(path, names, format)
     idx = [names.index(c) for c in (ARENA_COLUMNS if kind == "arena" else ("a", "b", "verdict"))]
-    cols = _pandas_columns(p, idx) if engine != "csv" else None
+    cols = _pandas_columns(p, idx, len(header)) if engine != "csv" else None
     if cols is None and engine == "pandas":
         _require_pandas()
     if cols is None:
-        cols = _csv_columns(p, path, idx)
+        cols = _csv_columns(p, path, idx, len(header))
 
     def where(k: int) -> str:
         return f"{path}:{_line_of(p, k)}"
@@ -409,10 +409,13 @@ def _require_pandas() -> None:
             from None
 
 
-def _pandas_columns(p: Any, idx: list[int]) -> list[Column] | None:
+def _pandas_columns(p: Any, idx: list[int], width: int) -> list[Column] | None:
     """The three columns through pandas' C parser as categoricals, or ``None`` when pandas is
     missing or the table is not plainly rectangular and filled (the ``csv`` engine then
-    reads it and names the faulty line). O(rows)."""
+    reads it and names the faulty line). Every column is parsed (``usecols`` would let a row
+    with more fields than the header through); only the three become categoricals, the
+    others keep pandas' own types (as categoricals, unique time stamps cost 25× more).
+    O(rows · width)."""
     try:
         import pandas as pd
     except ImportError:
@@ -420,16 +423,18 @@ def _pandas_columns(p: Any, idx: list[int]) -> list[Column] | None:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error")  # anything pandas would warn about: read again
-            df = pd.read_csv(p, header=0, index_col=False, usecols=idx, dtype="category",
+            df = pd.read_csv(p, header=0, index_col=False, dtype=dict.fromkeys(idx, "category"),
                              keep_default_na=False, na_filter=False, encoding="utf-8-sig",
-                             engine="c", skip_blank_lines=True)
+                             engine="c", skip_blank_lines=True, low_memory=False)
     except Exception:  # the csv engine is the reference: it reads the file or says why not
         return None
-    if df.shape[1] != 3:
+    if df.shape[1] != width:
         return None
     out: list[Column] = []
     for j in idx:
-        col = df.iloc[:, sorted(idx).index(j)]
+        col = df.iloc[:, j]
+        if not isinstance(col.dtype, pd.CategoricalDtype):
+            return None
         codes = col.cat.codes.to_numpy().astype(np.int64)
         if (codes < 0).any():
             return None
@@ -439,8 +444,9 @@ def _pandas_columns(p: Any, idx: list[int]) -> list[Column] | None:
     return out
 
 
-def _csv_columns(p: Any, path: str, idx: list[int]) -> list[Column]:
-    """The three columns through the standard library's reader. O(rows)."""
+def _csv_columns(p: Any, path: str, idx: list[int], width: int) -> list[Column]:
+    """The three columns through the standard library's reader; a row with more fields
+    than the header's ``width`` is refused (an unquoted comma shifts the columns). O(rows)."""
     try:
         with p.open(newline="", encoding="utf-8-sig") as fh:
             reader = csv.reader(fh)
@@ -451,6 +457,10 @@ def _csv_columns(p: Any, path: str, idx: list[int]) -> list[Column]:
             from None
     except csv.Error as exc:
         raise BattleDataError(f"{path}: malformed CSV: {exc}") from None
+    long = next((k for k, r in enumerate(rows) if len(r) > width), None)
+    if long is not None:
+        raise BattleDataError(f"{path}:{_line_of(p, long)}: {len(rows[long])} fields, more "
+                              f"than the header's {width} (a comma in a name needs quotes)")
     try:
         return [_codes([r[i] for r in rows]) for i in idx]
     except IndexError:

@@ -19,6 +19,7 @@ from typing import NoReturn
 
 from coherence._exact import number_reading
 from coherence.cli._common import add_report_flag, gathering
+from coherence.cli._user_code import UserCodeExited
 from coherence.errors import CommandError, InputError
 
 __all__ = ["CommandError", "main"]
@@ -105,6 +106,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (OSError, UnicodeDecodeError) as exc:
         print(f"coherence: error: {exc}", file=sys.stderr)
         return 2
+    except UserCodeExited as exc:
+        print(f"coherence: agent fault: {exc}", file=sys.stderr)
+        return 3
     except KeyboardInterrupt:
         print("coherence: interrupted", file=sys.stderr)
         return 130

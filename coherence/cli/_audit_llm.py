@@ -14,9 +14,10 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from coherence.cli._check import check_seconds_option, quiet_stdout
+from coherence.cli._check import check_seconds_option
 from coherence.cli._common import _out, add_json_flag, collect, emit
 from coherence.cli._progress import add_quiet_flag, progress_for
+from coherence.cli._user_code import quiet_stdout
 from coherence.errors import InputError
 
 

@@ -20,6 +20,7 @@ import numpy as np
 
 from coherence.cli._common import _out, add_json_flag, collect, emit
 from coherence.cli._progress import Progress, add_quiet_flag, progress_for
+from coherence.cli._user_code import quiet_stdout
 from coherence.errors import InputError
 from coherence.validation import check_file, check_finite_array, check_mapping
 
@@ -113,11 +114,13 @@ def _run(args: argparse.Namespace) -> int:
     torch = require_torch()
     dev = resolve_device(args.device)
     X, labels = read_items(args.items)
-    _, factory = load_target(args.target)
+    with quiet_stdout(True):  # what the user's code prints never mixes with the verdict
+        _, factory = load_target(args.target)
     if not callable(factory):
         raise InputError(f"{args.target} is not callable")
     try:
-        model = factory()
+        with quiet_stdout(True):
+            model = factory()
     except Exception as exc:
         raise InputError(f"{args.target}() raised {type(exc).__name__}: {exc}") from None
     if isinstance(model, torch.nn.Module):
@@ -126,7 +129,9 @@ def _run(args: argparse.Namespace) -> int:
     else:
         dtype = torch.float32
     items = torch.as_tensor(X, dtype=dtype, device=dev)
-    report = _staged_audit(model, items, labels, dev, progress_for(args))
+    progress = progress_for(args)
+    with quiet_stdout(True):
+        report = _staged_audit(model, items, labels, dev, progress)
     collect(report.verdict, args.target)
     if args.json:
         emit(report.to_json())

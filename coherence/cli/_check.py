@@ -15,14 +15,7 @@ protocol, contradicted itself), its import included.
 from __future__ import annotations
 
 import argparse
-import contextlib
-import io
 import math
-import os
-import sys
-import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +23,7 @@ from coherence.agents import ISOLATIONS, PROTOCOLS, load_agent
 from coherence.cli import CommandError
 from coherence.cli._common import add_json_flag, emit_verdict
 from coherence.cli._progress import Progress, StagedCallback, add_quiet_flag, progress_for
+from coherence.cli._user_code import quiet_stdout
 from coherence.errors import AgentFaulted, InputError
 from coherence.validation import check_file
 from coherence.verdict import Verdict
@@ -103,30 +97,6 @@ def inputs_of(args: argparse.Namespace) -> list[str]:
     if getattr(args, "items", None) and args.items.startswith("@"):
         out.append(args.items[1:])
     return out
-
-
-@contextmanager
-def quiet_stdout(active: bool) -> Iterator[None]:
-    """While active, whatever writes to file descriptor 1 (an in-process agent's C code,
-    ``os.write(1, ...)``) goes to a scratch file, so that stdout holds only the verdict."""
-    if not active:
-        yield
-        return
-    try:
-        sys.stdout.flush()
-        saved = os.dup(1)
-    except (OSError, ValueError):
-        yield
-        return
-    with tempfile.TemporaryFile() as scratch:
-        os.dup2(scratch.fileno(), 1)
-        try:
-            with contextlib.redirect_stdout(io.StringIO()):  # print() as well as C code
-                yield
-        finally:
-            sys.stdout.flush()
-            os.dup2(saved, 1)
-            os.close(saved)
 
 
 def _run(args: argparse.Namespace) -> int:

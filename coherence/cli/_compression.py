@@ -18,9 +18,9 @@ import dataclasses
 from typing import Any
 
 from coherence.cli._audit_net import read_items
-from coherence.cli._check import quiet_stdout
 from coherence.cli._common import _out, add_json_flag, collect, emit
 from coherence.cli._progress import add_quiet_flag, progress_for
+from coherence.cli._user_code import quiet_stdout
 from coherence.errors import InputError
 
 

@@ -16,8 +16,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from coherence.agents import ISOLATIONS
-from coherence.cli._check import check_seconds_option, quiet_stdout
+from coherence.cli._check import check_seconds_option
 from coherence.cli._common import add_json_flag, emit_verdict
+from coherence.cli._user_code import quiet_stdout
 from coherence.errors import InputError
 
 

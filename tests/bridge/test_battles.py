@@ -259,6 +259,10 @@ def test_pump_supported_rejects_a_reversed_cycle():
      r":4: 'z' appears in 1 battle\(s\)"),
     ("model_a,model_b,winner\nx,y,model_a\ny\n", r":3: 1 field\(s\)"),
     ("model_a,model_b,winner\nx,,model_a\n", "contestant name is empty"),
+    ("model_a,model_b,winner\nx,y,model_a\nGPT-4, v2,x,model_b\ny,x,tie\n",
+     r"b\.csv:3: 4 fields, more than the header's 3"),
+    ('id,model_a,model_b,winner\n1,x,y,model_a\n2,y,x,tie\n3,x,y,tie,"late"\n',
+     r":4: 5 fields, more than the header's 4"),
     ("prompt,a,b,verdict\np,x,y,C\n", "unknown verdict label 'C'"),
 ])
 @pytest.mark.parametrize("engine", ENGINES)
