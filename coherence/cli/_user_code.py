@@ -46,7 +46,7 @@ def _no_exit() -> Iterator[None]:
             real(status)
         raise UserCodeExited(status)
 
-    os._exit = refuse  # type: ignore[assignment]
+    os._exit = refuse
     try:
         yield
     finally:
