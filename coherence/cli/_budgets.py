@@ -88,9 +88,18 @@ def _summary(rows: list[dict[str, Any]], efficiency: Any, axiom: str) -> dict[st
         "mean_ccei": statistics.fmean(cc) if cc else None,
         "median_ccei": statistics.median(cc) if cc else None,
         "mean_houtman_maks": _mean(rows, "houtman_maks"),
+        "mean_houtman_maks_exact": _all_exact(rows, "houtman_maks"),
         "mean_varian": _mean(rows, "varian"),
+        "mean_varian_exact": _all_exact(rows, "varian"),
         "mean_mpi_max": _mean(rows, "mpi_max"),
     }
+
+
+def _all_exact(rows: list[dict[str, Any]], key: str) -> bool | None:
+    """Whether the mean of ``key`` is a mean of exact values (``False``: some subjects hit the
+    time limit and gave a bound; ``None``: the index was not computed). O(rows)."""
+    flags = [bool(r.get(f"{key}_exact")) for r in rows if r.get(key) is not None]
+    return all(flags) if flags else None
 
 
 def _cycle_text(cycle: list[str] | None, arrow: str, limit: int | None = None) -> str:

@@ -107,6 +107,8 @@ def test_cli_indices_select_what_is_computed():
             assert b[k] is None
     assert some["summary"]["mean_ccei"] == every["summary"]["mean_ccei"]
     assert some["summary"]["mean_varian"] is None
+    assert some["summary"]["mean_varian_exact"] is None
+    assert every["summary"]["mean_varian_exact"] is True
     code3, out3, _ = run(SAMPLE, "--indices", "mpi,houtman-maks", "--format", "csv")
     assert code3 == code
     header, first = out3.splitlines()[:2]

@@ -131,7 +131,11 @@ def test_houtman_maks_past_its_time_limit_is_reported_as_bounds(tmp_path, capsys
                                           for t in range(T)]
     f.write_text("\n".join(rows) + "\n")
     assert main(["budgets", str(f), "--json", "--time-limit", "0.000001"]) == 1
-    s = json.loads(capsys.readouterr().out)["subjects"][0]
+    doc = json.loads(capsys.readouterr().out)
+    s = doc["subjects"][0]
+    # the summary's means say whether they are means of exact values
+    assert doc["summary"]["mean_houtman_maks_exact"] is s["houtman_maks_exact"]
+    assert doc["summary"]["mean_varian_exact"] is s["varian_exact"]
     assert s["houtman_maks_lower"] <= s["houtman_maks"]
     if not s["houtman_maks_exact"]:
         assert s["houtman_maks_lower"] < s["houtman_maks"]
