@@ -192,9 +192,16 @@ def check_file(path: str | os.PathLike[str]) -> Path:
     >>> check_file("no/such/file.csv")
     Traceback (most recent call last):
     coherence.errors.InputError: no/such/file.csv: no such file
+    >>> check_file(".")
+    Traceback (most recent call last):
+    coherence.errors.InputError: .: a folder, not a file
     """
     p = Path(path)
     if not p.is_file():
+        if p.is_dir():
+            raise InputError(f"{path}: a folder, not a file")
+        if p.exists():
+            raise InputError(f"{path}: not a regular file (a pipe, socket or device)")
         raise InputError(f"{path}: no such file")
     return p
 

@@ -445,6 +445,8 @@ def import_spec(spec: str) -> Any:
     except OURS:
         raise
     except BaseException as exc:
+        if getattr(exc, "passes_through", False):  # the CLI's guard refused an os._exit
+            raise
         raise Fault("raised", f"{spec}: import failed: {said(exc)}",
                     (f"import {spec} -> {said(exc)}",)) from None
 

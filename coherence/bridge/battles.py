@@ -370,6 +370,11 @@ def read_battles(path: str, *, format: str = "auto", min_battles: int = 2,
     header = _header(p, path)
     names = [h.strip().lower() for h in header]
     kind = _detect(path, names, format)
+    wanted = ARENA_COLUMNS if kind == "arena" else JUDGE_COLUMNS
+    twice = [c for c in wanted if names.count(c) > 1]
+    if twice:
+        raise BattleDataError(f"{path}: column {twice[0]!r} appears {names.count(twice[0])} "
+                              "times in the header")
     idx = [names.index(c) for c in (ARENA_COLUMNS if kind == "arena" else ("a", "b", "verdict"))]
     cols = _pandas_columns(p, idx, len(header)) if engine != "csv" else None
     if cols is None and engine == "pandas":

@@ -19,7 +19,7 @@ from typing import NoReturn
 
 from coherence._exact import number_reading
 from coherence.cli._common import add_report_flag, gathering
-from coherence.cli._user_code import UserCodeExited
+from coherence.cli._user_code import UserCodeFault
 from coherence.errors import CommandError, InputError
 
 __all__ = ["CommandError", "main"]
@@ -89,7 +89,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser = build_parser()
         args = parser.parse_args(argv)
         if not getattr(args, "func", None):
-            parser.print_help()
+            print("coherence: error: no command given (coherence --help lists them)",
+                  file=sys.stderr)
             return 2
         reading = getattr(args, "numbers_here", None) or args.numbers
         report = None if args.command in _OWN_REPORT else getattr(args, "report", None)
@@ -106,7 +107,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (OSError, UnicodeDecodeError) as exc:
         print(f"coherence: error: {exc}", file=sys.stderr)
         return 2
-    except UserCodeExited as exc:
+    except UserCodeFault as exc:
         print(f"coherence: agent fault: {exc}", file=sys.stderr)
         return 3
     except KeyboardInterrupt:

@@ -15,9 +15,9 @@ import argparse
 from typing import Any
 
 from coherence.cli._check import check_seconds_option
-from coherence.cli._common import _out, add_json_flag, collect, emit
+from coherence.cli._common import _out, add_json_flag, collect, emit, seed_type
 from coherence.cli._progress import add_quiet_flag, progress_for
-from coherence.cli._user_code import quiet_stdout
+from coherence.cli._user_code import quiet_stdout, within
 from coherence.errors import InputError
 
 
@@ -56,7 +56,9 @@ def _run(args: argparse.Namespace) -> int:
     items = read_item_texts(args.items)
     parser = AnswerParser(_labels(args.labels), pattern=args.answer_regex,
                           ignore_case=args.ignore_case)
-    _, fn = load_target(args.backend)
+    with quiet_stdout(True):  # what the backend's module does on import is its own
+        _, fn = within(args.timeout, lambda: load_target(args.backend),
+                       f"importing {args.backend}")
     if not callable(fn):
         raise InputError(f"{args.backend} is not callable")
     backend = CallableBackend(fn, model_id=args.model_id or args.backend, timeout=args.timeout)
@@ -120,7 +122,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="which pairs to ask (default dense: all)")
     p.add_argument("--budget", type=int, default=None, metavar="M",
                    help="pairs to ask for sampled and active selection (default 4n)")
-    p.add_argument("--seed", type=int, default=0, help="part of every cache key (default 0)")
+    p.add_argument("--seed", type=seed_type, default=0, help="part of every cache key (default 0)")
     p.add_argument("--timeout", type=float, default=TIMEOUT, metavar="S",
                    help="seconds per backend call (a batch of prompts) before it counts as "
                         f"a fault (default {TIMEOUT:g})")

@@ -12,17 +12,20 @@ from __future__ import annotations
 
 import argparse
 
-from coherence.cli._common import _out, add_json_flag, collect, emit
+from coherence.cli._common import _out, add_json_flag, collect, emit, seed_type
 from coherence.cli._progress import add_quiet_flag, progress_for
 from coherence.errors import InputError
+
+#: the most bootstrap replicates the command runs (each is a Bradley–Terry fit)
+MAX_BOOTSTRAP = 100_000
 
 
 def _run(args: argparse.Namespace) -> int:
     from coherence.bridge import audit_battles, read_battles, require_torch
 
     require_torch()
-    if args.bootstrap < 0:
-        raise InputError(f"--bootstrap must be ≥ 0, got {args.bootstrap}")
+    if not 0 <= args.bootstrap <= MAX_BOOTSTRAP:
+        raise InputError(f"--bootstrap must be from 0 to {MAX_BOOTSTRAP}, got {args.bootstrap}")
     progress = progress_for(args)
     with progress.stage(f"reading {args.file}"):
         battles = read_battles(args.file, format=args.format, min_battles=args.min_battles)
@@ -60,7 +63,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                         "bad input: its strength is not identified)")
     p.add_argument("--bootstrap", type=int, default=200, metavar="B",
                    help="bootstrap replicates for the strength intervals (default 200; 0: none)")
-    p.add_argument("--seed", type=int, default=0, help="seed of the bootstrap (default 0)")
+    p.add_argument("--seed", type=seed_type, default=0, help="seed of the bootstrap (default 0)")
     p.add_argument("--ridge", type=float, default=0.0, metavar="R",
                    help="Bradley-Terry penalty R·‖u‖² (default 0: maximum likelihood)")
     p.add_argument("--device", default="cpu", choices=("auto", "cpu", "cuda"),

@@ -21,7 +21,7 @@ from typing import Any
 
 from coherence.agents import ISOLATIONS, PROTOCOLS, load_agent
 from coherence.cli import CommandError
-from coherence.cli._common import add_json_flag, emit_verdict
+from coherence.cli._common import add_json_flag, check_report_path, emit_verdict, seed_type
 from coherence.cli._progress import Progress, StagedCallback, add_quiet_flag, progress_for
 from coherence.cli._user_code import quiet_stdout
 from coherence.errors import AgentFaulted, InputError
@@ -69,14 +69,6 @@ def ProgressBar(label: str, stream: Any = None) -> StagedCallback:
     return Progress(stream=stream).callback((label,))
 
 
-def _check_report_path(path: str | None) -> None:
-    if path is None:
-        return
-    folder = Path(path).parent
-    if not folder.is_dir():
-        raise InputError(f"--report: folder {folder} does not exist")
-
-
 def check_seconds_option(value: float | None, flag: str) -> None:
     """``--timeout`` and ``--budget``: positive and finite (exit 2 otherwise)."""
     if value is not None and not (value > 0 and math.isfinite(value)):
@@ -107,7 +99,7 @@ def _run(args: argparse.Namespace) -> int:
         raise CommandError("--max-examples must be at least 1")
     check_seconds_option(args.timeout, "--timeout")
     check_seconds_option(args.budget, "--budget")
-    _check_report_path(args.report)
+    check_report_path(args.report)
     items: Any = parse_items(args.items) if args.items is not None else None
     bulk = len(args.target) > 1 or args.workers is not None or args.scheduler is not None \
         or any(_is_folder(t) for t in args.target)
@@ -226,7 +218,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--max-examples", type=int, default=100, metavar="N",
                    help="Hypothesis examples for traders; repeated questions for comparers "
                         "(default 100)")
-    p.add_argument("--seed", type=int, default=None, metavar="S",
+    p.add_argument("--seed", type=seed_type, default=None, metavar="S",
                    help="make the probe deterministic")
     p.add_argument("--timeout", type=float, default=1.0, metavar="SECONDS",
                    help="per-call time limit for the agent, positive and finite (default 1); "

@@ -21,12 +21,14 @@ T = TypeVar("T")
 __all__ = [
     "add_json_flag",
     "add_report_flag",
+    "check_report_path",
     "collect",
     "emit",
     "emit_verdict",
     "gathering",
     "read_csv_rows",
     "read_with",
+    "seed_type",
     "wants_report",
 ]
 
@@ -58,6 +60,43 @@ def collect(verdict: Verdict, name: str = "") -> None:
         found.append((verdict, name))
 
 
+#: the largest seed the commands take (numpy's and torch's generators take any below 2⁶³)
+MAX_SEED = 2**63 - 1
+
+
+def seed_type(text: str) -> int:
+    """``--seed``: a whole number from 0 to 2⁶³ − 1 (argparse's one-line exit 2 otherwise).
+
+    >>> seed_type("7")
+    7
+    >>> seed_type("-5")
+    Traceback (most recent call last):
+    ...
+    argparse.ArgumentTypeError: expected a whole number from 0 to 2**63 - 1, got '-5'
+    """
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if not 0 <= value <= MAX_SEED:
+        raise argparse.ArgumentTypeError(
+            f"expected a whole number from 0 to 2**63 - 1, got {text!r}")
+    return value
+
+
+def check_report_path(report: str | None, inputs: list[str] | None = None) -> None:
+    """``--report``, before the command runs: its folder exists, and it is no symbolic link,
+    folder, device or FIFO, and none of ``inputs`` (exit 2; see
+    :func:`coherence.reporting.check_report_target`)."""
+    if report is None:
+        return
+    from coherence.reporting import check_report_target
+
+    if not Path(report).parent.is_dir():
+        raise InputError(f"--report: folder {Path(report).parent} does not exist")
+    check_report_target(report, inputs=inputs or ())
+
+
 @contextmanager
 def gathering(report: str | None, inputs: list[str]) -> Iterator[None]:
     """Run a command body gathering its verdicts, then write them to ``report`` (checked
@@ -67,8 +106,7 @@ def gathering(report: str | None, inputs: list[str]) -> Iterator[None]:
         return
     from coherence.reporting import Finding, write_report
 
-    if not Path(report).parent.is_dir():
-        raise InputError(f"--report: folder {Path(report).parent} does not exist")
+    check_report_path(report, inputs)
     if any(Path(report).resolve() == Path(i).resolve() for i in inputs):
         raise InputError(f"--report: {report} is an input of this command")
     token = _FINDINGS.set([])

@@ -18,7 +18,7 @@ import dataclasses
 from typing import Any
 
 from coherence.cli._audit_net import read_items
-from coherence.cli._common import _out, add_json_flag, collect, emit
+from coherence.cli._common import _out, add_json_flag, collect, emit, seed_type
 from coherence.cli._progress import add_quiet_flag, progress_for
 from coherence.cli._user_code import quiet_stdout
 from coherence.errors import InputError
@@ -131,7 +131,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--margin", type=float, default=0.25,
                    help="confident preference: P >= 1/2 + margin (default 0.25)")
     p.add_argument("--no-ggn", action="store_true", help="skip the Gauss-Newton eigenpairs")
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--seed", type=seed_type, default=0)
     p.add_argument("--save-subspace", metavar="PATH", default=None,
                    help="write the stiff subspace (.npz) to compare across runs")
     p.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda"))

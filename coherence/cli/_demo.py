@@ -15,7 +15,8 @@ from pathlib import Path
 import coherence
 from coherence.agents import load_module
 from coherence.cli import CommandError
-from coherence.cli._common import add_json_flag, emit
+from coherence.cli._common import add_json_flag, check_report_path, emit, seed_type
+from coherence.cli._user_code import quiet_stdout
 from coherence.verdict import Verdict
 
 
@@ -35,13 +36,13 @@ def _run(args: argparse.Namespace) -> int:
     folder = Path(args.examples) if args.examples else examples_dir()
     if not folder.is_dir():
         raise CommandError(f"{folder}: no such folder")
-    if args.report and not Path(args.report).parent.is_dir():
-        raise CommandError(f"--report: folder {Path(args.report).parent} does not exist")
+    check_report_path(args.report)
     results = []
     for path in sorted(folder.glob("*.py")):
         if path.name.startswith("_"):
             continue
-        mod = load_module(str(path))
+        with quiet_stdout(True):  # what an example does on import stays its own
+            mod = load_module(str(path))
         agent = getattr(mod, "agent", None)
         items = getattr(mod, "ITEMS", None)
         if agent is None or items is None:
@@ -83,7 +84,7 @@ def _note(v: Verdict, expected: str | None) -> str:
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("demo", help="check the example agent designs and show the certificates")
     p.add_argument("--examples", metavar="DIR", help="folder of example agents (default: bundled)")
-    p.add_argument("--seed", type=int, default=0, help="probe seed (default 0)")
+    p.add_argument("--seed", type=seed_type, default=0, help="probe seed (default 0)")
     p.add_argument("--max-examples", type=int, default=50, metavar="N",
                    help="Hypothesis examples per trader (default 50)")
     p.add_argument("--report", metavar="PATH", help="also write a report (HTML for .html)")

@@ -20,7 +20,7 @@ import sys
 from typing import Any
 
 from coherence._csvio import read_csv_rows
-from coherence.cli._common import collect
+from coherence.cli._common import collect, seed_type
 from coherence.errors import InputError
 from coherence.stochastic import (
     MenuChoice,
@@ -157,7 +157,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--bootstrap", metavar="B", type=int, default=200,
                    help="parametric-bootstrap samples of the sample tests (default 200; 0 "
                         "reports the statistic with p-value 1)")
-    p.add_argument("--seed", type=int, default=0,
+    p.add_argument("--seed", type=seed_type, default=0,
                    help="seed of the bootstrap's PCG64 generator (default 0)")
     p.add_argument("--json", action="store_true",
                    help="print one JSON document: {'subjects': [{'subject', 'coherent', "

@@ -15,23 +15,72 @@ import io
 import os
 import sys
 import tempfile
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar
 
-__all__ = ["UserCodeExited", "quiet_stdout"]
+T = TypeVar("T")
+
+__all__ = ["UserCodeExited", "UserCodeFault", "UserCodeHung", "quiet_stdout", "within"]
 
 
-class UserCodeExited(BaseException):
-    """The user's code called ``os._exit(status)`` while a command ran it (exit 3).
+class UserCodeFault(BaseException):
+    """The user's code, run in this process, exited or hung (the CLI's exit 3).
 
     A ``BaseException``, like ``SystemExit``, so that user code catching ``Exception`` does
     not swallow it; the guards that turn ``SystemExit`` into an agent fault see it too.
+    ``passes_through`` tells the target loader to let it pass instead of calling it an
+    import failure (exit 2).
     """
+
+    passes_through = True
+
+
+class UserCodeExited(UserCodeFault):
+    """The user's code called ``os._exit(status)`` while a command ran it."""
 
     def __init__(self, status: Any) -> None:
         super().__init__(f"the target called os._exit({status!r})")
         self.status = status
+
+
+class UserCodeHung(UserCodeFault):
+    """The user's code did not return within its time limit."""
+
+
+def within(seconds: float | None, fn: Callable[[], T], what: str) -> T:
+    """``fn()`` on a daemon thread, waited for at most ``seconds`` (``None``: no limit, in
+    this thread): its value, or what it raised; :class:`UserCodeHung` naming ``what`` when
+    it runs longer (the thread is abandoned, never killed). O(1) besides ``fn``.
+
+    >>> within(5.0, lambda: 6 * 7, "the sum")
+    42
+    >>> import time
+    >>> within(0.05, lambda: time.sleep(10), "importing slow.py")
+    Traceback (most recent call last):
+    ...
+    coherence.cli._user_code.UserCodeHung: importing slow.py took longer than 0.05 s
+    """
+    if seconds is None:
+        return fn()
+    box: list[tuple[bool, Any]] = []
+
+    def run() -> None:
+        try:
+            box.append((True, fn()))
+        except BaseException as exc:  # handed to the waiting thread, raised there
+            box.append((False, exc))
+
+    worker = threading.Thread(target=run, daemon=True)
+    worker.start()
+    worker.join(seconds)
+    if not box:
+        raise UserCodeHung(f"{what} took longer than {seconds:g} s")
+    ok, value = box[0]
+    if not ok:
+        raise value
+    return value
 
 
 @contextmanager
@@ -40,17 +89,20 @@ def _no_exit() -> Iterator[None]:
     a child forked meanwhile still exits for real (its pid differs). O(1)."""
     real = os._exit
     owner = os.getpid()
+    homes = [m for m in (os, sys.modules.get("posix"), sys.modules.get("nt")) if m is not None]
 
     def refuse(status: int) -> Any:
         if os.getpid() != owner:
             real(status)
         raise UserCodeExited(status)
 
-    os._exit = refuse
+    for home in homes:
+        home._exit = refuse  # type: ignore[attr-defined]
     try:
         yield
     finally:
-        os._exit = real
+        for home in homes:
+            home._exit = real  # type: ignore[attr-defined]
 
 
 @contextmanager

@@ -27,7 +27,7 @@ from coherence.reporting._svg import (
     ordering_svg,
     votes_svg,
 )
-from coherence.reporting._writer import write_report
+from coherence.reporting._writer import check_report_target, write_report
 
 __all__ = [
     "STATUSES",
@@ -35,6 +35,7 @@ __all__ = [
     "add_observer",
     "bars_svg",
     "check_rendering",
+    "check_report_target",
     "count_colour",
     "count_statuses",
     "curves_svg",

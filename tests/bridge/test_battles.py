@@ -264,6 +264,7 @@ def test_pump_supported_rejects_a_reversed_cycle():
     ('id,model_a,model_b,winner\n1,x,y,model_a\n2,y,x,tie\n3,x,y,tie,"late"\n',
      r":4: 5 fields, more than the header's 4"),
     ("prompt,a,b,verdict\np,x,y,C\n", "unknown verdict label 'C'"),
+    ("model_a,model_b,winner,Model_A\nx,y,model_a,z\n", "'model_a' appears 2 times"),
 ])
 @pytest.mark.parametrize("engine", ENGINES)
 def test_bad_tables(tmp_path, text, match, engine):
@@ -330,3 +331,27 @@ def test_cli_progress_stages_only_when_asked(monkeypatch, capsys):
     assert "reading" in err and "Bradley-Terry" in err
     assert main(["battles", str(JUDGE), "--bootstrap", "0", "--json", "--quiet"]) == 0
     assert capsys.readouterr().err == ""
+
+
+@pytest.mark.parametrize("argv", [
+    ["--seed", "-5"], ["--seed", "x"], ["--bootstrap", "100000000"], ["--bootstrap", "-1"]])
+def test_cli_bad_options_exit_2_before_any_work(capsys, argv):
+    assert main(["battles", str(SAMPLE), *argv]) == 2
+    got = capsys.readouterr()
+    assert got.out == "" and got.err.count("\n") == 1 and "internal error" not in got.err
+
+
+def test_cli_report_to_a_folder_is_refused_before_the_verdict(tmp_path, capsys):
+    assert main(["battles", str(SAMPLE), "--report", str(tmp_path)]) == 2
+    got = capsys.readouterr()
+    assert got.out == "" and "a folder" in got.err and got.err.count("\n") == 1
+
+
+@pytest.mark.parametrize(("make", "message"), [
+    (lambda p: p.mkdir(), "a folder, not a file"),
+    (lambda p: __import__("os").mkfifo(p), "not a regular file")])
+def test_cli_input_that_is_no_regular_file_says_so(tmp_path, capsys, make, message):
+    p = tmp_path / "b.csv"
+    make(p)
+    assert main(["battles", str(p)]) == 2
+    assert message in capsys.readouterr().err

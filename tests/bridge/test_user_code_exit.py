@@ -125,3 +125,36 @@ def test_console_script_exit_status(files):
                        env={**os.environ, "PYTHONUNBUFFERED": "1"})
     assert r.returncode == 3, (r.stdout, r.stderr)
     assert "agent fault" in r.stderr
+
+
+@pytest.mark.parametrize(("module", "expect"), [
+    ("import os\nos._exit(0)\n", 3),
+    ("import posix\ndef f(prompts):\n    posix._exit(0)\n", 3),
+    ("import time\ntime.sleep(60)\n", 3),
+    ("print('importing')\nimport os\nos.write(1, b'fd one\\n')\n", 0),
+])
+def test_audit_llm_backend_module_is_guarded_while_imported(tmp_path, capsys, module, expect):
+    f = tmp_path / "be.py"
+    f.write_text(module + "\ndef g(prompts):\n    return ['A' for _ in prompts]\n")
+    items = tmp_path / "items.txt"
+    items.write_text("tea\ncoffee\nwater\n")
+    fn = "f" if "def f" in module else "g"
+    code, out, err = _run(capsys, "audit-llm", "--backend", f"{f}:{fn}", "--items", str(items),
+                          "--template", "{a} or {b}?", "--samples", "1", "--timeout", "2",
+                          "--json")
+    assert code == expect, (out, err)
+    if expect == 0:
+        assert json.loads(out)["verdict"]["coherent"] is True
+    else:
+        assert "agent fault" in err and err.count("\n") == 1
+
+
+def test_audit_llm_backend_raising_keyboard_interrupt_is_a_raise_not_a_hang(tmp_path, capsys):
+    f = tmp_path / "be.py"
+    f.write_text("def f(prompts):\n    raise KeyboardInterrupt\n")
+    items = tmp_path / "items.txt"
+    items.write_text("tea\ncoffee\nwater\n")
+    code, _, err = _run(capsys, "audit-llm", "--backend", f"{f}:f", "--items", str(items),
+                          "--template", "{a} or {b}?", "--samples", "1", "--json")
+    assert code == 3 and "KeyboardInterrupt" in err and "Traceback" not in err
+    assert "timeout" not in err

@@ -97,3 +97,11 @@ def test_console_script_subprocess(tmp_path):
     res = subprocess.run([sys.executable, "-m", "coherence", "relation", "nope.csv"],
                          capture_output=True, text=True, check=False)
     assert res.returncode == 2 and "Traceback" not in res.stderr
+
+
+def test_no_command_is_one_line_on_stderr(capsys):
+    from coherence.cli import main as run_main
+
+    assert run_main([]) == 2
+    got = capsys.readouterr()
+    assert got.out == "" and got.err.count("\n") == 1 and "--help" in got.err

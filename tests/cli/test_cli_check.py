@@ -398,3 +398,17 @@ def test_report_replaces_a_regular_file_atomically(capsys, tmp_path, monkeypatch
     assert code == 2 and "disk full" in err
     assert out_html.read_text() == "old page"  # nothing half-written
     assert sorted(p.name for p in tmp_path.iterdir()) == ["r.html", "r.json"]
+
+
+@pytest.mark.parametrize(("head", "code"), [
+    ("import os\nos._exit(0)\n", 3), ("import os\nos._exit(1)\n", 3),
+    ("print('importing')\nimport os\nos.write(1, b'fd one\\n')\n", 0)])
+def test_demo_examples_folder_imports_are_guarded(tmp_path, capsys, head, code):
+    (tmp_path / "ex.py").write_text(head + "ITEMS = ['a', 'b']\n\ndef agent(a, b):\n"
+                                    "    return a < b\n")
+    assert main(["demo", "--examples", str(tmp_path), "--json", "--max-examples", "5"]) == code
+    got = capsys.readouterr()
+    if code == 0:
+        assert json.loads(got.out)["counts"]
+    else:
+        assert got.out == "" and "agent fault" in got.err and got.err.count("\n") == 1

@@ -88,18 +88,20 @@ class CallableBackend:
         batch = list(prompts)
         box: list[Any] = []
 
-        def call() -> None:
+        def call(on_worker: bool) -> None:
             try:
                 box.append((True, self.fn(batch)))
-            except KeyboardInterrupt:
-                raise
+            except KeyboardInterrupt as exc:
+                if not on_worker:  # Ctrl-C, which only the main thread receives
+                    raise
+                box.append((False, exc))  # raised by the backend itself
             except BaseException as exc:  # SystemExit too: every way out is a fault
                 box.append((False, exc))
 
         if self.timeout is None:
-            call()
+            call(False)
         else:  # a daemon thread: a call that never returns does not hold the process
-            worker = threading.Thread(target=call, daemon=True)
+            worker = threading.Thread(target=call, args=(True,), daemon=True)
             worker.start()
             worker.join(self.timeout)
             if not box:
