@@ -23,7 +23,7 @@ from coherence.agents._protocols import (
 )
 from coherence.agents._pumps import NoPumpFound, Offer, TradingPump
 from coherence.agents._remote import reuse_workers
-from coherence.agents._replay import ReplayDiffers, replay
+from coherence.agents._replay import ReplayDiffers, check_support, replay
 from coherence.agents._targets import load_module, load_target
 from coherence.errors import AgentFaulted, AgentProtocolError, NotAnAgentError
 
@@ -46,6 +46,7 @@ __all__ = [
     "Trader",
     "TradingPump",
     "adapt",
+    "check_support",
     "check_target",
     "check_targets",
     "expand_targets",

@@ -61,7 +61,7 @@ def probe_relation(ag: Agent, items: tuple[Hashable, ...], max_examples: int,
     quantities = {**inner.quantities, "items": n}
     if isinstance(inner.certificate, MoneyPump):
         questions = [q for t in inner.certificate.trades
-                     for q in _strict_questions(ag, t.offered, t.holding)]
+                     for q in strict_questions(ag.protocol, t.offered, t.holding)]
         return _reported(ag, inner, questions, quantities)
     if ag.protocol == "choose" and inner.coherent and n >= 3:
         menus = _larger_menus(ag, items, P, max_examples, rng)
@@ -87,9 +87,10 @@ def _reported(ag: Agent, inner: Verdict, questions: list[Question],
                    replay=replay_doc(ag, questions))
 
 
-def _strict_questions(ag: Agent, x: Hashable, y: Hashable) -> list[Question]:
-    """The questions that show ``x ≻ y``: both orders of the pair."""
-    if ag.protocol == "choose":
+def strict_questions(protocol: str, x: Hashable, y: Hashable) -> list[Question]:
+    """The questions that show ``x ≻ y`` to a comparer or chooser: both orders of the pair
+    (what a money pump's trade rests on, and what a replay record must hold). O(1)."""
+    if protocol == "choose":
         return [Question("choose", ([x, y],), x), Question("choose", ([y, x],), x)]
     return [Question("prefers", (x, y), True), Question("prefers", (y, x), False)]
 

@@ -15,9 +15,11 @@ from fractions import Fraction
 from typing import Any, ClassVar
 
 from coherence.agents._adapter import Agent, adapt, load_agent
+from coherence.agents._comparers import strict_questions
 from coherence.agents._probing import Question, inconsistent, rounds_for
 from coherence.agents._protocols import ARITY, PROTOCOLS
 from coherence.errors import AgentFaulted, InputError
+from coherence.relations import MoneyPump
 from coherence.verdict import Certificate, Evidence, Verdict, label_from_json
 
 __all__ = ["ReplayDiffers", "replay"]
@@ -104,6 +106,40 @@ def questions_of(doc: Mapping[str, Any]) -> tuple[str, bool, list[Question]]:
     return str(protocol), bool(doc.get("in_order", False)), out
 
 
+def _asked(q: Question) -> tuple[str, str, str]:
+    return q.method, q.shown(), f"{type(q.answer).__name__}:{q.answer!r}"
+
+
+def check_support(read: Verdict, protocol: str, questions: Sequence[Question]) -> None:
+    """A money pump over a comparer's or chooser's answers is replayed only when its record
+    holds the questions each trade rests on (both orders of the pair, with the answers that
+    show the strict preference), so an altered record cannot confirm a pump the agent was
+    never asked about; :class:`InputError` otherwise. Other exploits are asked as recorded.
+    O(len(questions) + trades).
+
+    >>> from coherence.agents import probe
+    >>> beats = {("rock", "scissors"), ("scissors", "paper"), ("paper", "rock")}
+    >>> found = probe(lambda a, b: (a, b) in beats, items=["rock", "paper", "scissors"], seed=0)
+    >>> doc = found.to_json()
+    >>> doc["quantities"]["replay"]["calls"] = doc["quantities"]["replay"]["calls"][:1]
+    >>> replay(doc, lambda a, b: (a, b) in beats)
+    Traceback (most recent call last):
+    ...
+    coherence.errors.InputError: the replay record does not hold prefers(...) -> ..., which ...
+    """
+    cert = read.certificate
+    if not (isinstance(cert, MoneyPump) and protocol in ("prefers", "choose")):
+        return
+    have = {_asked(q) for q in questions}
+    for t in cert.trades:
+        for q in strict_questions(protocol, t.offered, t.holding):
+            if _asked(q) not in have:
+                raise InputError(
+                    f"the replay record does not hold {q.shown()} -> {q.answer!r}, which the "
+                    f"pump's trade from {t.holding!r} to {t.offered!r} rests on (the record "
+                    "was altered, or belongs to another exploit)")
+
+
 def _exploit(verdict: Verdict | Mapping[str, Any]) -> tuple[Verdict, Mapping[str, Any]]:
     doc = verdict.to_json() if isinstance(verdict, Verdict) else verdict
     if not isinstance(doc, Mapping):
@@ -152,6 +188,7 @@ def replay(verdict: Verdict | Mapping[str, Any], agent: Any, *, timeout: float |
     """
     read, record = _exploit(verdict)
     protocol, _, questions = questions_of(record)
+    check_support(read, protocol, questions)
     try:
         if isinstance(agent, str):
             ag, _ = load_agent(agent, protocol=protocol, timeout=timeout, isolation=isolation,

@@ -9,6 +9,7 @@ a cluster is asked for.
 from __future__ import annotations
 
 import os
+import threading
 import warnings
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future
@@ -76,10 +77,26 @@ def connect(address: str, *, timeout: float = 10.0) -> Iterator[Executor]:
     SSH or on Kubernetes with Dask's own deployment tools) as an executor. The workers need
     ``coherence`` installed; an unreachable scheduler is an :class:`InputError`."""
     distributed = _distributed()
-    try:
-        client = distributed.Client(address, timeout=timeout)
-    except (OSError, TimeoutError, ValueError) as exc:
-        raise InputError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
+    box: list[tuple[bool, Any]] = []
+
+    def make() -> None:  # on a thread: a peer that accepts but never answers cannot hold us
+        try:
+            box.append((True, distributed.Client(address, timeout=timeout)))
+        except Exception as exc:  # a non-Dask peer's bytes can fail in any way
+            box.append((False, exc))
+
+    maker = threading.Thread(target=make, daemon=True)
+    maker.start()
+    maker.join(2 * timeout)
+    if not box:
+        raise InputError(f"the Dask scheduler at {address} did not answer within "
+                         f"{2 * timeout:g} s (is it a Dask scheduler?)")
+    ok, client = box[0]
+    if not ok:
+        exc = client
+        raise InputError(f"cannot reach the Dask scheduler at {address}: "
+                         f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
+                         ) from None
     try:
         yield client.get_executor(pure=False)
     finally:

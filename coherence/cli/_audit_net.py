@@ -20,7 +20,7 @@ import numpy as np
 
 from coherence.cli._common import _out, add_json_flag, collect, emit
 from coherence.cli._progress import Progress, add_quiet_flag, progress_for
-from coherence.cli._user_code import quiet_stdout
+from coherence.cli._user_code import add_timeout_flag, quiet_stdout, within
 from coherence.errors import InputError
 from coherence.validation import check_file, check_finite_array, check_mapping
 
@@ -110,7 +110,9 @@ def _staged_audit(model: Any, items: Any, labels: tuple[Any, ...] | None, dev: A
 def _run(args: argparse.Namespace) -> int:
     from coherence.agents import load_target
     from coherence.bridge import require_torch, resolve_device
+    from coherence.cli._check import check_seconds_option
 
+    check_seconds_option(args.timeout, "--timeout")
     torch = require_torch()
     dev = resolve_device(args.device)
     X, labels = read_items(args.items)
@@ -120,7 +122,7 @@ def _run(args: argparse.Namespace) -> int:
         raise InputError(f"{args.target} is not callable")
     try:
         with quiet_stdout(True):
-            model = factory()
+            model = within(args.timeout, factory, f"{args.target}()")
     except Exception as exc:
         raise InputError(f"{args.target}() raised {type(exc).__name__}: {exc}") from None
     if isinstance(model, torch.nn.Module):
@@ -131,7 +133,8 @@ def _run(args: argparse.Namespace) -> int:
     items = torch.as_tensor(X, dtype=dtype, device=dev)
     progress = progress_for(args)
     with quiet_stdout(True):
-        report = _staged_audit(model, items, labels, dev, progress)
+        report = within(args.timeout, lambda: _staged_audit(model, items, labels, dev, progress),
+                        "the audit")
     collect(report.verdict, args.target)
     if args.json:
         emit(report.to_json())
@@ -153,6 +156,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("target", metavar="TARGET", help="FILE.py:factory or module:factory")
     p.add_argument("--items", required=True, metavar="FILE", help="npy, npz, json or csv")
     p.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda"))
+    add_timeout_flag(p)
     add_quiet_flag(p)
     add_json_flag(p)
     p.set_defaults(func=_run)

@@ -219,6 +219,11 @@ def _run(args: argparse.Namespace) -> int:
         output_format(args.output)
         if Path(args.output).resolve() == Path(args.file).resolve():
             raise InputError(f"--output {args.output} is the input file; name another file")
+        from coherence.reporting import check_report_target
+
+        check_report_target(args.output, inputs=[args.file])  # no FIFO, device or link
+        if args.report and Path(args.report).resolve() == Path(args.output).resolve():
+            raise InputError(f"--report and --output both name {args.output}; name two files")
     if args.resume and args.output is None:
         raise InputError("--resume needs --output (the file whose parts it resumes)")
     progress = progress_for(args)

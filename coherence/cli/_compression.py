@@ -18,13 +18,14 @@ import dataclasses
 from typing import Any
 
 from coherence.cli._audit_net import read_items
+from coherence.cli._check import check_seconds_option
 from coherence.cli._common import _out, add_json_flag, collect, emit, seed_type
 from coherence.cli._progress import add_quiet_flag, progress_for
-from coherence.cli._user_code import quiet_stdout
+from coherence.cli._user_code import add_timeout_flag, quiet_stdout, within
 from coherence.errors import InputError
 
 
-def _load(target: str) -> tuple[Any, Any]:
+def _load(target: str, timeout: float | None = None) -> tuple[Any, Any]:
     from coherence.agents import load_target
 
     with quiet_stdout(True):  # what the user's code prints never mixes with the verdict
@@ -33,12 +34,22 @@ def _load(target: str) -> tuple[Any, Any]:
         raise InputError(f"{target} is not callable")
     try:
         with quiet_stdout(True):
-            made = factory()
+            made = within(timeout, factory, f"{target}()")
     except Exception as exc:
         raise InputError(f"{target}() raised {type(exc).__name__}: {exc}") from None
     if not (isinstance(made, tuple | list) and len(made) == 2):
         raise InputError(f"{target}() must return (model, loss), got {type(made).__name__}")
     return made[0], made[1]
+
+
+def _check_subspace_path(path: str, inputs: list[str]) -> None:
+    """``--save-subspace``, before any work: a ``.npz`` name (numpy would add the suffix to
+    any other) in a folder that exists, and none of the command's inputs (exit 2)."""
+    from coherence.reporting import check_report_target
+
+    if not path.endswith(".npz"):
+        raise InputError(f"--save-subspace: name a .npz file, got {path!r}")
+    check_report_target(path, inputs=inputs)
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -52,8 +63,11 @@ def _run(args: argparse.Namespace) -> int:
 
     torch = require_torch()
     dev = resolve_device(args.device)
+    if args.save_subspace:
+        _check_subspace_path(args.save_subspace, [args.items, args.target.rpartition(":")[0]])
     X, labels = read_items(args.items)
-    model, loss = _load(args.target)
+    check_seconds_option(args.timeout, "--timeout")
+    model, loss = _load(args.target, args.timeout)
     module = model if isinstance(model, torch.nn.Module) else getattr(model, "fn", None)
     if isinstance(module, torch.nn.Module):
         module.to(dev).eval()
@@ -64,11 +78,11 @@ def _run(args: argparse.Namespace) -> int:
                         f"{items.shape[0]} items"):
         try:
             with quiet_stdout(True):
-                report = compression_audit(model, loss, items, k=args.top,
-                                           ggn=not args.no_ggn, alpha=args.alpha,
-                                           epsilon=args.epsilon, margin=args.margin,
-                                           labels=labels, device=dev, seed=args.seed,
-                                           counter=count_linear_extensions)
+                report = within(args.timeout, lambda: compression_audit(
+                    model, loss, items, k=args.top, ggn=not args.no_ggn, alpha=args.alpha,
+                    epsilon=args.epsilon, margin=args.margin, labels=labels, device=dev,
+                    seed=args.seed, counter=count_linear_extensions),
+                    "the curvature, flip curves and bits")
         except RuntimeError as exc:  # torch's message for a width the model cannot take
             raise InputError(f"the model failed on the items: {str(exc).splitlines()[0]}"
                              ) from None
@@ -135,6 +149,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--save-subspace", metavar="PATH", default=None,
                    help="write the stiff subspace (.npz) to compare across runs")
     p.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda"))
+    add_timeout_flag(p)
     add_quiet_flag(p)
     add_json_flag(p)
     p.set_defaults(func=_run)

@@ -10,6 +10,7 @@ the way to survive those).
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import io
 import os
@@ -22,7 +23,8 @@ from typing import Any, TypeVar
 
 T = TypeVar("T")
 
-__all__ = ["UserCodeExited", "UserCodeFault", "UserCodeHung", "quiet_stdout", "within"]
+__all__ = ["UserCodeExited", "UserCodeFault", "UserCodeHung", "UserCodeQuit", "quiet_stdout",
+           "within"]
 
 
 class UserCodeFault(BaseException):
@@ -47,6 +49,10 @@ class UserCodeExited(UserCodeFault):
 
 class UserCodeHung(UserCodeFault):
     """The user's code did not return within its time limit."""
+
+
+class UserCodeQuit(UserCodeFault):
+    """The user's code raised ``SystemExit`` (``sys.exit``) out of a command's guard."""
 
 
 def within(seconds: float | None, fn: Callable[[], T], what: str) -> T:
@@ -83,6 +89,15 @@ def within(seconds: float | None, fn: Callable[[], T], what: str) -> T:
     return value
 
 
+def add_timeout_flag(p: argparse.ArgumentParser) -> None:
+    """``--timeout SECONDS`` for commands that run user code whole (``audit-net``,
+    ``compression``): each of the factory call and the audit may take that long (default:
+    no limit); past it the command ends with an agent fault (exit 3)."""
+    p.add_argument("--timeout", type=float, default=None, metavar="S",
+                   help="seconds the target's factory, and then the audit, may each take "
+                        "before it counts as an agent fault (default: no limit)")
+
+
 @contextmanager
 def _no_exit() -> Iterator[None]:
     """While active, ``os._exit`` called in this process raises :class:`UserCodeExited`;
@@ -109,7 +124,8 @@ def _no_exit() -> Iterator[None]:
 def quiet_stdout(active: bool) -> Iterator[None]:
     """While active, whatever writes to file descriptor 1 (an in-process agent's C code,
     ``os.write(1, ...)``, ``print``) goes to a scratch file, so that stdout holds only the
-    verdict, and ``os._exit`` raises :class:`UserCodeExited`. O(1) set-up.
+    verdict, ``os._exit`` raises :class:`UserCodeExited` and a ``SystemExit`` leaving the
+    block becomes :class:`UserCodeQuit`. O(1) set-up.
 
     >>> with quiet_stdout(True):
     ...     print("the user's chatter")
@@ -134,6 +150,8 @@ def quiet_stdout(active: bool) -> Iterator[None]:
             try:
                 with contextlib.redirect_stdout(io.StringIO()):  # print() as well as C code
                     yield
+            except SystemExit as exc:  # sys.exit in user code: never the command's status
+                raise UserCodeQuit(f"the target called sys.exit({exc.code!r})") from None
             finally:
                 sys.stdout.flush()
                 os.dup2(saved, 1)

@@ -52,10 +52,10 @@ def check_report_target(path: str | os.PathLike[str], *,
     except OSError as exc:
         raise InputError(f"{path}: {exc.strerror}") from None
     if stat.S_ISLNK(st.st_mode):
-        raise InputError(f"{path}: a symbolic link; refusing to write a report through it")
+        raise InputError(f"{path}: a symbolic link; refusing to write through it")
     if not stat.S_ISREG(st.st_mode):
-        raise InputError(f"{path}: not a regular file ({_kind(st.st_mode)}); refusing to write a "
-                         "report there")
+        raise InputError(f"{path}: not a regular file ({_kind(st.st_mode)}); refusing to write "
+                         "there")
     for source in inputs:
         try:
             if _same_file(st, os.stat(source)):

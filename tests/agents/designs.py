@@ -19,6 +19,14 @@ class Cyclic:
         return (a, b) in BEATS
 
 
+class CyclicChooser:
+    def choose(self, menu):
+        if len(menu) == 2:
+            a, b = menu
+            return a if (a, b) in BEATS else b
+        return menu[0]
+
+
 class Committee:
     """Trades by majority: a Condorcet cycle, so a 3-trade pump."""
 

@@ -90,6 +90,26 @@ def test_only_exploits_with_a_record_replay():
         replay(tampered, designs.Cyclic())  # the certificate is verified before any question
 
 
+@pytest.mark.parametrize("agent", ["Cyclic", "CyclicChooser"])
+def test_a_record_that_no_longer_holds_what_the_pump_rests_on_is_refused(agent):
+    """An altered record (a question dropped, or its answer turned round) must not confirm
+    the pump against an agent that was never asked the pump's questions."""
+    design = getattr(designs, agent)
+    doc = _saved(probe(design(), items=["rock", "paper", "scissors"], seed=0))
+    calls = doc["quantities"]["replay"]["calls"]
+    assert replay(doc, design()).status == "exploitable"
+    for k in range(len(calls)):
+        dropped = json.loads(json.dumps(doc))
+        del dropped["quantities"]["replay"]["calls"][k]
+        with pytest.raises(InputError, match="does not hold"):
+            replay(dropped, design())
+    if doc["quantities"]["replay"]["protocol"] == "prefers":
+        flipped = json.loads(json.dumps(doc))
+        flipped["quantities"]["replay"]["calls"][0]["answer"] ^= True
+        with pytest.raises(InputError, match="does not hold"):
+            replay(flipped, design())
+
+
 def test_replay_differs_round_trips_through_json():
     from coherence.verdict import from_json
 

@@ -142,6 +142,33 @@ def test_a_rerun_with_the_cache_makes_no_call(tmp_path):
     assert len(ResponseCache(tmp_path)) == 140
 
 
+def test_damaged_cache_entries_are_asked_again_and_a_foreign_cache_is_bad_input(tmp_path):
+    import sqlite3
+
+    a = elicit_llm(Counting(utility_judge), ITEMS, TEMPLATE, samples=1, cache=str(tmp_path))
+    db = sqlite3.connect(tmp_path / "responses.sqlite")
+    keys = [k for (k,) in db.execute("SELECT key FROM answers ORDER BY key LIMIT 4")]
+    for k, bad in zip(keys, ["not json", "123", "[1, 2]", "null"], strict=True):
+        db.execute("UPDATE answers SET value = ? WHERE key = ?", (bad, k))
+    db.commit()
+    db.close()
+    again = Counting(utility_judge)
+    b = elicit_llm(again, ITEMS, TEMPLATE, samples=1, cache=str(tmp_path))
+    assert again.calls == 4 and b.cache_hits == 16
+    np.testing.assert_array_equal(a.matrix(), b.matrix())
+    third = Counting(utility_judge)  # repaired: the next run asks nothing
+    elicit_llm(third, ITEMS, TEMPLATE, samples=1, cache=str(tmp_path))
+    assert third.calls == 0
+    other = tmp_path / "foreign"
+    other.mkdir()
+    db = sqlite3.connect(other / "responses.sqlite")
+    db.execute("CREATE TABLE answers (k INT)")
+    db.commit()
+    db.close()
+    with pytest.raises(InputError, match="cannot open the cache"):
+        ResponseCache(other)
+
+
 def test_an_interrupted_elicitation_resumes(tmp_path):
     dying = Counting(utility_judge, fail_after=24)
     a = elicit_llm(CallableBackend(dying, batch_size=8), ITEMS, TEMPLATE, samples=2,

@@ -158,3 +158,52 @@ def test_audit_llm_backend_raising_keyboard_interrupt_is_a_raise_not_a_hang(tmp_
                           "--template", "{a} or {b}?", "--samples", "1", "--json")
     assert code == 3 and "KeyboardInterrupt" in err and "Traceback" not in err
     assert "timeout" not in err
+
+
+@pytest.mark.parametrize("code_line", ["sys.exit(0)", "sys.exit(5)"])
+@pytest.mark.parametrize("where", ["factory", "loss"])
+def test_compression_sys_exit_in_user_code_is_a_fault(tmp_path, capsys, code_line, where):
+    f = tmp_path / "net.py"
+    body = (f"def make():\n    {code_line}\n" if where == "factory" else
+            f"def make():\n    def loss():\n        {code_line}\n"
+            "    return torch.nn.Linear(1, 1), loss\n")
+    f.write_text("import sys\nimport torch\n\n" + body)
+    items = tmp_path / "items.npy"
+    np.save(items, np.linspace(-1, 1, 5)[:, None])
+    code, out, err = _run(capsys, "compression", f"{f}:make", "--items", str(items), "--device",
+                          "cpu", "--top", "1", "--no-ggn", "--json")
+    assert code == 3 and out == "" and "sys.exit(" in err and err.count("\n") == 1
+
+
+def test_compression_save_subspace_never_overwrites_an_input(tmp_path, capsys):
+    f = tmp_path / "net.py"
+    f.write_text("import torch\n\ndef make():\n    net = torch.nn.Linear(1, 1)\n"
+                 "    return net, lambda: net(torch.ones(1, 1)).sum() ** 2\n")
+    items = tmp_path / "items.npz"
+    np.savez(items, items=np.linspace(-1, 1, 5)[:, None])
+    before = items.read_bytes()
+    for target in (items, tmp_path / "out.json", tmp_path / "no" / "x.npz"):
+        code, out, err = _run(capsys, "compression", f"{f}:make", "--items", str(items),
+                              "--device", "cpu", "--top", "1", "--no-ggn",
+                              "--save-subspace", str(target))
+        assert code == 2 and out == "" and err.count("\n") == 1, err
+    assert items.read_bytes() == before
+
+
+def test_timeouts_bound_a_factory_and_a_loss_that_hang(tmp_path, capsys):
+    f = tmp_path / "slow.py"
+    f.write_text("import time\nimport torch\n\n"
+                 "def slow_factory():\n    time.sleep(60)\n\n"
+                 "def slow_loss():\n    net = torch.nn.Linear(1, 1)\n"
+                 "    def loss():\n        time.sleep(60)\n    return net, loss\n"
+                 "def slow_net():\n    class N(torch.nn.Module):\n"
+                 "        def forward(self, a):\n            time.sleep(60)\n"
+                 "    return N()\n")
+    items = tmp_path / "items.npy"
+    np.save(items, np.linspace(-1, 1, 5)[:, None])
+    for argv in (["compression", f"{f}:slow_factory"], ["compression", f"{f}:slow_loss"],
+                 ["audit-net", f"{f}:slow_factory"], ["audit-net", f"{f}:slow_net"]):
+        extra = ["--top", "1", "--no-ggn"] if argv[0] == "compression" else []
+        code, out, err = _run(capsys, *argv, "--items", str(items), "--device", "cpu",
+                              "--timeout", "0.5", *extra)
+        assert code == 3 and out == "" and "took longer than 0.5 s" in err, (argv, err)

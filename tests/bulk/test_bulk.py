@@ -133,6 +133,24 @@ def test_an_unreachable_scheduler_is_bad_input():
         pass
 
 
+def test_a_peer_that_accepts_but_never_answers_is_bad_input_in_bounded_time():
+    pytest.importorskip("distributed")
+    import socket
+    import time
+
+    from coherence.bulk import connect
+
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()
+        port = silent.getsockname()[1]
+        t0 = time.monotonic()
+        with pytest.raises(InputError, match="Dask scheduler"), \
+                connect(f"tcp://127.0.0.1:{port}", timeout=1):
+            pass
+        assert time.monotonic() - t0 < 10
+
+
 
 def test_a_damaged_part_is_written_again(tmp_path: Path):
     out = tmp_path / "out.csv"

@@ -184,3 +184,11 @@ def test_tiny_indices_are_not_shown_as_zero():
     assert _cell({"mpi_min": 1.19e-05}, "mpi_min", "{:.4f}") == "1.19e-05"
     assert _cell({"mpi_min": 0.0}, "mpi_min", "{:.4f}") == "0.0000"
     assert _cell({"mpi_min": 0.25}, "mpi_min", "{:.4f}") == "0.2500"
+
+
+def test_report_and_output_naming_one_file_is_refused(tmp_path, capsys):
+    out = tmp_path / "rows.csv"
+    assert main(["budgets", str(SAMPLE), "--indices", "none", "-q", "--output", str(out),
+                 "--report", str(out)]) == 2
+    got = capsys.readouterr()
+    assert got.out == "" and "both name" in got.err and not out.exists()

@@ -60,3 +60,20 @@ def test_a_report_never_replaces_an_input_and_its_folder_must_exist(tmp_path, ca
     assert main(["relation", str(f), "--report", str(tmp_path / "no" / "r.html")]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 2 and "--report" in err
+
+
+def test_a_report_never_replaces_the_target_source(tmp_path, capsys):
+    from coherence.cli import main as run
+
+    agent = tmp_path / "agent.py"
+    agent.write_text("def agent(a, b):\n    return a < b\n")
+    before = agent.read_text()
+    for argv in (["check", f"{agent}:agent", "--items", "a,b,c"],
+                 ["audit-llm", "--backend", f"{agent}:agent", "--items", "items.txt",
+                  "--template", "{a} {b}"],
+                 ["compression", f"{agent}:agent", "--items", "x.npy"],
+                 ["audit-net", f"{agent}:agent", "--items", "x.npy"]):
+        assert run([*argv, "--report", str(agent)]) == 2
+        err = capsys.readouterr().err
+        assert "input" in err and err.count("\n") == 1, err
+    assert agent.read_text() == before

@@ -65,34 +65,76 @@ class ResponseCache:
             self._db.execute(
                 "CREATE TABLE IF NOT EXISTS answers (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
             self._db.commit()
+            self._db.execute("SELECT key, value FROM answers LIMIT 0")  # a table of ours
         except (OSError, sqlite3.Error) as exc:
             raise InputError(f"--cache {folder}: cannot open the cache: {exc}") from None
+        self._folder = str(folder)
         self._lock = threading.Lock()
 
+    def _failed(self, exc: sqlite3.Error) -> InputError:
+        return InputError(f"--cache {self._folder}: the cache failed ({exc}); another run may "
+                          "hold it, or it is damaged")
+
     def get_many(self, keys: Iterable[str]) -> dict[str, Any]:
-        """The cached values among ``keys`` (missing keys are left out)."""
+        """The cached values among ``keys`` (missing keys are left out, and so are values
+        that are not an answer text or a mapping of labels to numbers: a damaged entry is
+        asked again and replaced). ``InputError`` when the database fails (locked by another
+        run past sqlite's 5 s wait, or damaged)."""
         keys = list(keys)
         out: dict[str, Any] = {}
-        with self._lock:
-            for start in range(0, len(keys), 500):
-                chunk = keys[start:start + 500]
-                marks = ",".join("?" * len(chunk))
-                rows = self._db.execute(
-                    f"SELECT key, value FROM answers WHERE key IN ({marks})", chunk)
-                out.update((k, json.loads(v)) for k, v in rows)
+        try:
+            with self._lock:
+                for start in range(0, len(keys), 500):
+                    chunk = keys[start:start + 500]
+                    marks = ",".join("?" * len(chunk))
+                    rows = self._db.execute(
+                        f"SELECT key, value FROM answers WHERE key IN ({marks})", chunk)
+                    for k, v in rows:
+                        value = _decoded(v)
+                        if value is not None:
+                            out[k] = value
+        except sqlite3.Error as exc:
+            raise self._failed(exc) from None
         return out
 
     def put_many(self, entries: Iterable[tuple[str, Any]]) -> None:
-        """Store ``(key, value)`` pairs in one transaction."""
+        """Store ``(key, value)`` pairs in one transaction (``InputError`` as for
+        :meth:`get_many`)."""
         rows = [(k, json.dumps(v, ensure_ascii=False)) for k, v in entries]
-        with self._lock, self._db:
-            self._db.executemany("INSERT OR REPLACE INTO answers VALUES (?, ?)", rows)
+        try:
+            with self._lock, self._db:
+                self._db.executemany("INSERT OR REPLACE INTO answers VALUES (?, ?)", rows)
+        except sqlite3.Error as exc:
+            raise self._failed(exc) from None
 
     def __len__(self) -> int:
-        with self._lock:
-            return int(self._db.execute("SELECT COUNT(*) FROM answers").fetchone()[0])
+        try:
+            with self._lock:
+                return int(self._db.execute("SELECT COUNT(*) FROM answers").fetchone()[0])
+        except sqlite3.Error as exc:
+            raise self._failed(exc) from None
 
     def close(self) -> None:
         """Close the database (the cache object is unusable afterwards)."""
         with self._lock:
             self._db.close()
+
+
+def _decoded(text: Any) -> Any:
+    """A stored value read back: an answer text or a ``{label: number}`` mapping, else
+    ``None`` (not JSON, or JSON of another shape). O(len(text)).
+
+    >>> _decoded('"A"'), _decoded('{"A": -0.1}'), _decoded("not json"), _decoded("[1, 2]")
+    ('A', {'A': -0.1}, None, None)
+    """
+    try:
+        value = json.loads(text)
+    except (TypeError, ValueError):
+        return None
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict) and all(
+            isinstance(k, str) and isinstance(x, int | float) and not isinstance(x, bool)
+            for k, x in value.items()):
+        return value
+    return None
