@@ -280,6 +280,11 @@ def _encode(col_a: Column, col_b: Column, col_w: Column, kind: str, min_battles:
     if "" in index:
         k = int(np.flatnonzero((first == index[""]) | (second == index[""]))[0])
         raise BattleDataError(f"{where(k)}: a contestant name is empty")
+    odd = next((m for m in models if any(ord(c) < 32 for c in m)), None)
+    if odd is not None:  # a NUL or other control character: a damaged or binary file
+        k = int(np.flatnonzero((first == index[odd]) | (second == index[odd]))[0])
+        raise BattleDataError(f"{where(k)}: the contestant name {odd!r} holds a control "
+                              "character")
     labels = _LABELS[kind]
     outcome = np.array([labels.get(w.strip().lower(), -1) for w in raw_w], dtype=np.int64)[cw]
     if (outcome < 0).any():

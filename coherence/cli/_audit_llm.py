@@ -78,11 +78,16 @@ def _run(args: argparse.Namespace) -> int:
     with progress.stage("fitting utilities, cycles, certificate"):
         result = audit_elicitation(el)
     collect(result.verdict, args.backend)
-    if result.verdict.status == "fault":
-        import sys
+    import sys
 
+    if result.verdict.status == "fault":
         reason = getattr(result.verdict.certificate, "message", "the backend failed")
         print(f"coherence: agent fault: {reason}", file=sys.stderr)
+    elif (counts := el.unparseable_summary())["faulted"]:  # the verdict stands on the rest
+        first = el.faults[0] if el.faults else None
+        print(f"coherence: warning: {counts['faulted']} of {counts['asked']} answers faulted "
+              "and were left out" + (f"; first: {first.reason}: {first.message}" if first
+                                     else ""), file=sys.stderr)
     if args.json:
         emit(result.to_json())
     else:

@@ -265,6 +265,8 @@ def test_pump_supported_rejects_a_reversed_cycle():
      r":4: 5 fields, more than the header's 4"),
     ("prompt,a,b,verdict\np,x,y,C\n", "unknown verdict label 'C'"),
     ("model_a,model_b,winner,Model_A\nx,y,model_a,z\n", "'model_a' appears 2 times"),
+    ("model_a,model_b,winner\nx,y,model_a\ny,z\x00,tie\nz\x00,x,tie\n",
+     r":3: the contestant name 'z\\x00' holds a control character"),
 ])
 @pytest.mark.parametrize("engine", ENGINES)
 def test_bad_tables(tmp_path, text, match, engine):

@@ -188,3 +188,18 @@ def test_sampled_pairs_of_a_consistent_model_fill_in_finitely(tmp_path, capsys, 
                          "--pairs", pairs, "--budget", "4", "--json")
     assert code == 0, err
     assert err == "" and json.loads(out)["coherent"] is True
+
+
+def test_some_faulted_answers_are_named_on_stderr(tmp_path, capsys):
+    f = tmp_path / "mixed.py"
+    f.write_text("def mixed(prompts):\n"
+                 "    return [None if k % 2 else 'A' for k, _ in enumerate(prompts)]\n")
+    items = tmp_path / "items.txt"
+    items.write_text("tea\ncoffee\nwater\n")
+    code, out, err = run(capsys, "--backend", f"{f}:mixed", "--items", str(items),
+                         "--template", "{a} or {b}?", "--samples", "2", "--json")
+    doc = json.loads(out)
+    assert code == 0 and doc["verdict"]["status"] != "fault"  # the rest still decide
+    assert doc["answers"]["faulted"] == 6
+    assert err.startswith("coherence: warning: 6 of 12 answers faulted and were left out; "
+                          "first: malformed") and err.count("\n") == 1
