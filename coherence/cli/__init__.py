@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 from coherence._exact import number_reading
-from coherence.cli._common import add_report_flag, gathering
+from coherence.cli._common import add_report_flag, gathering, input_files
 from coherence.cli._user_code import UserCodeFault
 from coherence.errors import CommandError, InputError
 
@@ -82,20 +82,6 @@ _NUMBERS_HELP = ("how floats in the input are read: 'decimal' (default; 0.8 is 4
                  "number typed) or 'binary' (the float's exact binary value)")
 
 
-def _inputs(args: argparse.Namespace) -> list[str]:
-    """The files a command reads, which its ``--report`` may never overwrite: the data and
-    items files, and the source file of a ``FILE.py:OBJECT`` target or backend. O(args)."""
-    out = [v for k in ("file", "items") if isinstance(v := getattr(args, k, None), str)]
-    for k in ("target", "backend"):
-        value = getattr(args, k, None)
-        for spec in value if isinstance(value, list) else [value]:
-            if isinstance(spec, str) and ":" in spec:
-                source = spec.rpartition(":")[0]
-                if source.endswith(".py") or "/" in source:
-                    out.append(source)
-    return out
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; returns the exit status (the console script exits with it)."""
     argv = list(sys.argv[1:] if argv is None else argv)
@@ -108,7 +94,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 2
         reading = getattr(args, "numbers_here", None) or args.numbers
         report = None if args.command in _OWN_REPORT else getattr(args, "report", None)
-        inputs = _inputs(args)
+        inputs = input_files(args)
         with number_reading("binary" if reading == "binary" else "decimal"), \
                 gathering(report, inputs):
             return int(args.func(args))

@@ -12,6 +12,7 @@ question failed (the backend raised, timed out or answered out of form).
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import Any
 
 from coherence.cli._check import check_seconds_option
@@ -78,8 +79,6 @@ def _run(args: argparse.Namespace) -> int:
     with progress.stage("fitting utilities, cycles, certificate"):
         result = audit_elicitation(el)
     collect(result.verdict, args.backend)
-    import sys
-
     if result.verdict.status == "fault":
         reason = getattr(result.verdict.certificate, "message", "the backend failed")
         print(f"coherence: agent fault: {reason}", file=sys.stderr)

@@ -5,7 +5,8 @@ arguments and must return the model (a comparator ``f(a, b) → logit``, a score
 ``f(a) → utility``, or a :mod:`coherence.bridge` wrapper). ``FILE`` holds the items: a
 ``.npy`` array (one row of features per item), a ``.npz`` (array ``items``, optional
 ``labels``), a ``.csv`` of numbers (one row per item, optional header) or a ``.json`` list of
-rows or ``{"items": [...], "labels": [...]}``. Exit 0 coherent, 1 money pump, 2 bad input.
+rows or ``{"items": [...], "labels": [...]}``. Exit 0 coherent, 1 money pump, 2 bad input,
+3 when the target exits or hangs past ``--timeout``.
 """
 
 from __future__ import annotations
@@ -150,7 +151,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         description=(
             "Elicit a model's choice probabilities over the items (both orders), measure "
             "cycle rates and fits, and certify a shortest majority money pump or a utility. "
-            "Exit 0 coherent, 1 pump, 2 bad input."
+            "Exit 0 coherent, 1 pump, 2 bad input, 3 the target exited or hung past --timeout."
         ),
     )
     p.add_argument("target", metavar="TARGET", help="FILE.py:factory or module:factory")

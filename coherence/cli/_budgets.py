@@ -217,11 +217,10 @@ def _run(args: argparse.Namespace) -> int:
         raise InputError(f"--json contradicts --format {args.format}: give one of them")
     if args.output is not None:
         output_format(args.output)
-        if Path(args.output).resolve() == Path(args.file).resolve():
-            raise InputError(f"--output {args.output} is the input file; name another file")
         from coherence.reporting import check_report_target
 
-        check_report_target(args.output, inputs=[args.file])  # no FIFO, device or link
+        # not the input (however named), no folder, FIFO, device or link
+        check_report_target(args.output, inputs=[args.file])
         if args.report and Path(args.report).resolve() == Path(args.output).resolve():
             raise InputError(f"--report and --output both name {args.output}; name two files")
     if args.resume and args.output is None:

@@ -21,7 +21,13 @@ from typing import Any
 
 from coherence.agents import ISOLATIONS, PROTOCOLS, load_agent
 from coherence.cli import CommandError
-from coherence.cli._common import add_json_flag, check_report_path, emit_verdict, seed_type
+from coherence.cli._common import (
+    add_json_flag,
+    check_report_path,
+    emit_verdict,
+    input_files,
+    seed_type,
+)
 from coherence.cli._progress import Progress, StagedCallback, add_quiet_flag, progress_for
 from coherence.cli._user_code import quiet_stdout
 from coherence.errors import AgentFaulted, InputError
@@ -78,19 +84,6 @@ def check_seconds_option(value: float | None, flag: str) -> None:
                            f"got {value:g}")
 
 
-def inputs_of(args: argparse.Namespace) -> list[str]:
-    """The files the command reads (a report must never overwrite one of them)."""
-    out = []
-    targets = args.target if isinstance(args.target, list) else [args.target]
-    for target in targets:
-        mod_spec = target.rpartition(":")[0]
-        if mod_spec.endswith(".py") or "/" in mod_spec or "\\" in mod_spec:
-            out.append(mod_spec)
-    if getattr(args, "items", None) and args.items.startswith("@"):
-        out.append(args.items[1:])
-    return out
-
-
 def _run(args: argparse.Namespace) -> int:
     from coherence.agents import probe
     from coherence.reporting import Finding, write_report
@@ -129,7 +122,7 @@ def _run(args: argparse.Namespace) -> int:
                     bar.close()
     if args.report:
         write_report(args.report, [Finding.from_verdict(verdict, args.target)],
-                     inputs=inputs_of(args))
+                     inputs=input_files(args))
     return emit_verdict(verdict, args.json)
 
 
@@ -175,7 +168,7 @@ def _run_many(args: argparse.Namespace, items: Any) -> int:
     if args.report:
         write_report(args.report, [Finding.from_verdict(r.verdict, r.target)
                                    for r in results if r.verdict is not None],
-                     inputs=inputs_of(args))
+                     inputs=input_files(args))
     if args.json:
         _out(json.dumps({"targets": [r.to_json() for r in results], "summary": summary})
              + "\n")

@@ -26,6 +26,7 @@ __all__ = [
     "emit",
     "emit_verdict",
     "gathering",
+    "input_files",
     "read_csv_rows",
     "read_with",
     "seed_type",
@@ -82,6 +83,30 @@ def seed_type(text: str) -> int:
         raise argparse.ArgumentTypeError(
             f"expected a whole number from 0 to 2**63 - 1, got {text!r}")
     return value
+
+
+def input_files(args: argparse.Namespace) -> list[str]:
+    """The files a command reads, which its ``--report`` may never overwrite: the data file,
+    the items file (``@FILE`` for ``check``), and the source file of each ``FILE.py:OBJECT``
+    target or backend. O(args).
+
+    >>> input_files(argparse.Namespace(target=["agents/a.py:agent", "pkg.mod:agent"],
+    ...                                items="@items.txt"))
+    ['items.txt', 'agents/a.py']
+    """
+    out = []
+    for k in ("file", "items"):
+        value = getattr(args, k, None)
+        if isinstance(value, str):
+            out.append(value[1:] if k == "items" and value.startswith("@") else value)
+    for k in ("target", "backend"):
+        value = getattr(args, k, None)
+        for spec in value if isinstance(value, list) else [value]:
+            if isinstance(spec, str) and ":" in spec:
+                source = spec.rpartition(":")[0]
+                if source.endswith(".py") or "/" in source or "\\" in source:
+                    out.append(source)
+    return out
 
 
 def check_report_path(report: str | None, inputs: list[str] | None = None) -> None:

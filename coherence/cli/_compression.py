@@ -8,7 +8,8 @@ model's current parameters. ``FILE`` holds the items, in the formats ``audit-net
 Prints the top Hessian and Gauss–Newton eigenvalues, the trace and effective dimension, the
 stiff directions and the bits to fix them, the confident preference bits and the flip curves
 (stiff against flat directions). Exit 0 when the base net's majority preferences are
-coherent, 1 when they hold a money pump, 2 bad input.
+coherent, 1 when they hold a money pump, 2 bad input, 3 when the target exits or hangs past
+``--timeout``.
 """
 
 from __future__ import annotations
@@ -129,7 +130,8 @@ def register(sub: argparse._SubParsersAction) -> None:
             "Top Hessian and Gauss-Newton eigenvalues of the training loss, trace, effective "
             "dimension, stiff directions and the bits to fix them, and how the net's "
             "revealed preferences move along stiff and flat directions. TARGET returns "
-            "(model, loss). Exit 0 coherent, 1 pump, 2 bad input."
+            "(model, loss). Exit 0 coherent, 1 pump, 2 bad input, 3 the target exited or "
+            "hung past --timeout."
         ),
     )
     p.add_argument("target", metavar="TARGET", help="FILE.py:factory or module:factory "
